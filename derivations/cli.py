@@ -1,0 +1,107 @@
+"""Command line: ``python -m derivations list | show NAME [--format latex|text|json] | verify [NAME ...]``.
+
+Bad input gives one line on stderr (what was wrong, what is accepted) and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+import time
+from typing import NoReturn
+
+import sympy as sp
+
+from derivations.core import registry
+from derivations.verify import format_table, run_checks
+
+FORMATS = ("latex", "text", "json")
+PROG = "python -m derivations"
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is the single line shown to the user."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; usage: {PROG} list | show NAME [--format latex|text|json] | verify [NAME ...]")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Executable derivations of vanishing and exploding gradients.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="names of all derivations with one-line titles")
+    show = sub.add_parser("show", help="show one derived result")
+    show.add_argument("name")
+    show.add_argument("--format", default="latex", choices=FORMATS)
+    show.add_argument("--lang", default="en", choices=("en", "zh"), help="language of the title")
+    ver = sub.add_parser("verify", help="run the numerical checks and print a table")
+    ver.add_argument("names", nargs="*", metavar="NAME")
+    return p
+
+
+def _resolve(name: str) -> str:
+    names = list(registry())
+    if name in names:
+        return name
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else f"run '{PROG} list' for the {len(names)} names"
+    raise UsageError(f"unknown derivation {name!r}; {hint}")
+
+
+def _show(name: str, fmt: str, lang: str) -> str:
+    d = registry()[name]
+    r = d.result
+    title = d.title_zh if lang == "zh" else d.title
+    if fmt == "latex":
+        return r.display_latex()
+    if fmt == "text":
+        return f"{name}: {title}\n\n{sp.pretty(r.expr, use_unicode=True)}"
+    return json.dumps(
+        {
+            "name": name,
+            "title": title,
+            "latex": r.display_latex(),
+            "sympy": sp.srepr(r.expr),
+            "symbols": r.symbols,
+            "parts": {k: sp.srepr(v) for k, v in r.parts.items()},
+            "text": r.text,
+            "how_to_rebuild": "from sympy import *; expr = eval(sympy_string)  # srepr round-trips",
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code (0 ok, 1 a check failed, 2 bad input)."""
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "list":
+            reg = registry()
+            width = max(map(len, reg))
+            print("\n".join(f"{n.ljust(width)}  {d.title}" for n, d in reg.items()))
+            return 0
+        if args.command == "show":
+            print(_show(_resolve(args.name), args.format, args.lang))
+            return 0
+        names = [_resolve(n) for n in args.names] or list(registry())
+        start = time.perf_counter()
+        rows = [row for n in names for row in run_checks(registry()[n])]
+        print(format_table(rows))
+        failed = sum(r.status == "FAIL" for r in rows)
+        skipped = sum(r.status == "skip" for r in rows)
+        passed = len(rows) - failed - skipped
+        print(f"\n{passed} passed, {failed} failed, {skipped} skipped in {time.perf_counter() - start:.2f} s")
+        return 1 if failed else 0
+    except UsageError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130

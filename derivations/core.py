@@ -1,0 +1,113 @@
+"""Registry of derivations: each is a named SymPy result with numerical checks against independent oracles.
+
+A *derivation* is a function returning a :class:`Result` (computed once, cached). A *check* is a function
+returning the largest error it found when it compared the derived result with something that did not come
+from the same code path (finite differences, mpmath at high precision, a closed form, PyTorch autograd).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a derivation produced: the main SymPy object, how to display it, and named parts pages may use."""
+
+    expr: sp.Basic
+    latex: str = ""
+    parts: dict[str, sp.Basic] = field(default_factory=dict)
+    symbols: dict[str, str] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)  # exact strings pages may show (e.g. a decimal expansion)
+
+    def display_latex(self) -> str:
+        """The LaTeX shown for the result: the explicit ``latex`` if given, else ``sympy.latex(expr)``."""
+        return self.latex or sp.latex(self.expr)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A numerical comparison with an independent oracle; ``run`` returns the largest error found."""
+
+    oracle: str
+    run: Callable[[], float]
+    tol: float
+    needs: str = ""  # optional module that must be importable (e.g. "torch"); missing -> skipped
+
+
+@dataclass
+class Derivation:
+    """A registered derivation: name, one-line titles (en, zh), the function that derives it, and its checks."""
+
+    name: str
+    title: str
+    title_zh: str
+    module: str
+    func: Callable[[], Result]
+    checks: list[Check] = field(default_factory=list)
+
+    @functools.cached_property
+    def result(self) -> Result:
+        """The derived result (computed on first use, then cached for the life of the process)."""
+        out = self.func()
+        if not isinstance(out, Result):
+            raise TypeError(f"derivation {self.name} returned {type(out).__name__}, expected Result")
+        return out
+
+    def check(self, oracle: str, tol: float, needs: str = "") -> Callable[[Callable[[], float]], Callable[[], float]]:
+        """Decorator registering a check of this derivation against ``oracle`` with tolerance ``tol``."""
+
+        def register(fn: Callable[[], float]) -> Callable[[], float]:
+            self.checks.append(Check(oracle=oracle, run=fn, tol=tol, needs=needs))
+            return fn
+
+        return register
+
+
+_REGISTRY: dict[str, Derivation] = {}
+
+
+def derivation(name: str, title: str, title_zh: str) -> Callable[[Callable[[], Result]], Derivation]:
+    """Decorator registering ``func`` as the derivation ``name`` with English and Chinese one-line titles."""
+
+    def register(func: Callable[[], Result]) -> Derivation:
+        if name in _REGISTRY:
+            raise ValueError(f"derivation {name!r} registered twice")
+        d = Derivation(name=name, title=title, title_zh=title_zh, module=func.__module__, func=func)
+        _REGISTRY[name] = d
+        return d
+
+    return register
+
+
+# Modules of the package that hold no derivations.
+_NOT_TOPICS = {"core", "cli", "render", "verify", "plotting", "numeric", "__main__"}
+
+
+@functools.cache
+def _load_all() -> None:
+    import derivations
+
+    for info in pkgutil.iter_modules(derivations.__path__):
+        if info.name not in _NOT_TOPICS and not info.name.startswith("_"):
+            importlib.import_module(f"derivations.{info.name}")
+
+
+def registry() -> dict[str, Derivation]:
+    """All registered derivations by name, in registration order (topic modules are imported on first call)."""
+    _load_all()
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> Derivation:
+    """The derivation called ``name``; raises ``KeyError`` with close matches if there is none."""
+    reg = registry()
+    if name not in reg:
+        raise KeyError(name)
+    return reg[name]
