@@ -378,3 +378,38 @@ def _() -> float:
     region = hochreiter_weight_bound.result.parts["region"]
     disagree = sum(bool(inside[i]) != bool(region.contains(sp.Float(v))) for i, v in enumerate(ws))
     return max_abs_err(sup(ws), numeric) + disagree
+
+
+def _torch_piecewise(d_name: str, fn_name: str, a: float) -> float:
+    import torch
+
+    from derivations.core import get
+
+    r = get(d_name).result.parts
+    fn = {
+        "relu": torch.relu,
+        "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, a),
+        "elu": lambda t: torch.nn.functional.elu(t, a),
+    }[fn_name]
+    t = torch.tensor(np.append(_GRID[np.abs(_GRID) > 1e-3], 0.0), dtype=torch.float64, requires_grad=True)
+    fn(t).sum().backward()
+    expected = sp.lambdify(x, r["derivative"].subs(alpha, a), "numpy")(t.detach().numpy()[:-1])
+    at_zero = float(r["left_at_0"].subs(alpha, a))  # autograd takes the left one-sided derivative at 0
+    return max(max_abs_err(t.grad.numpy()[:-1], expected), abs(float(t.grad[-1]) - at_zero))
+
+
+@relu_derivative.check("PyTorch autograd (float64); at 0 torch returns the left derivative 0", tol=1e-12, needs="torch")
+def _() -> float:
+    return _torch_piecewise("relu_derivative", "relu", 0.0)
+
+
+@leaky_relu_derivative.check(
+    "PyTorch autograd (float64, alpha=0.01); at 0 torch returns alpha", tol=1e-12, needs="torch"
+)
+def _() -> float:
+    return _torch_piecewise("leaky_relu_derivative", "leaky_relu", 0.01)
+
+
+@elu_derivative.check("PyTorch autograd (float64, alpha=0.5); at 0 torch returns alpha", tol=1e-12, needs="torch")
+def _() -> float:
+    return _torch_piecewise("elu_derivative", "elu", 0.5)

@@ -69,7 +69,10 @@ def _show(name: str, fmt: str, lang: str) -> str:
             "symbols": r.symbols,
             "parts": {k: sp.srepr(v) for k, v in r.parts.items()},
             "text": r.text,
-            "how_to_rebuild": "from sympy import *; expr = eval(sympy_string)  # srepr round-trips",
+            "how_to_rebuild": (
+                "from sympy import *; from sympy.functions.elementary.piecewise import ExprCondPair; "
+                "expr = eval(data['sympy'])  # or derivations.core.rebuild(data['sympy'])"
+            ),
         },
         ensure_ascii=False,
         indent=2,

@@ -105,6 +105,13 @@ def registry() -> dict[str, Derivation]:
     return dict(_REGISTRY)
 
 
+def rebuild(text: str) -> sp.Basic:
+    """Rebuild a SymPy object from its ``sympy.srepr`` text (the ``sympy`` field of ``show --format json``)."""
+    from sympy.functions.elementary.piecewise import ExprCondPair
+
+    return eval(text, {**vars(sp), "ExprCondPair": ExprCondPair})
+
+
 def get(name: str) -> Derivation:
     """The derivation called ``name``; raises ``KeyError`` with close matches if there is none."""
     reg = registry()

@@ -1,0 +1,54 @@
+"""Print build and verify timings (a benchmark script, not a test): clean build of the whole site, warm rebuild with
+no change, rebuild after touching one prose page, rebuild after touching derivations/, and `derivations verify`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        files = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        for rel in files:
+            if (ROOT / rel).is_file():
+                (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / rel, repo / rel)
+        os.symlink(ROOT / "node_modules", repo / "node_modules")
+        build = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+        rows = [("clean build, whole site (en + zh), cold notebook cache", timed(build, repo))]
+        rows.append(("warm rebuild, no change", timed(build, repo)))
+        page = repo / "docs" / "en" / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n<!-- touched -->\n", encoding="utf-8")
+        rows.append(("rebuild after touching one prose page", timed(build, repo)))
+        mod = repo / "derivations" / "activations.py"
+        mod.write_text(mod.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+        rows.append(("rebuild after touching derivations/ (notebooks re-executed)", timed(build, repo)))
+        rows.append(("python -m derivations verify", timed([sys.executable, "-m", "derivations", "verify"], repo)))
+    width = max(len(name) for name, _ in rows)
+    for name, seconds in rows:
+        print(f"{name.ljust(width)}  {seconds:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""MkDocs hooks shared by the English and Chinese builds.
+
+- Import ``derivations`` from this checkout (never a stale installed copy) and re-import it on every build,
+  so ``mkdocs serve`` shows the current code.
+- Key mkdocs-jupyter's execution cache on the code the notebooks depend on (``derivations/``, this hook, the
+  pinned requirements), not only on the notebook's bytes: a change there re-executes every notebook.
+- Serve KaTeX from the site itself (copied from ``node_modules``), and drop the CDN MathJax that nbconvert
+  puts into notebook pages: no request leaves the site.
+- Give every page a language switch that lands on the same page in the other language.
+- After the English build, build the Chinese site into ``<site_dir>/zh`` (mkdocs-static-i18n cannot be used:
+  it does not compose with mkdocs-jupyter), so one ``mkdocs build`` produces the whole site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.hooks.bilingual")
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = {"en": "", "zh": "zh/"}  # language -> prefix of its pages under the site root
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+# Inputs whose change must re-execute notebooks (besides the notebook itself, which mkdocs-jupyter hashes).
+CODE_INPUTS = ("derivations", "hooks", "requirements", "pyproject.toml")
+
+
+def _lang(config) -> str:
+    return config.extra.get("site_lang", "en")
+
+
+def code_hash(root: Path = ROOT) -> str:
+    """SHA-256 over the paths and bytes of every file the executed outputs depend on."""
+    h = hashlib.sha256()
+    for name in CODE_INPUTS:
+        base = root / name
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for p in files:
+            if p.exists() and "__pycache__" not in p.parts:
+                h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def on_config(config):
+    root = str(ROOT)
+    if sys.path[0] != root:
+        sys.path.insert(0, root)
+    parts = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != root]
+    os.environ["PYTHONPATH"] = os.pathsep.join([root, *parts])  # notebook kernels import this checkout too
+    for mod in [m for m in sys.modules if m == "derivations" or m.startswith("derivations.")]:
+        del sys.modules[mod]  # markdown-exec runs in this process: re-import the current code
+
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        base = ROOT / ".cache" / "mkdocs-jupyter" / _lang(config)
+        key = code_hash()
+        jupyter.config["cache_dir"] = str(base / key)
+        if base.is_dir():  # drop caches made by other versions of the code
+            for old in base.iterdir():
+                if old.name != key:
+                    shutil.rmtree(old, ignore_errors=True)
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    if not (KATEX_DIST / "katex.min.js").is_file():
+        raise PluginError(f"KaTeX not found in {KATEX_DIST}: run 'npm ci' at the repository root")
+    wanted = ["katex.min.js", "katex.min.css", "contrib/auto-render.min.js"]
+    wanted += [f"fonts/{p.name}" for p in sorted((KATEX_DIST / "fonts").glob("*.woff2"))]
+    for rel in wanted:
+        files.append(File.generated(config, f"assets/katex/{rel}", abs_src_path=str(KATEX_DIST / rel)))
+    return files
+
+
+# nbconvert's notebook template loads MathJax 2 from a CDN, and Mermaid from a CDN when a notebook has a
+# diagram (ours have none). KaTeX, served from the site, renders notebook math instead.
+_NB_CDN = (
+    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid\.esm\.min\.mjs.*?</script>', re.S),
+)
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    for pattern in _NB_CDN:
+        html = pattern.sub("", html)
+    return html
+
+
+def alternate_href(here: str, target: str) -> str:
+    """Relative link from the page at site path ``here`` to the site path ``target`` (both like 'zh/bptt/')."""
+    cur_dir = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath(target.rstrip("/") or ".", cur_dir.rstrip("/") or ".")
+    return rel + "/" if (target.endswith("/") or not target) and rel != "." else ("./" if rel == "." else rel)
+
+
+def on_page_context(context, page, config, nav):
+    here = LANGS[_lang(config)] + page.url
+    links = []
+    for alt in config.extra["alternate"]:
+        other = alt["lang"]
+        if (ROOT / "docs" / other / page.file.src_uri).is_file():
+            target = LANGS[other] + page.url
+        else:
+            log.warning(f"{page.file.src_uri} has no counterpart in docs/{other}/")
+            target = LANGS[other]
+        links.append({**alt, "href": alternate_href(here, target)})
+    context["alternate_links"] = links
+    return context
+
+
+def on_post_build(config):
+    if _lang(config) != "en":
+        return
+    zh = load_config(str(ROOT / "mkdocs.zh.yml"), site_dir=str(Path(config.site_dir) / "zh"), strict=config.strict)
+    build(zh)
+
+
+def on_serve(server, config, builder):
+    for extra in ("docs/zh", "derivations", "mkdocs.zh.yml", "mkdocs.base.yml", "overrides", "hooks"):
+        server.watch(str(ROOT / extra))
+    return server

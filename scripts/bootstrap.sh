@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Install everything the site and the tests need, idempotently:
+#   - a virtual environment .venv with the package and its pinned dependencies (requirements/constraints.txt)
+#   - KaTeX from the npm registry (package-lock.json), served by the site itself
+#   - Debian packages: a CJK font for Chinese plot labels, and chromium for the browser tests
+# Usage: scripts/bootstrap.sh docs|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-test}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+  echo "bootstrap: need root (or sudo) to run: $*" >&2; exit 2; fi; }
+
+# --- Debian packages -----------------------------------------------------------------------------------------
+need=()
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if [ "$what" = test ] && [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then need+=(chromium); fi
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "bootstrap: please install ${need[*]} with your package manager (no apt-get here)" >&2; exit 2
+  fi
+  log "apt-get install ${need[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fc-cache -f >/dev/null 2>&1 || true
+fi
+
+# --- Python ------------------------------------------------------------------------------------------------
+py=${PYTHON:-python3}
+"$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "bootstrap: Python >= 3.11 required" >&2; exit 2; }
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  "$py" -m venv .venv
+fi
+extras=docs
+[ "$what" = test ] && extras=docs,test,oracle
+stamp=.venv/.installed-$extras
+if [ ! -f "$stamp" ] || [ requirements/constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  log "pip install -e .[$extras] (pinned by requirements/constraints.txt)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  # torch==2.13.0 (CPU) is the PyTorch oracle; see README for machines without a local CPU wheel.
+  .venv/bin/python -m pip install -q -c requirements/constraints.txt -e ".[$extras]"
+  touch "$stamp"
+fi
+
+# --- npm (KaTeX) -------------------------------------------------------------------------------------------
+if [ ! -f node_modules/katex/dist/katex.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci (KaTeX)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Build the whole bilingual site and serve it at http://127.0.0.1:8000 (English at /, Chinese at /zh/).
+# Rebuilds on changes to docs/, derivations/, hooks/ and overrides/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh docs
+export NO_MKDOCS_2_WARNING=1
+exec .venv/bin/mkdocs serve --strict "$@"

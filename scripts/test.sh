@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Run every check: lint, strict build of the whole site, `python -m derivations verify`, and pytest
+# (derivation tests, CLI, built-site tests, the never-stale rebuild test and the real-browser suite).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh test
+export NO_MKDOCS_2_WARNING=1 PATH="$PWD/.venv/bin:$PATH"
+
+echo "==> ruff"
+ruff check .
+ruff format --check .
+echo "==> mkdocs build --strict (en + zh)"
+start=$(date +%s)
+mkdir -p .cache
+if ! mkdocs build --strict > .cache/build.log 2>&1; then
+  cat .cache/build.log >&2
+  echo "mkdocs build --strict failed (log above)" >&2
+  exit 1
+fi
+grep -E "WARNING|ERROR" .cache/build.log || true
+echo "    built in $(( $(date +%s) - start )) s"
+echo "==> python -m derivations verify"
+python -m derivations verify
+echo "==> pytest"
+GRADIENTS_SITE_DIR="$PWD/site" python -m pytest "$@"

@@ -1,0 +1,120 @@
+"""Every built page of both languages opened in headless Debian Chromium, as a reader would."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from ..conftest import all_pages
+
+pytestmark = pytest.mark.browser
+
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\sigma|\\begin\{")
+
+
+def open_page(browser, url: str, width: int = 1200):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_selector("body[data-math-rendered='1']", timeout=15000)
+    return page, seen
+
+
+@pytest.mark.parametrize(("lang", "path"), all_pages())
+def test_page_renders_math_with_no_errors_and_no_third_party_requests(browser, server, lang, path):
+    page, seen = open_page(browser, server + path)
+    try:
+        host = urlparse(server).netloc
+        foreign = [u for u in seen["requests"] if urlparse(u).netloc not in (host, "") and not u.startswith("data:")]
+        assert not foreign, f"requests to other hosts: {foreign}"
+        assert not seen["errors"], f"console errors: {seen['errors']}"
+        assert page.locator(".katex-error").count() == 0
+        assert page.locator("mjx-merror").count() == 0
+        n_math = page.locator(".arithmatex").count()
+        assert page.locator(".arithmatex .katex").count() == n_math, "an arithmatex block was not rendered"
+        visible = page.locator(".md-content").inner_text()
+        leftover = RAW_TEX.findall(re.sub(r"python -m derivations.*", "", visible))
+        code = " ".join(page.locator(".md-content pre, .md-content code").all_inner_texts())
+        leftover = [t for t in leftover if t not in code]
+        assert not leftover, f"raw TeX left on the page: {leftover[:5]}"
+        assert page.evaluate("document.documentElement.lang") == lang
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("lang", "path"), all_pages())
+def test_no_horizontal_scroll_on_a_phone(browser, server, lang, path):
+    page, _ = open_page(browser, server + path, width=375)
+    try:
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"page is {overflow}px wider than a 375px screen"
+    finally:
+        page.close()
+
+
+def _switch(page, lang: str) -> None:
+    """Open the language menu in the header the way a reader does (hover) and pick ``lang``."""
+    page.locator(".md-header .md-select").first.hover()
+    page.locator(f".md-header a[data-lang-switch='{lang}']").first.click()
+
+
+@pytest.mark.parametrize(("lang", "path"), [p for p in all_pages() if p[0] == "en"])
+def test_language_switch_round_trip(browser, server, lang, path):
+    page, _ = open_page(browser, server + path)
+    try:
+        _switch(page, "zh")
+        page.wait_for_url(server + "zh/" + path)
+        _switch(page, "en")
+        page.wait_for_url(server + path)
+    finally:
+        page.close()
+
+
+def search(page, query: str) -> list[str]:
+    """Type ``query`` into the site search like a reader and return the result links (retries while the
+    search worker is still building its index)."""
+    page.keyboard.press("/")
+    for _ in range(20):
+        page.fill("input.md-search__input", "")
+        page.keyboard.type(query)
+        page.keyboard.press("End")  # a key event after the text, as after an IME commit
+        page.wait_for_timeout(500)
+        links = page.locator(".md-search-result__item > a").all()
+        if links:
+            return [a.get_attribute("href") or "" for a in links]
+    return []
+
+
+SEARCHES = [
+    ("", "sigmoid derivative", "activations/"),
+    ("zh/", "激活函数", "zh/activations/"),
+]
+
+
+@pytest.mark.parametrize(("prefix", "query", "expected"), SEARCHES)
+def test_search_returns_the_right_page_first(browser, server, prefix, query, expected):
+    page, _ = open_page(browser, server + prefix)
+    try:
+        hits = search(page, query)
+        assert hits, f"no result for {query!r}"
+        assert hits[0].split("?")[0].split("#")[0] == server + expected, hits[:3]
+    finally:
+        page.close()
+
+
+def test_dark_mode_toggles(browser, server):
+    page, _ = open_page(browser, server)
+    try:
+        schemes = []
+        for _ in range(3):
+            page.locator("form[data-md-component='palette'] label:visible").first.click()
+            page.wait_for_timeout(200)
+            schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+        assert "slate" in schemes and "default" in schemes
+    finally:
+        page.close()

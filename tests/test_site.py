@@ -1,0 +1,140 @@
+"""The built site as files: both languages complete, executed outputs present, notebooks rendered, switch links
+pointing at the counterpart page, and nothing loaded from a third-party host."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import LANGS, ROOT, page_sources, page_url
+
+PREFIX = {"en": "", "zh": "zh/"}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.resources: list[str] = []
+        self.switch: dict[str, str] = {}
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "script" and a.get("src"):
+            self.resources.append(a["src"])
+        if tag == "link" and a.get("rel") in ("stylesheet", "preconnect", "icon", "modulepreload"):
+            self.resources.append(a.get("href") or "")
+        if tag in ("img", "iframe", "source") and a.get("src"):
+            self.resources.append(a["src"])
+        if tag == "a" and a.get("data-lang-switch"):
+            self.switch[a["data-lang-switch"]] = a.get("href") or ""
+
+
+def parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def html_of(site: Path, lang: str, src: str) -> Path:
+    return site / (PREFIX[lang] + page_url(src)) / "index.html"
+
+
+def test_both_languages_have_the_same_pages():
+    assert page_sources("en") == page_sources("zh")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_is_built(site_dir, lang):
+    for src in page_sources(lang):
+        assert html_of(site_dir, lang, src).is_file(), src
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_switch_points_to_the_same_page(site_dir, lang):
+    for src in page_sources(lang):
+        page = html_of(site_dir, lang, src)
+        links = parse(page).switch
+        assert set(links) == set(LANGS), (src, links)
+        for other, href in links.items():
+            target = (page.parent / href).resolve() / "index.html"
+            assert target == html_of(site_dir, other, src).resolve(), (src, other, href)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_third_party_resources(site_dir, lang):
+    base = site_dir / PREFIX[lang]
+    for page in base.rglob("*.html"):
+        if lang == "en" and page.is_relative_to(site_dir / "zh"):
+            continue
+        for url in parse(page).resources:
+            assert not re.match(r"^(https?:)?//", url), f"{page}: loads {url}"
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in text and "cdnjs" not in text and "unpkg" not in text, page
+        assert "api.github.com" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_derived_formulas_and_checks_are_executed_into_the_page(site_dir, lang):
+    from derivations import get
+
+    html = html_of(site_dir, lang, "activations.md").read_text(encoding="utf-8")
+    for name in ("sigmoid_derivative", "tanh_derivative_max", "hochreiter_weight_bound"):
+        latex = get(name).result.display_latex()
+        assert latex.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html, name
+    assert "9.5367431640625e-07" in html
+    assert html.count('class="verdict-pass"') >= 9 and 'class="verdict-fail"' not in html
+    assert "<svg" in html and 'class="figure-svg"' in html
+    assert "```python" not in html and 'exec="1"' not in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notebooks_are_rendered_and_executed_not_copied_raw(site_dir, lang):
+    for src in page_sources(lang):
+        if not src.endswith(".ipynb"):
+            continue
+        html = html_of(site_dir, lang, src).read_text(encoding="utf-8")
+        assert "jupyter-wrapper" in html and '"nbformat"' not in html, src
+        assert "data:image/png;base64" in html, f"{src}: no executed plot"
+        assert "Traceback (most recent call last)" not in html
+        assert not re.search(r"-output\" data-mime-type=\"application/vnd.jupyter.(stderr|error)", html), src
+        assert 'class="md-content__button' in html  # download / edit actions
+        download = html_of(site_dir, lang, src).parent / Path(src).name
+        assert download.is_file(), f"{src}: notebook not offered for download"
+
+
+def test_chinese_pages_are_chinese_and_english_pages_english(site_dir):
+    zh = html_of(site_dir, "zh", "activations.md").read_text(encoding="utf-8")
+    en = html_of(site_dir, "en", "activations.md").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in zh and '<html lang="en"' in en
+    assert "激活函数" in zh and "激活函数" not in en
+
+
+def test_heading_anchors_match_across_languages(site_dir):
+    for src in page_sources("en"):
+        if src.endswith(".ipynb"):
+            continue
+        ids = {lang: {i for i in parse(html_of(site_dir, lang, src)).ids if not i.startswith("__")} for lang in LANGS}
+        headings = {
+            lang: set(re.findall(r"\{#([\w-]+)\}", (ROOT / "docs" / lang / src).read_text(encoding="utf-8")))
+            for lang in LANGS
+        }
+        for lang in LANGS:
+            text = (ROOT / "docs" / lang / src).read_text(encoding="utf-8")
+            text = re.sub(r"```.*?```", "", text, flags=re.S)
+            bare = [h for h in re.findall(r"^#{1,6} .*$", text, flags=re.M) if "{#" not in h]
+            assert not bare, f"docs/{lang}/{src}: headings without an explicit {{#id}}: {bare}"
+        assert headings["en"] == headings["zh"], src
+        assert headings["en"] <= ids["en"] and headings["zh"] <= ids["zh"], src
+
+
+def test_katex_is_served_by_the_site(site_dir):
+    for lang in LANGS:
+        base = site_dir / PREFIX[lang] / "assets" / "katex"
+        assert (base / "katex.min.js").is_file() and (base / "contrib" / "auto-render.min.js").is_file()
+        assert list((base / "fonts").glob("KaTeX_Main-Regular.woff2"))
