@@ -1,0 +1,524 @@
+"""Deep feed-forward nets: the chain rule through many layers, per-factor bounds, and the matrix form of backprop.
+
+Conventions: z_j = w_j a_{j-1} + b_j and a_j = sigma(z_j) (logistic sigma) for the single-neuron chain; for matrices,
+column vectors and numerator (Jacobian) layout: d y / d x has shape (len y, len x), so a scalar's gradient with
+respect to a vector is a row vector, and dL/dW (for a matrix W) is arranged like W: (dL/dW)_{ij} = dL / dW_{ij}.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derivations.core import Result, derivation, get
+from derivations.numeric import central_diff, max_rel_err, mp_diff
+
+N_CHAIN = 4
+x = sp.Symbol("x", real=True)
+W = sp.Symbol("W", positive=True)  # |w|
+q = sp.Symbol("q", positive=True)
+s_ = sp.Symbol("s", positive=True)
+WS = sp.symbols(f"w1:{N_CHAIN + 1}", real=True)
+BS = sp.symbols(f"b1:{N_CHAIN + 1}", real=True)
+ZS = sp.symbols(f"z1:{N_CHAIN + 1}", real=True)
+A4 = sp.Symbol(f"a{N_CHAIN}", real=True)
+sigma = sp.Function("sigma")
+sigma_prime = sp.Function("sigma_prime")
+C = sp.Function("C")
+C_prime = sp.Function("C_prime")
+SIGMA_X = 1 / (1 + sp.exp(-x))
+
+
+def _np_sigmoid(t: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+def _mp_sigmoid_prime(t: mpmath.mpf) -> mpmath.mpf:
+    e = mpmath.exp(-t)
+    return e / (1 + e) ** 2
+
+
+def _replace_derivatives(expr: sp.Expr, f: sp.FunctionClass, fp: sp.FunctionClass) -> sp.Expr:
+    """Replace SymPy's Subs(Derivative(f(xi), xi), xi, u) and Derivative(f(u), u) by fp(u)."""
+
+    def is_fd(e: sp.Basic) -> bool:
+        return isinstance(e, sp.Derivative) and e.expr.func == f and len(e.variables) == 1
+
+    out = expr.replace(is_fd, lambda e: fp(e.variables[0]))
+    return out.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
+
+
+# --- 1. Nielsen's single-neuron chain ------------------------------------------------------------------------
+@derivation(
+    "nielsen_chain",
+    title="4-neuron chain: dC/db1 = s'(z1) w2 s'(z2) w3 s'(z3) w4 s'(z4) dC/da4 (differentiated composition)",
+    title_zh="四个神经元的链：dC/db1 = σ'(z1) w2 σ'(z2) w3 σ'(z3) w4 σ'(z4) ∂C/∂a4（对复合函数求导得到）",
+)
+def nielsen_chain() -> Result:
+    a = x
+    for j in range(N_CHAIN):
+        a = sigma(WS[j] * a + BS[j])
+    raw = sp.diff(C(a), BS[0])
+    d = _replace_derivatives(_replace_derivatives(raw, sigma, sigma_prime), C, C_prime)
+    for j in range(N_CHAIN):  # innermost first: name every pre-activation z_j, then a4 = sigma(z4)
+        d = d.subs(WS[j] * (sigma(ZS[j - 1]) if j else x) + BS[j], ZS[j])
+    d = d.subs(sigma(ZS[-1]), A4)
+    factors = [sigma_prime(ZS[0])]
+    for j in range(1, N_CHAIN):
+        factors += [WS[j], sigma_prime(ZS[j])]
+    nielsen = sp.Mul(*factors) * C_prime(A4)
+    if sp.expand(d - nielsen) != 0:
+        raise ArithmeticError(f"differentiated chain {d} is not Nielsen's product")
+    latex = (
+        r"\frac{\partial C}{\partial b_1} = \sigma'(z_1)\,w_2\,\sigma'(z_2)\,w_3\,\sigma'(z_3)\,w_4\,\sigma'(z_4)\,"
+        r"\frac{\partial C}{\partial a_4},\qquad z_j = w_j a_{j-1} + b_j,\; a_j=\sigma(z_j),\; a_0 = x"
+    )
+    return Result(
+        expr=sp.Eq(sp.Derivative(C(A4), BS[0]), d),
+        latex=latex,
+        parts={"derivative": d, "raw": raw, "factors": sp.Tuple(*factors)},
+        symbols={
+            "x": "input a_0",
+            "w1..w4, b1..b4": "weights and biases of the four neurons",
+            "z1..z4": "pre-activations z_j = w_j a_{j-1} + b_j",
+            "a4": "output a_4 = sigma(z_4)",
+            "sigma_prime": "derivative of the activation sigma",
+            "C_prime": "dC/da_4",
+        },
+    )
+
+
+def _chain_forward(params: np.ndarray, xin: float, y: float) -> tuple[float, list[float], float]:
+    """Numpy forward pass of the 4-neuron logistic chain with C = (a4 - y)^2 / 2; returns (C, z list, a4)."""
+    ws, bs = params[:N_CHAIN], params[N_CHAIN:]
+    a, zs = xin, []
+    for j in range(N_CHAIN):
+        z = ws[j] * a + bs[j]
+        zs.append(z)
+        a = 1.0 / (1.0 + np.exp(-z))
+    return 0.5 * (a - y) ** 2, zs, a
+
+
+Y_TARGET = sp.Symbol("y", real=True)
+
+
+def _nielsen_numeric() -> object:
+    """The derived dC/db1 as a numpy function of (w1..w4, z1..z4, a4, y), with C = (a4 - y)^2/2, logistic sigma."""
+    r = nielsen_chain.result.parts["derivative"]
+    concrete = r.replace(sigma_prime, sp.Lambda(x, sp.diff(SIGMA_X, x))).subs(C_prime(A4), A4 - Y_TARGET)
+    return sp.lambdify([*WS, *ZS, A4, Y_TARGET], concrete, "numpy")
+
+
+@nielsen_chain.check("central finite difference in b1 of a numpy 4-neuron chain, C=(a4-y)^2/2 (abs err)", tol=1e-9)
+def _() -> float:
+    f = _nielsen_numeric()
+    rng = np.random.default_rng(1)
+    errs = []
+    for _ in range(20):
+        p = rng.normal(scale=1.5, size=2 * N_CHAIN)
+        xin, y = float(rng.normal()), 0.3
+        _, zs, a4 = _chain_forward(p, xin, y)
+
+        def cost_of_b1(b1: np.ndarray, p: np.ndarray = p, xin: float = xin, y: float = y) -> np.ndarray:
+            q_ = p.copy()
+            q_[N_CHAIN] = float(b1)
+            return np.array(_chain_forward(q_, xin, y)[0])
+
+        fd = float(central_diff(cost_of_b1, np.array(p[N_CHAIN]), 1e-5))
+        errs.append(abs(float(f(*p[:N_CHAIN], *zs, a4, y)) - fd))
+    return max(errs)
+
+
+@nielsen_chain.check("mpmath.diff in b1 of an mpmath 4-neuron chain at 50 digits (relative error)", tol=1e-13)
+def _() -> float:
+    f = _nielsen_numeric()
+    rng = np.random.default_rng(2)
+    errs = []
+    for _ in range(10):
+        p = rng.normal(scale=1.5, size=2 * N_CHAIN)
+        xin, y = float(rng.normal()), 0.3
+        _, zs, a4 = _chain_forward(p, xin, y)
+
+        def cost(b1: mpmath.mpf, p: np.ndarray = p, xin: float = xin, y: float = y) -> mpmath.mpf:
+            a = mpmath.mpf(xin)
+            for j in range(N_CHAIN):
+                a = 1 / (1 + mpmath.exp(-(mpmath.mpf(p[j]) * a + (b1 if j == 0 else mpmath.mpf(p[N_CHAIN + j])))))
+            return (a - mpmath.mpf(y)) ** 2 / 2
+
+        exact = mp_diff(cost, p[N_CHAIN])
+        errs.append(float(abs(float(f(*p[:N_CHAIN], *zs, a4, y)) - exact) / abs(exact)))
+    return max(errs)
+
+
+# --- 2. per-factor bounds: vanishing for |w| <= 1, exploding for large |w| -------------------------------------
+@derivation(
+    "deepnet_factor_bounds",
+    title="|w s'(z)| <= |w|/4: at most 1/4 when |w| <= 1; up to |w|/4 (25 at w = 100, z = 0) for large weights",
+    title_zh="|w·σ'(z)| ≤ |w|/4：|w| ≤ 1 时至多 1/4；权重很大时可达 |w|/4（w = 100、z = 0 时为 25）",
+)
+def deepnet_factor_bounds() -> Result:
+    wsym = sp.Symbol("w", real=True)
+    peak = get("sigmoid_derivative_max").result.parts["max"]  # max sigma' = 1/4 at z = 0
+    d1 = sp.diff(SIGMA_X, x)
+    if d1.subs(x, 0) != peak:
+        raise ArithmeticError("sigma'(0) is not the maximum")
+    sup = sp.Abs(wsym) * peak
+    small = sp.maximum(sup, wsym, sp.Interval(-1, 1))
+    big = sup.subs(wsym, 100)
+    # the factor reaches its sup only if z = w a + b = 0, i.e. b = -w a: a fine-tuned bias
+    attained = sp.simplify((wsym * d1).subs(x, 0).subs(wsym, 100))
+    if small != sp.Rational(1, 4) or big != 25 or attained != 25:
+        raise ArithmeticError("unexpected factor bounds")
+    return Result(
+        expr=sp.Tuple(sp.Lambda(wsym, sup), small, big),
+        latex=(
+            rf"\bigl|w_j\,\sigma'(z_j)\bigr|\le \frac{{|w_j|}}{{4}},\qquad \max_{{|w_j|\le1}}\frac{{|w_j|}}{{4}}"
+            rf"={sp.latex(small)},\qquad w_j=100,\ z_j=0:\ w_j\,\sigma'(0)={sp.latex(attained)}=\frac{{w_j}}{{4}}"
+        ),
+        parts={"sup": sup, "small_weight_bound": small, "w100": big, "w100_attained_at_z0": attained},
+        symbols={"w": "weight w_j multiplying sigma'(z_j)", "z": "pre-activation z_j = w_j a_{j-1} + b_j"},
+        text={"condition": "25 needs z_j = 0, i.e. b_j = -w_j a_{j-1}; for other inputs the factor is much smaller"},
+    )
+
+
+@deepnet_factor_bounds.check("float64 grid of |w sigma'(z)| (numpy sigmoid): sup for |w|<=1 and at w=100", tol=1e-12)
+def _() -> float:
+    z = np.linspace(-20.0, 20.0, 400001)
+    s = _np_sigmoid(z)
+    ds = s * (1 - s)
+    r = deepnet_factor_bounds.result.parts
+    ws = np.linspace(-1.0, 1.0, 201)
+    small = max(float(np.max(np.abs(v * ds))) for v in ws)
+    big = float(np.max(np.abs(100.0 * ds)))
+    a_prev = 0.37  # any input works once b = -w a, so that z = w a + b = 0
+    s0 = float(_np_sigmoid(np.array(100.0 * a_prev - 100.0 * a_prev)))
+    at_tuned_bias = abs(100.0 * s0 * (1.0 - s0))
+    return max(abs(small - float(r["small_weight_bound"])), abs(big - 25.0), abs(at_tuned_bias - float(r["w100"])))
+
+
+# --- 3. the width of the input interval where |w sigma'(w a + b)| >= 1 -----------------------------------------
+@derivation(
+    "sigmoid_unstable_width",
+    title="Width of {a : |w s'(w a + b)| >= 1} is (2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1); max ~0.4477 at |w| ~6.894",
+    title_zh="使 |w·σ'(wa + b)| ≥ 1 的输入区间宽度为 (2/|w|) ln(|w|(1+√(1−4/|w|))/2 − 1)；最大约 0.4477（|w| ≈ 6.894）",
+)
+def sigmoid_unstable_width() -> Result:
+    # |w| sigma'(u) = 1 with sigma' = sigma (1 - sigma): solve for s = sigma(u), then u = logit(s)
+    roots = sp.solve(sp.Eq(W * s_ * (1 - s_), 1), s_)
+    s_lo, s_hi = sorted(roots, key=lambda r: float(r.subs(W, 8)))
+    u_of = lambda s: sp.log(s / (1 - s))  # noqa: E731  (inverse of the logistic function)
+    width = sp.simplify((u_of(s_hi) - u_of(s_lo)) / W)  # u = w a + b, so a-width = u-width / |w|
+    nielsen = 2 / W * sp.log(W * (1 + sp.sqrt(1 - 4 / W)) / 2 - 1)
+    # prove equality: both are (2/W) log(r) with r in terms of q = sqrt(1 - 4/W), W = 4/(1 - q^2)
+    qsub = {W: 4 / (1 - q**2)}
+    r_derived = sp.simplify(s_hi / s_lo)  # exp(W width / 2) = s_hi / s_lo because s_lo = 1 - s_hi
+    lhs = sp.simplify(r_derived.subs(sp.sqrt(1 - 4 / W), q).subs(qsub))
+    rhs = sp.simplify((W * (1 + q) / 2 - 1).subs(qsub))
+    if sp.simplify(lhs - rhs) != 0 or sp.simplify(s_lo + s_hi - 1) != 0:
+        raise ArithmeticError("derived width differs from the closed form")
+    if abs(sp.N(width - nielsen, 30, subs={W: sp.Rational(137, 10)})) > 1e-25:
+        raise ArithmeticError("derived width differs numerically from the closed form")
+    dwidth = sp.diff(nielsen, W)
+    with mpmath.workdps(40):
+        w_star = sp.nsolve(dwidth, W, 7, prec=40)
+    max_width = nielsen.subs(W, w_star).evalf(40)
+    second = sp.diff(nielsen, W, 2).subs(W, w_star).evalf(20)
+    if not second < 0:
+        raise ArithmeticError("critical point is not a maximum")
+    return Result(
+        expr=sp.Tuple(sp.Lambda(W, nielsen), w_star, max_width),
+        latex=(
+            r"\bigl|\{a:\ |w\,\sigma'(wa+b)|\ge 1\}\bigr| = "
+            + sp.latex(nielsen).replace("W", r"|w|")
+            + rf"\quad(|w|\ge4),\qquad \max_{{|w|}} = {sp.N(max_width, 6)},\ "
+            + rf"\operatorname*{{arg\,max}}_{{|w|}} = {sp.N(w_star, 6)}"
+        ),
+        parts={
+            "width": nielsen,
+            "width_raw": width,
+            "derivative": dwidth,
+            "argmax": sp.Float(w_star, 30),
+            "max": sp.Float(max_width, 30),
+            "sigma_roots": sp.Tuple(s_lo, s_hi),
+        },
+        symbols={"W": "|w| (positive, >= 4 for a nonempty interval)", "a": "input to the neuron", "b": "bias"},
+        text={"argmax": mpmath.nstr(mpmath.mpf(str(w_star)), 10), "max": mpmath.nstr(mpmath.mpf(str(max_width)), 10)},
+    )
+
+
+def _mp_width(wabs: mpmath.mpf) -> mpmath.mpf:
+    """Independent: root of |w| sigma'(u) = 1 on u > 0 by bracketing findroot (Illinois); width = 2 u_+ / |w|."""
+    u_plus = mpmath.findroot(
+        lambda u: wabs * _mp_sigmoid_prime(u) - 1, (mpmath.mpf(0), 2 * mpmath.log(wabs) + 2), solver="illinois"
+    )
+    return 2 * u_plus / wabs
+
+
+@sigmoid_unstable_width.check("mpmath (30 digits): findroot of |w|s'(u)=1, then findroot of d(width)/d|w|", tol=1e-12)
+def _() -> float:
+    r = sigmoid_unstable_width.result.parts
+    f = sp.lambdify(W, r["width"], "mpmath")
+    with mpmath.workdps(30):
+        pts = [mpmath.mpf(v) for v in ("4.5", "6.894", "10", "37.5", "200")]
+        width_err = max(abs(f(p) - _mp_width(p)) for p in pts)
+        w_star = mpmath.findroot(lambda t: mpmath.diff(_mp_width, t), mpmath.mpf(7))
+        peak = _mp_width(w_star)
+        argmax_err = abs(w_star - mpmath.mpf(str(r["argmax"])))
+        return float(max(width_err, argmax_err, abs(peak - mpmath.mpf(str(r["max"])))))
+
+
+@sigmoid_unstable_width.check(
+    "brute float64 grid: measure of {a : |w s'(w a)| >= 1} (a-step 2e-5), |w| in [4.5, 12] step 0.02, and its max",
+    tol=1e-4,
+)
+def _() -> float:
+    r = sigmoid_unstable_width.result.parts
+    a = np.linspace(-0.25, 0.25, 25001)  # the interval is centred at a = -b/w = 0 and narrower than 0.45
+    da = a[1] - a[0]
+    ws = np.arange(4.5, 12.0, 0.02)
+    s = _np_sigmoid(np.outer(ws, a))
+    measured = np.count_nonzero(ws[:, None] * s * (1 - s) >= 1.0, axis=1) * da
+    # the curve is flat at its peak, so a grid argmax is ill-conditioned; the mpmath check tests the argmax
+    derived = sp.lambdify(W, r["width"], "numpy")(ws)
+    return max(float(np.max(np.abs(measured - derived))), abs(float(np.max(measured)) - float(r["max"])))
+
+
+# --- 4. matrix form for a 3-layer net ------------------------------------------------------------------------
+DIMS = (3, 2, 3, 2)  # input, layer 1, layer 2, layer 3 widths (unequal, so a transposition error cannot hide)
+f_act = sp.Function("f")
+f_prime = sp.Function("f_prime")
+
+
+def _sym_matrix(name: str, rows: int, cols: int) -> sp.Matrix:
+    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True))
+
+
+def _diag_fprime(a: sp.Matrix) -> sp.Matrix:
+    return sp.diag(*[f_prime(v) for v in a])
+
+
+@derivation(
+    "matrix_chain_3layer",
+    title="3-layer net: dL/dW1 = dL/df3 diag(f'(a3)) W3 diag(f'(a2)) W2 diag(f'(a1)) da1/dW1 (Jacobian layout)",
+    title_zh="三层网络：dL/dW1 = ∂L/∂f3 · diag(f'(a3)) W3 · diag(f'(a2)) W2 · diag(f'(a1)) · ∂a1/∂W1（雅可比布局）",
+)
+def matrix_chain_3layer() -> Result:
+    n0, n1, n2, n3 = DIMS
+    xv = sp.Matrix(n0, 1, lambda i, _: sp.Symbol(f"x_{i + 1}", real=True))
+    yv = sp.Matrix(n3, 1, lambda i, _: sp.Symbol(f"y_{i + 1}", real=True))
+    w1, w2, w3 = _sym_matrix("W1", n1, n0), _sym_matrix("W2", n2, n1), _sym_matrix("W3", n3, n2)
+    a1 = w1 * xv
+    h1 = a1.applyfunc(f_act)
+    a2 = w2 * h1
+    h2 = a2.applyfunc(f_act)
+    a3 = w3 * h2
+    f3 = a3.applyfunc(f_act)
+    loss = ((f3 - yv).T * (f3 - yv))[0, 0] / 2
+    derived = sp.Matrix(n1, n0, lambda i, j: _replace_derivatives(sp.diff(loss, w1[i, j]), f_act, f_prime))
+    dl_df3 = (f3 - yv).T  # row vector: numerator layout
+    g = dl_df3 * _diag_fprime(a3) * w3 * _diag_fprime(a2) * w2 * _diag_fprime(a1)  # 1 x n1 = dL/da1
+    # da1/dW1 is the 3-index array (da1_k / dW1_ij) = delta_ki x_j, so contracting with g gives g_i x_j
+    da1_dw1 = sp.MutableDenseNDimArray.zeros(n1, n1, n0)
+    for k in range(n1):
+        for j in range(n0):
+            da1_dw1[k, k, j] = sp.diff(a1[k], w1[k, j])
+    formula = sp.Matrix(n1, n0, lambda i, j: sum(g[0, k] * da1_dw1[k, i, j] for k in range(n1)))
+    if (derived - formula).applyfunc(sp.expand) != sp.zeros(n1, n0):
+        raise ArithmeticError("matrix chain rule disagrees with entrywise differentiation")
+    if (formula - g.T * xv.T).applyfunc(sp.expand) != sp.zeros(n1, n0):
+        raise ArithmeticError("contraction with da1/dW1 is not the outer product g^T x^T")
+    return Result(
+        expr=sp.Eq(sp.Symbol("dL/dW1"), g.T * xv.T),
+        latex=(
+            r"\frac{\partial L}{\partial W_1} = \underbrace{\frac{\partial L}{\partial f_3}\,"
+            r"\operatorname{diag}\!\bigl(f'(a_3)\bigr)\,W_3\,\operatorname{diag}\!\bigl(f'(a_2)\bigr)\,W_2\,"
+            r"\operatorname{diag}\!\bigl(f'(a_1)\bigr)}_{g\;=\;\partial L/\partial a_1\ (1\times n_1)}"
+            r"\cdot\frac{\partial a_1}{\partial W_1} = g^{\top}x^{\top},\qquad"
+            r"\Bigl(\frac{\partial a_1}{\partial W_1}\Bigr)_{k,ij} = \delta_{ki}\,x_j"
+        ),
+        parts={"derived": derived, "g": g, "formula": g.T * xv.T},
+        symbols={
+            "x": "input column vector (3)",
+            "W1, W2, W3": "weights 2x3, 3x2, 2x3; a1 = W1 x, a2 = W2 f(a1), a3 = W3 f(a2), f3 = f(a3)",
+            "f, f_prime": "elementwise activation and its derivative",
+            "L": "loss ||f3 - y||^2 / 2 (so dL/df3 = (f3 - y)^T, a row vector)",
+            "layout": "numerator (Jacobian) layout, column vectors; dL/dW1 arranged like W1",
+        },
+    )
+
+
+def _np_net3(ws: list[np.ndarray], xv: np.ndarray, yv: np.ndarray, act: str) -> float:
+    h = xv
+    for wm in ws:
+        a = wm @ h
+        h = np.tanh(a) if act == "tanh" else _np_sigmoid(a)
+    return float(0.5 * np.sum((h - yv) ** 2))
+
+
+def _derived_grad_w1(ws: list[np.ndarray], xv: np.ndarray, yv: np.ndarray, act: str) -> np.ndarray:
+    """Evaluate the derived g^T x^T with numpy, substituting f' of the chosen activation."""
+    fn = _lambdified_grad_w1(act)
+    return np.array(fn(*[v for wm in ws for v in wm.ravel()], *xv.ravel(), *yv.ravel()), dtype=float)
+
+
+@functools.cache
+def _lambdified_grad_w1(act: str) -> Callable[..., object]:
+    r = matrix_chain_3layer.result.parts["formula"]
+    fp = sp.Lambda(x, sp.diff(sp.tanh(x) if act == "tanh" else SIGMA_X, x))
+    n0, n1, n2, n3 = DIMS
+    shapes = [(n1, n0), (n2, n1), (n3, n2)]
+    syms = [
+        *[sp.Symbol(f"W{m + 1}_{i + 1}{j + 1}", real=True) for m, sh in enumerate(shapes) for i, j in np.ndindex(sh)],
+        *[sp.Symbol(f"x_{i + 1}", real=True) for i in range(n0)],
+        *[sp.Symbol(f"y_{i + 1}", real=True) for i in range(n3)],
+    ]
+    concrete = r.replace(f_prime, fp).replace(f_act, sp.Lambda(x, sp.tanh(x) if act == "tanh" else SIGMA_X))
+    return sp.lambdify(syms, concrete, "numpy")
+
+
+def _random_net3(seed: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n0, n1, n2, n3 = DIMS
+    ws = [rng.normal(size=(n1, n0)), rng.normal(size=(n2, n1)), rng.normal(size=(n3, n2))]
+    return ws, rng.normal(size=(n0, 1)), rng.normal(size=(n3, 1))
+
+
+@matrix_chain_3layer.check("central finite differences of a numpy 3-layer net (tanh and sigmoid), relative", tol=1e-7)
+def _() -> float:
+    errs = []
+    for seed, act in ((0, "tanh"), (1, "sigmoid"), (2, "tanh")):
+        ws, xv, yv = _random_net3(seed)
+        derived = _derived_grad_w1(ws, xv, yv, act)
+        fd = np.zeros_like(ws[0])
+        for i, j in np.ndindex(ws[0].shape):
+
+            def loss_ij(t: np.ndarray, i: int = i, j: int = j, ws: list = ws, xv=xv, yv=yv, act=act) -> np.ndarray:
+                w1 = ws[0].copy()
+                w1[i, j] = float(t)
+                return np.array(_np_net3([w1, ws[1], ws[2]], xv, yv, act))
+
+            fd[i, j] = float(central_diff(loss_ij, np.array(ws[0][i, j]), 1e-5))
+        errs.append(max_rel_err(derived, fd, floor=1e-3))
+    return max(errs)
+
+
+@matrix_chain_3layer.check(
+    "PyTorch autograd (float64) of the same 3-layer net, tanh and sigmoid", tol=1e-12, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    errs = []
+    for seed, act in ((0, "tanh"), (1, "sigmoid")):
+        ws, xv, yv = _random_net3(seed)
+        tw = [torch.tensor(wm, dtype=torch.float64, requires_grad=True) for wm in ws]
+        h = torch.tensor(xv, dtype=torch.float64)
+        for wm in tw:
+            h = torch.tanh(wm @ h) if act == "tanh" else torch.sigmoid(wm @ h)
+        loss = 0.5 * torch.sum((h - torch.tensor(yv, dtype=torch.float64)) ** 2)
+        loss.backward()
+        errs.append(max_rel_err(_derived_grad_w1(ws, xv, yv, act), tw[0].grad.numpy(), floor=1e-3))
+    return max(errs)
+
+
+# --- figure data -----------------------------------------------------------------------------------------------
+def mlp_layer_grad_norms(
+    weights: list[np.ndarray], xb: np.ndarray, yb: np.ndarray, act: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Numpy backprop through h_l = f(W_l h_{l-1}) (no bias, columns are samples), loss = ||h_L - y||_F^2 / (2 batch).
+
+    Returns (Frobenius norm of dL/dW_l per layer, Euclidean norm of dL/dh_l averaged over the batch), l = 1..L,
+    using the matrix chain rule of ``matrix_chain_3layer``: dL/da_l = (W_{l+1}^T dL/da_{l+1}) * f'(a_l).
+    """
+    hs, pre = [xb], []
+    for wm in weights:
+        a = wm @ hs[-1]
+        pre.append(a)
+        hs.append(_np_sigmoid(a) if act == "sigmoid" else np.maximum(a, 0.0))
+    batch = xb.shape[1]
+    delta_h = (hs[-1] - yb) / batch
+    w_norms, h_norms = np.empty(len(weights)), np.empty(len(weights))
+    for l_ in range(len(weights) - 1, -1, -1):
+        a = pre[l_]
+        fp = _np_sigmoid(a) * (1 - _np_sigmoid(a)) if act == "sigmoid" else (a > 0).astype(float)
+        h_norms[l_] = float(np.mean(np.linalg.norm(delta_h, axis=0)))
+        delta_a = delta_h * fp
+        w_norms[l_] = float(np.linalg.norm(delta_a @ hs[l_].T))
+        delta_h = weights[l_].T @ delta_a
+    return w_norms, h_norms
+
+
+def figure_data_mlp_gradient_norms(depth: int = 30, width: int = 64, batch: int = 32, seed: int = 0) -> dict:
+    """Per-layer ||dL/dW_l||_F for a deep sigmoid MLP with N(0, 1) weights vs a ReLU MLP with He init N(0, 2/fan_in).
+
+    Same seeded inputs x ~ N(0, I) and targets y ~ U(0, 1); no biases; loss = ||h_L - y||_F^2 / (2 batch).
+    Layer 1 is next to the input. Returns arrays keyed "layer", "sigmoid", "relu_he" (Frobenius norms) and
+    "sigmoid_h", "relu_he_h" (mean norm of dL/dh_l).
+    """
+    rng = np.random.default_rng(seed)
+    xb = rng.normal(size=(width, batch))
+    yb = rng.uniform(size=(width, batch))
+    sig_w = [rng.normal(size=(width, width)) for _ in range(depth)]
+    relu_w = [rng.normal(scale=np.sqrt(2.0 / width), size=(width, width)) for _ in range(depth)]
+    s_w, s_h = mlp_layer_grad_norms(sig_w, xb, yb, "sigmoid")
+    r_w, r_h = mlp_layer_grad_norms(relu_w, xb, yb, "relu")
+    return {"layer": np.arange(1, depth + 1), "sigmoid": s_w, "relu_he": r_w, "sigmoid_h": s_h, "relu_he_h": r_h}
+
+
+def figure_mlp_gradient_norms(lang: str = "en"):
+    """Figure: per-layer ||dL/dW_l||_F of a 30-layer sigmoid MLP (N(0,1) init) vs a ReLU MLP (He init), log scale."""
+    from derivations.plotting import setup
+
+    plt = setup(lang)
+    d = figure_data_mlp_gradient_norms()
+    labels = {
+        "en": (
+            "Gradient norm per layer (30 layers, width 64)",
+            "layer l (1 = next to the input)",
+            r"$\|\partial L/\partial W_l\|_F$",
+            "sigmoid, N(0, 1) weights",
+            "ReLU, He init N(0, 2/n)",
+        ),
+        "zh": (
+            "逐层梯度范数（30 层，宽度 64）",
+            "层号 l（1 为最靠近输入的一层）",
+            r"$\|\partial L/\partial W_l\|_F$",
+            "sigmoid，N(0, 1) 初始化",
+            "ReLU，He 初始化 N(0, 2/n)",
+        ),
+    }[lang]
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.semilogy(d["layer"], d["sigmoid"], "o-", label=labels[3], markersize=3)
+    ax.semilogy(d["layer"], d["relu_he"], "s-", label=labels[4], markersize=3)
+    ax.set(title=labels[0], xlabel=labels[1], ylabel=labels[2])
+    ax.legend()
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    return fig
+
+
+def figure_unstable_width(lang: str = "en"):
+    """Figure: the derived width of {a : |w s'(w a + b)| >= 1} against |w|, with its maximum marked."""
+    from derivations.plotting import setup
+
+    plt = setup(lang)
+    r = get("sigmoid_unstable_width").result.parts
+    ws = np.linspace(4.0, 40.0, 400)
+    width = sp.lambdify(W, r["width"], "numpy")(ws)
+    labels = {
+        "en": ("Inputs where a sigmoid factor exceeds 1", "|w|", "width of the input interval", "maximum"),
+        "zh": ("使 sigmoid 因子超过 1 的输入区间", "|w|", "输入区间的宽度", "最大值"),
+    }[lang]
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    ax.plot(ws, width, linewidth=2)
+    wm, mm = float(r["argmax"]), float(r["max"])
+    ax.plot([wm], [mm], "o", color="C3")
+    ax.annotate(f"{labels[3]} ≈ {mm:.4f} (|w| ≈ {wm:.3f})", (wm, mm), xytext=(wm + 4, mm - 0.05))
+    ax.set(title=labels[0], xlabel=labels[1], ylabel=labels[2], ylim=(0, 0.5))
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,291 @@
+"""ReLU recurrent nets: the Jacobian D_t W, when products are powers of W, identity initialisation, dead units.
+
+Conventions: h_t = relu(W h_{t-1} + U x_t + b), column vectors, numerator (Jacobian) layout, so
+J_t = dh_t/dh_{t-1} = D_t W with D_t = diag(1[a_t > 0]) (the derivative at a_t = 0 is taken as 0, as in PyTorch);
+rho(W) is the spectral radius (largest |eigenvalue|); norms are spectral norms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from derivations.core import Result, derivation
+from derivations.numeric import central_diff, max_rel_err
+
+N_STATE = 3
+
+
+def relu_rnn_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray) -> tuple:
+    """Run h_t = relu(W h_{t-1} + U x_t + b); return (states h_0..h_T, masks 1[a_t > 0], Jacobians D_t W)."""
+    hs, masks, jacs = [h0], [], []
+    for xt in xs:
+        a = w @ hs[-1] + u @ xt + b
+        m = (a > 0).astype(float)
+        masks.append(m)
+        jacs.append(m[:, None] * w)
+        hs.append(np.maximum(a, 0.0))
+    return np.array(hs), np.array(masks), jacs
+
+
+def _product(jacs: list[np.ndarray]) -> np.ndarray:
+    p = np.eye(jacs[0].shape[0])
+    for jac in jacs:
+        p = jac @ p
+    return p
+
+
+@derivation(
+    "relu_rnn_jacobian",
+    title="ReLU RNN: dh_t/dh_{t-1} = D_t W with D_t = diag(1[a_t > 0]) (numerator layout)",
+    title_zh="ReLU RNN：∂h_t/∂h_{t−1} = D_t W，其中 D_t = diag(1[a_t > 0])（分子布局）",
+)
+def relu_rnn_jacobian() -> Result:
+    n = N_STATE
+    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
+    hprev = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"h_{i + 1}", real=True))
+    c = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"c_{i + 1}", real=True))
+    a = w * hprev + c
+    jac = a.applyfunc(lambda e: sp.Max(0, e)).jacobian(hprev)  # d max(0, a)/da = Heaviside(a)
+    formula = sp.diag(*[sp.Heaviside(e) for e in a]) * w
+    if (jac - formula).applyfunc(sp.expand) != sp.zeros(n, n):
+        raise ArithmeticError("ReLU Jacobian is not D W")
+    return Result(
+        expr=sp.Eq(sp.Symbol("J_t"), jac),
+        latex=(
+            r"J_t=\frac{\partial h_t}{\partial h_{t-1}}=D_tW,\quad D_t=\operatorname{diag}\bigl(\mathbb 1[a_t>0]\bigr),"
+            r"\quad (J_t)_{ij}=\mathbb 1[a_{t,i}>0]\,W_{ij}"
+        ),
+        parts={"jacobian": jac, "formula": formula},
+        symbols={
+            "W_ij": "recurrent weight from unit j to unit i",
+            "h_i": "components of h_{t-1}",
+            "c_i": "components of U x_t + b",
+            "Heaviside": "SymPy's step function = 1[a > 0] away from a = 0",
+        },
+        text={"at_zero": "ReLU has no derivative at a = 0; frameworks use 0 there (D_t entry 0)"},
+    )
+
+
+@relu_rnn_jacobian.check("central finite differences of a numpy ReLU step (pre-activations kept away from 0)", tol=1e-9)
+def _() -> float:
+    rng = np.random.default_rng(0)
+    w, u, b = rng.normal(size=(5, 5)), rng.normal(size=(5, 2)), rng.normal(size=5)
+    x, h = rng.normal(size=2), rng.normal(size=5)
+    _, masks, jacs = relu_rnn_jacobians(w, u, b, x[None, :], h)
+    a = w @ h + u @ x + b
+    if np.min(np.abs(a)) < 1e-3 or masks.sum() in (0, 5):
+        return 1.0  # the draw must have active and inactive units, none at the kink
+    fd = np.zeros((5, 5))
+    for j in range(5):
+        e = np.zeros(5)
+        e[j] = 1.0
+        fd[:, j] = central_diff(lambda s, e=e: np.maximum(w @ (h + s * e) + u @ x + b, 0.0), np.array(0.0), 1e-6)
+    return float(np.max(np.abs(jacs[0] - fd)))
+
+
+@relu_rnn_jacobian.check(
+    "torch.autograd.functional.jacobian of h_T w.r.t. h_0 (float64, T = 15) vs prod D_t W", tol=1e-12, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(1)
+    w, u, b = rng.normal(scale=0.5, size=(4, 4)), rng.normal(size=(4, 2)), rng.normal(scale=0.1, size=4)
+    xs, h0 = rng.normal(size=(15, 2)), rng.normal(size=4)
+    _, _, jacs = relu_rnn_jacobians(w, u, b, xs, h0)
+    tw, tu, tb, txs = (torch.tensor(v, dtype=torch.float64) for v in (w, u, b, xs))
+
+    def run(h: torch.Tensor) -> torch.Tensor:
+        for xt in txs:
+            h = torch.relu(tw @ h + tu @ xt + tb)
+        return h
+
+    jt = torch.autograd.functional.jacobian(run, torch.tensor(h0)).numpy()
+    return max_rel_err(_product(jacs), jt, floor=1e-6)
+
+
+@derivation(
+    "relu_active_set_powers",
+    title="(D_S W)^n = (D_S W D_S)^{n-1} D_S W: with a fixed active set S the growth rate is rho(W_SS), not rho(W)",
+    title_zh="(D_S W)ⁿ = (D_S W D_S)^{n−1} D_S W：活跃集合 S 固定时增长率由 ρ(W_SS) 决定，而不是 ρ(W)",
+)
+def relu_active_set_powers() -> Result:
+    n = N_STATE
+    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
+    d = sp.diag(1, 1, 0)  # units 1, 2 active, unit 3 inactive (dead)
+    k = 4
+    lhs = (d * w) ** k
+    rhs = (d * w * d) ** (k - 1) * d * w
+    if (lhs - rhs).applyfunc(sp.expand) != sp.zeros(n, n):
+        raise ArithmeticError("(D W)^n != (D W D)^(n-1) D W")
+    all_active = (sp.eye(n) * w) ** k
+    if (all_active - w**k).applyfunc(sp.expand) != sp.zeros(n, n):
+        raise ArithmeticError("all-active product is not W^n")
+    if (lhs - w**k).applyfunc(sp.expand) == sp.zeros(n, n):
+        raise ArithmeticError("a dead unit should change the product")
+    # two numeric examples: rho(W) < 1 but growth, and rho(W) > 1 but decay
+    grow = sp.Matrix([[sp.Rational(6, 5), 1], [-1, -sp.Rational(1, 2)]])
+    decay = sp.Matrix([[sp.Rational(1, 2), 2], [2, sp.Rational(1, 2)]])
+    rho = lambda m: max(sp.Abs(e) for e in m.eigenvals())  # noqa: E731
+    examples = sp.Tuple(
+        sp.Tuple(grow, rho(grow), grow[0, 0]),  # S = {1}: W_SS = 6/5
+        sp.Tuple(decay, rho(decay), decay[0, 0]),  # S = {1}: W_SS = 1/2
+    )
+    return Result(
+        expr=sp.Tuple(sp.Eq(sp.Symbol("(D_S W)^4"), rhs), examples),
+        latex=(
+            r"D_S^2=D_S\ \Rightarrow\ (D_SW)^n=(D_SWD_S)^{n-1}D_SW,\quad D_SWD_S\cong W_{SS};\quad "
+            r"D_t=I\ \forall t\ \Rightarrow\ \prod_t D_tW=W^n;\quad "
+            rf"W={sp.latex(grow)}:\ \rho(W)={sp.latex(rho(grow))}\approx{float(rho(grow)):.3f},\ "
+            r"W_{11}=\tfrac65;\quad "
+            rf"W={sp.latex(decay)}:\ \rho(W)={sp.latex(rho(decay))},\ W_{{11}}=\tfrac12"
+        ),
+        parts={
+            "lhs_k4": lhs,
+            "rhs_k4": rhs,
+            "grow_W": grow,
+            "grow_rho": rho(grow),
+            "decay_W": decay,
+            "decay_rho": rho(decay),
+        },
+        symbols={
+            "D_S": "diag(1[i in S]) for the set S of active units",
+            "W_SS": "principal submatrix of W on the active units",
+            "n": "number of steps with that active set",
+        },
+        text={
+            "growth": "S = {1}, W = [[1.2, 1], [-1, -0.5]]: rho(W) = 0.632 but ||dh_T/dh_0|| ~ 1.2^T (b = (0, -10))",
+            "decay": "S = {1}, W = [[0.5, 2], [2, 0.5]]: rho(W) = 2.5 but ||dh_T/dh_0|| ~ 0.5^T (b = (1, -10))",
+        },
+    )
+
+
+def _two_unit_case(w: np.ndarray, b: np.ndarray, steps: int, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xs = np.zeros((steps, 1))
+    _, masks, jacs = relu_rnn_jacobians(w, np.zeros((2, 1)), b, xs, h0)
+    return _product(jacs), masks
+
+
+@relu_active_set_powers.check(
+    "torch autograd (float64) on real ReLU trajectories, T = 30: 1.2^T growth, 0.5^T decay", tol=1e-12, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    r = relu_active_set_powers.result.parts
+    errs = []
+    for key, b, rate in (("grow", (0.0, -10.0), 1.2), ("decay", (1.0, -10.0), 0.5)):
+        w = np.array(r[f"{key}_W"], dtype=float)
+        tw, tb = torch.tensor(w), torch.tensor(b, dtype=torch.float64)
+
+        def run(h: torch.Tensor, tw: torch.Tensor = tw, tb: torch.Tensor = tb) -> torch.Tensor:
+            for _ in range(30):
+                h = torch.relu(tw @ h + tb)
+            return h
+
+        jt = torch.autograd.functional.jacobian(run, torch.tensor([1.0, 0.0], dtype=torch.float64)).numpy()
+        # derived: (D_S W)^n with S = {1} is [[w11^n, w11^(n-1) w12], [0, 0]]
+        law = np.array([[rate**30, rate**29 * w[0, 1]], [0.0, 0.0]])
+        errs.append(max_rel_err(jt, law, floor=1e-300))
+    return max(errs)
+
+
+@relu_active_set_powers.check(
+    "numpy: the trajectory keeps S = {1} and prod D_t W equals (D_S W D_S)^(n-1) D_S W", tol=1e-12
+)
+def _() -> float:
+    r = relu_active_set_powers.result.parts
+    errs = []
+    for key, b in (("grow", np.array([0.0, -10.0])), ("decay", np.array([1.0, -10.0]))):
+        w = np.array(r[f"{key}_W"], dtype=float)
+        p, masks = _two_unit_case(w, b, 30, np.array([1.0, 0.0]))
+        if not np.all(masks == np.array([1.0, 0.0])):
+            return 1.0
+        d = np.diag([1.0, 0.0])
+        law = np.linalg.matrix_power(d @ w @ d, 29) @ d @ w
+        errs.append(max_rel_err(p, law, floor=1e-300))
+    return max(errs)
+
+
+@derivation(
+    "irnn_identity_product",
+    title="IRNN (W = I, b = 0): dh_T/dh_k = diag(1[unit i active at every step k+1..T]); all active gives exactly I",
+    title_zh="IRNN（W = I，b = 0）：∂h_T/∂h_k = diag(1[单元 i 在 k+1..T 每一步都活跃])；全部活跃时恰为 I",
+)
+def irnn_identity_product() -> Result:
+    n, steps = N_STATE, 4
+    ms = [[sp.Symbol(f"m_{t}{i + 1}", real=True) for i in range(n)] for t in range(1, steps + 1)]
+    prod = sp.eye(n)
+    for t in range(steps):
+        prod = sp.diag(*ms[t]) * sp.eye(n) * prod  # D_t W with W = I
+    expected = sp.diag(*[sp.Mul(*[ms[t][i] for t in range(steps)]) for i in range(n)])
+    if prod != expected:
+        raise ArithmeticError("IRNN product is not the diagonal of products of indicators")
+    all_active = prod.subs({m: 1 for row in ms for m in row})
+    if all_active != sp.eye(n):
+        raise ArithmeticError("all-active IRNN product is not I")
+    return Result(
+        expr=sp.Tuple(sp.Eq(sp.Symbol("dh_4/dh_0"), prod), all_active),
+        latex=(
+            r"W=I:\ \frac{\partial h_T}{\partial h_k}=\prod_{t=k+1}^{T}D_t="
+            r"\operatorname{diag}\Bigl(\prod_{t=k+1}^{T}\mathbb 1[a_{t,i}>0]\Bigr)_{i},\qquad "
+            r"D_t=I\ \forall t\ \Rightarrow\ \frac{\partial h_T}{\partial h_k}=I"
+        ),
+        parts={"product_T4": prod, "all_active": all_active},
+        symbols={"m_ti": "1[a_{t,i} > 0], unit i active at step t", "source": "Le, Jaitly, Hinton 2015 (IRNN)"},
+        text={
+            "dead": "a unit inactive once between k and T contributes a zero: its gradient path is cut, not shrunk",
+            "rho_gt_1": "W = c I with c > 1 and all units active: dh_T/dh_k = c^(T-k) I explodes",
+        },
+    )
+
+
+@irnn_identity_product.check(
+    "torch autograd (float64): IRNN, T = 25, nonnegative inputs (all active) and mixed inputs", tol=1e-14, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(2)
+    n = 4
+    errs, n_dead = [], 0
+    cases = [
+        (np.abs(rng.normal(size=(n, 2))), np.abs(rng.normal(size=(25, 2)))),  # a_t >= h_{t-1} > 0: all active
+        (rng.normal(size=(n, 2)), 3.0 * rng.normal(size=(25, 2))),  # large inputs switch some units off
+    ]
+    for u, xs in cases:
+        h0 = np.abs(rng.normal(size=n)) + 0.5
+        _, masks, _ = relu_rnn_jacobians(np.eye(n), u, np.zeros(n), xs, h0)
+        derived = np.diag(np.prod(masks, axis=0))
+        n_dead += int(np.sum(np.prod(masks, axis=0) == 0))
+        tu, txs = torch.tensor(u), torch.tensor(xs)
+
+        def run(h: torch.Tensor, tu: torch.Tensor = tu, txs: torch.Tensor = txs) -> torch.Tensor:
+            for xt in txs:
+                h = torch.relu(h + tu @ xt)
+            return h
+
+        jt = torch.autograd.functional.jacobian(run, torch.tensor(h0)).numpy()
+        errs.append(float(np.max(np.abs(jt - derived))))
+    return max(errs) + (0.0 if n_dead > 0 else 1.0)  # the mixed case must exercise a cut path
+
+
+@irnn_identity_product.check(
+    "numpy: W = 1.05 I, all active for 40 steps gives 1.05^40 I; a dead unit zeroes its entry", tol=1e-12
+)
+def _() -> float:
+    n, steps = 3, 40
+    w = 1.05 * np.eye(n)
+    h0 = np.array([1.0, 2.0, 0.5])
+    _, _, jacs = relu_rnn_jacobians(w, np.zeros((n, 1)), np.zeros(n), np.zeros((steps, 1)), h0)
+    p = _product(jacs)
+    err = max_rel_err(np.diag(p), np.full(n, 1.05**steps)) + float(np.max(np.abs(p - np.diag(np.diag(p)))))
+    # kill unit 3 at step 10 with a large negative input on that unit only
+    xs = np.zeros((steps, 1))
+    xs[9, 0] = 1.0
+    u = np.array([[0.0], [0.0], [-100.0]])
+    _, _, jacs = relu_rnn_jacobians(w, u, np.zeros(n), xs, h0)
+    p = _product(jacs)
+    expected = np.diag([1.05**steps, 1.05**steps, 0.0])
+    return err + float(np.max(np.abs(p - expected)) / 1.05**steps)

@@ -1,0 +1,758 @@
+"""Spectral conditions for vanishing and exploding gradients in h_t = f(W h_{t-1} + U x_t + b).
+
+Conventions: column vectors, numerator (Jacobian) layout, so J_t = dh_t/dh_{t-1} = diag(f'(a_t)) W with
+(J_t)_{ij} = d h_{t,i} / d h_{t-1,j}. ||.|| is the spectral norm (largest singular value); lambda_1 is the largest
+SINGULAR value of W, rho(W) its spectral radius (largest |eigenvalue|); gamma = sup |f'| (1 for tanh and ReLU,
+1/4 for the logistic sigmoid).
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derivations.core import Result, derivation, get
+from derivations.numeric import central_diff, max_rel_err
+
+f = sp.Function("f")
+f_prime = sp.Function("f_prime")
+N_STATE = 3
+gam, lam = sp.symbols("gamma lambda_1", positive=True)
+n_steps = sp.Symbol("n", integer=True, nonnegative=True)
+
+
+def _replace_fprime(expr: sp.Expr) -> sp.Expr:
+    out = expr.replace(
+        lambda e: isinstance(e, sp.Derivative) and e.expr.func == f and len(e.variables) == 1,
+        lambda e: f_prime(e.variables[0]),
+    )
+    return out.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
+
+
+def _np_sigmoid(t: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+ACTS = {
+    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
+    "sigmoid": (_np_sigmoid, lambda a: _np_sigmoid(a) * (1.0 - _np_sigmoid(a))),
+    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
+}
+
+
+def step_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, act: str) -> list:
+    """Run h_t = f(W h_{t-1} + U x_t + b) and return [J_1, ..., J_T] with J_t = diag(f'(a_t)) W (numerator layout)."""
+    fn, fp = ACTS[act]
+    h, jacs = h0, []
+    for xt in xs:
+        a = w @ h + u @ xt + b
+        jacs.append(fp(a)[:, None] * w)
+        h = fn(a)
+    return jacs
+
+
+# --- the one-step Jacobian ---------------------------------------------------------------------------------------
+@derivation(
+    "rnn_state_jacobian",
+    title="dh_t/dh_{t-1} = diag(f'(a_t)) W for h_t = f(W h_{t-1} + U x_t + b) (numerator layout: row i = unit i)",
+    title_zh="对 h_t = f(W h_{t−1} + U x_t + b)，∂h_t/∂h_{t−1} = diag(f'(a_t)) W（分子布局：第 i 行对应第 i 个单元）",
+)
+def rnn_state_jacobian() -> Result:
+    n = N_STATE
+    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
+    hprev = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"h_{i + 1}", real=True))
+    c = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"c_{i + 1}", real=True))  # c = U x_t + b
+    a = w * hprev + c
+    h = a.applyfunc(f)
+    jac = h.jacobian(hprev).applyfunc(_replace_fprime)
+    formula = sp.diag(*[f_prime(ai) for ai in a]) * w
+    if (jac - formula).applyfunc(sp.expand) != sp.zeros(n, n):
+        raise ArithmeticError("Jacobian is not diag(f'(a)) W")
+    return Result(
+        expr=sp.Eq(sp.Symbol("J_t"), jac),
+        latex=(
+            r"J_t=\frac{\partial h_t}{\partial h_{t-1}}=\operatorname{diag}\bigl(f'(a_t)\bigr)\,W,\qquad "
+            r"\bigl(J_t\bigr)_{ij}=f'(a_{t,i})\,W_{ij},\quad a_t=Wh_{t-1}+Ux_t+b"
+        ),
+        parts={"jacobian": jac, "formula": formula},
+        symbols={
+            "W_ij": "recurrent weight from unit j to unit i",
+            "h_i": "components of h_{t-1}",
+            "c_i": "components of U x_t + b (constant in h_{t-1})",
+            "f_prime": "derivative of the elementwise activation",
+        },
+        text={"layout": "numerator (Jacobian) layout: rows index h_t, columns index h_{t-1}"},
+    )
+
+
+@rnn_state_jacobian.check("central finite differences of a numpy tanh/sigmoid step, 5 units", tol=1e-9)
+def _() -> float:
+    rng = np.random.default_rng(0)
+    errs = []
+    for act in ("tanh", "sigmoid"):
+        w, u, b = rng.normal(size=(5, 5)), rng.normal(size=(5, 2)), rng.normal(size=5)
+        x, h = rng.normal(size=2), rng.normal(size=5)
+        derived = step_jacobians(w, u, b, x[None, :], h, act)[0]
+        fd = np.zeros((5, 5))
+        for j in range(5):
+            e = np.zeros(5)
+            e[j] = 1.0
+            fn = ACTS[act][0]
+            fd[:, j] = central_diff(
+                lambda s, e=e, fn=fn, w=w, h=h, u=u, x=x, b=b: fn(w @ (h + s * e) + u @ x + b), np.array(0.0), 1e-5
+            )
+        errs.append(float(np.max(np.abs(derived - fd))))
+    return max(errs)
+
+
+@rnn_state_jacobian.check("torch.autograd.functional.jacobian (float64), tanh step", tol=1e-14, needs="torch")
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(1)
+    w, u, b = rng.normal(size=(4, 4)), rng.normal(size=(4, 2)), rng.normal(size=4)
+    x, h = rng.normal(size=2), rng.normal(size=4)
+    tw, tu, tb, tx = (torch.tensor(v, dtype=torch.float64) for v in (w, u, b, x))
+    jt = torch.autograd.functional.jacobian(lambda hh: torch.tanh(tw @ hh + tu @ tx + tb), torch.tensor(h))
+    return float(np.max(np.abs(step_jacobians(w, u, b, x[None, :], h, "tanh")[0] - jt.numpy())))
+
+
+@derivation(
+    "pascanu_parametrisation_jacobian",
+    title="For x_t = W sigma(x_{t-1}) + U u_t + b: dx_t/dx_{t-1} = W diag(sigma'(x_{t-1})), not W^T diag(sigma')",
+    title_zh="对 x_t = W σ(x_{t−1}) + U u_t + b：∂x_t/∂x_{t−1} = W diag(σ'(x_{t−1}))，而不是 Wᵀ diag(σ')",
+)
+def pascanu_parametrisation_jacobian() -> Result:
+    n = N_STATE
+    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
+    xprev = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"x_{i + 1}", real=True))
+    c = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"c_{i + 1}", real=True))  # c = U u_t + b
+    jac = (w * xprev.applyfunc(f) + c).jacobian(xprev).applyfunc(_replace_fprime)
+    d = sp.diag(*[f_prime(v) for v in xprev])
+    if (jac - w * d).applyfunc(sp.expand) != sp.zeros(n, n):
+        raise ArithmeticError("Jacobian is not W diag(f'(x))")
+    if (jac - w.T * d).applyfunc(sp.expand) == sp.zeros(n, n):
+        raise ArithmeticError("W^T diag(f') unexpectedly equal")
+    return Result(
+        expr=sp.Eq(sp.Symbol("dx_t/dx_{t-1}"), jac),
+        latex=(
+            r"x_t=W\sigma(x_{t-1})+Uu_t+b:\quad \frac{\partial x_t}{\partial x_{t-1}}="
+            r"W\operatorname{diag}\bigl(\sigma'(x_{t-1})\bigr)\ne W^{\top}\operatorname{diag}"
+            r"\bigl(\sigma'(x_{t-1})\bigr),\qquad \bigl\|W\operatorname{diag}(\sigma')\bigr\|_2,\ "
+            r"\bigl\|W^{\top}\operatorname{diag}(\sigma')\bigr\|_2\le\lambda_1\gamma"
+        ),
+        parts={"jacobian": jac, "formula": w * d, "paper_formula": w.T * d},
+        symbols={"x_i": "pre-activation state x_{t-1} (Pascanu et al.'s parametrisation)", "c_i": "U u_t + b"},
+        text={"note": "the bound uses only ||W|| and ||diag(sigma')||, so it holds for both expressions"},
+    )
+
+
+@pascanu_parametrisation_jacobian.check(
+    "torch.autograd.functional.jacobian (float64), sigmoid; W^T diag(sigma') must differ by > 0.1",
+    tol=1e-14,
+    needs="torch",
+)
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(7)
+    w, x = rng.normal(size=(N_STATE, N_STATE)), rng.normal(size=N_STATE)
+    jt = torch.autograd.functional.jacobian(lambda xx: torch.tensor(w) @ torch.sigmoid(xx), torch.tensor(x)).numpy()
+    r = pascanu_parametrisation_jacobian.result.parts
+    syms = [sp.Symbol(f"W_{i + 1}{j + 1}", real=True) for i in range(N_STATE) for j in range(N_STATE)]
+    xs = [sp.Symbol(f"x_{i + 1}", real=True) for i in range(N_STATE)]
+    z = sp.Symbol("z")
+    sig_prime = sp.Lambda(z, sp.exp(-z) / (1 + sp.exp(-z)) ** 2)
+    values = [*w.ravel(), *x]
+    got = np.array(sp.lambdify([*syms, *xs], r["formula"].replace(f_prime, sig_prime))(*values), dtype=float)
+    other = np.array(sp.lambdify([*syms, *xs], r["paper_formula"].replace(f_prime, sig_prime))(*values), dtype=float)
+    return float(np.max(np.abs(got - jt))) + (0.0 if np.max(np.abs(other - jt)) > 0.1 else 1.0)
+
+
+@pascanu_parametrisation_jacobian.check("central finite differences of numpy W sigmoid(x), 3 random draws", tol=1e-9)
+def _() -> float:
+    r = pascanu_parametrisation_jacobian.result.parts
+    syms = [sp.Symbol(f"W_{i + 1}{j + 1}", real=True) for i in range(N_STATE) for j in range(N_STATE)]
+    xs = [sp.Symbol(f"x_{i + 1}", real=True) for i in range(N_STATE)]
+    z = sp.Symbol("z")
+    fn = sp.lambdify([*syms, *xs], r["formula"].replace(f_prime, sp.Lambda(z, sp.exp(-z) / (1 + sp.exp(-z)) ** 2)))
+    rng = np.random.default_rng(8)
+    errs = []
+    for _ in range(3):
+        w, x = rng.normal(size=(N_STATE, N_STATE)), rng.normal(size=N_STATE)
+        fd = np.zeros((N_STATE, N_STATE))
+        for j in range(N_STATE):
+            e = np.eye(N_STATE)[j]
+            fd[:, j] = central_diff(lambda s, e=e, w=w, x=x: w @ _np_sigmoid(x + s * e), np.array(0.0), 1e-5)
+        errs.append(float(np.max(np.abs(np.array(fn(*w.ravel(), *x), dtype=float) - fd))))
+    return max(errs)
+
+
+# --- the product bound -------------------------------------------------------------------------------------------
+@derivation(
+    "jacobian_product_bound",
+    title="||prod_{j=k+1}^t J_j||_2 <= (gamma lambda_1)^{t-k}: lambda_1 < 1/gamma suffices for vanishing",
+    title_zh="‖∏_{j=k+1}^t J_j‖₂ ≤ (γλ₁)^{t−k}：λ₁ < 1/γ 是梯度消失的充分条件（λ₁ 为最大奇异值）",
+)
+def jacobian_product_bound() -> Result:
+    # ||diag(f') W|| <= ||diag(f')|| ||W|| = max_i |f'(a_i)| lambda_1 <= gamma lambda_1; submultiplicativity n times
+    one_step = gam * lam
+    bound = one_step**n_steps
+    gammas = {
+        "tanh": get("tanh_derivative_max").result.parts["max"],
+        "sigmoid": get("sigmoid_derivative_max").result.parts["max"],
+        "relu": sp.Integer(1),
+    }
+    thresholds = {}
+    for name, g in gammas.items():
+        region = sp.solve_univariate_inequality(one_step.subs(gam, g) < 1, lam, relational=False)
+        thresholds[name] = region.sup
+        if sp.limit(bound.subs({gam: g, lam: region.sup / 2}), n_steps, sp.oo) != 0:
+            raise ArithmeticError("bound does not vanish below the threshold")
+    return Result(
+        expr=sp.Tuple(sp.Lambda((gam, lam, n_steps), bound), sp.Dict({sp.Symbol(k): v for k, v in thresholds.items()})),
+        latex=(
+            r"\Bigl\|\prod_{j=k+1}^{t}\operatorname{diag}\bigl(f'(a_j)\bigr)W\Bigr\|_2\le"
+            r"\prod_{j=k+1}^{t}\bigl\|\operatorname{diag}\bigl(f'(a_j)\bigr)\bigr\|_2\,\|W\|_2\le(\gamma\lambda_1)^{t-k},"
+            r"\qquad \lambda_1<\tfrac1\gamma\ \Rightarrow\ \Bigl\|\prod_{j=k+1}^{t}J_j\Bigr\|_2\to0;\quad "
+            r"\Bigl\|\prod_{j=k+1}^{t}J_j\Bigr\|_2\to\infty\ \Rightarrow\ \lambda_1>\tfrac1\gamma"
+        ),
+        parts={
+            "bound": bound,
+            "one_step": one_step,
+            **{f"threshold_{k}": v for k, v in thresholds.items()},
+            **{f"gamma_{k}": v for k, v in gammas.items()},
+        },
+        symbols={
+            "gamma": "sup |f'| (1 for tanh and ReLU, 1/4 for sigmoid)",
+            "lambda_1": "largest singular value of W (spectral norm), not the largest |eigenvalue|",
+            "n": "number of factors t - k",
+        },
+        text={
+            "source": "Pascanu, Mikolov, Bengio 2013: an arXiv version says 'largest eigenvalue'; the final "
+            "version and the proof need the largest singular value",
+            "thresholds": ", ".join(f"{k}: lambda_1 < {v}" for k, v in thresholds.items()),
+        },
+    )
+
+
+@jacobian_product_bound.check(
+    "random tanh/sigmoid/ReLU RNNs, 40 steps: max of ||prod J||_2 / bound - 1 (<= 0)", tol=1e-12
+)
+def _() -> float:
+    rng = np.random.default_rng(2)
+    r = jacobian_product_bound.result.parts
+    bound = sp.lambdify((gam, lam, n_steps), r["bound"], "numpy")
+    gam_np = {k: float(r[f"gamma_{k}"]) for k in ("tanh", "sigmoid", "relu")}
+    worst = -np.inf
+    for act, g in gam_np.items():
+        for scale in (0.5, 1.0, 3.0):
+            w = rng.normal(scale=scale / np.sqrt(6), size=(6, 6))
+            l1 = np.linalg.norm(w, 2)
+            jacs = step_jacobians(
+                w, rng.normal(size=(6, 2)), rng.normal(size=6), rng.normal(size=(40, 2)), rng.normal(size=6), act
+            )
+            p = np.eye(6)
+            for n, jac in enumerate(jacs, start=1):
+                p = jac @ p
+                worst = max(worst, np.linalg.norm(p, 2) / bound(g, l1, n) - 1.0)
+    return max(0.0, float(worst))
+
+
+@jacobian_product_bound.check(
+    "mpmath (30 digits): near-tight sigmoid RNN (a_t ~ 0, W orthogonal), 600 steps, bound (1/4)^600 ~ 1e-361", tol=0.0
+)
+def _() -> float:
+    rng = np.random.default_rng(3)
+    w, _ = np.linalg.qr(rng.normal(size=(3, 3)))  # orthogonal: every singular value is lambda_1 = 1
+    # near-tight case: b = -W (1/2) keeps a_t near 0 (sigma' near 1/4); small inputs move it a little
+    u, b, xs, h0 = rng.normal(size=(3, 1)), -w @ np.full(3, 0.5), rng.normal(scale=0.05, size=(600, 1)), np.full(3, 0.5)
+    with mpmath.workdps(30):
+        wm = mpmath.matrix(w.tolist())
+        l1 = max(mpmath.svd_r(wm, compute_uv=False))
+        h, p = mpmath.matrix(h0.tolist()), mpmath.eye(3)
+        for xt in xs:
+            a = wm * h + mpmath.matrix((u @ xt + b).tolist())
+            s = [1 / (1 + mpmath.exp(-ai)) for ai in a]
+            p = mpmath.diag([si * (1 - si) for si in s]) * wm * p
+            h = mpmath.matrix(s)
+        norm_p = max(mpmath.svd_r(p, compute_uv=False))
+        r = jacobian_product_bound.result.parts
+        bound = sp.lambdify((gam, lam, n_steps), r["bound"], "mpmath")(
+            mpmath.mpf(r["gamma_sigmoid"].p) / r["gamma_sigmoid"].q, l1, 600
+        )
+        if not (norm_p > bound / 2 and bound < mpmath.mpf("1e-300")):
+            return 1.0  # the case must underflow float64 and be near-tight (so a smaller bound would be caught)
+        return max(0.0, float(norm_p / bound - 1))
+
+
+# --- necessary, not sufficient ------------------------------------------------------------------------------------
+@derivation(
+    "exploding_not_sufficient",
+    title="lambda_1 > 1/gamma does not imply exploding: W = [[0, 5], [0, 0]] has lambda_1 = 5 but J_2 J_1 = 0",
+    title_zh="λ₁ > 1/γ 并不意味着梯度爆炸：W = [[0, 5], [0, 0]] 的 λ₁ = 5，但 J₂J₁ = 0",
+)
+def exploding_not_sufficient() -> Result:
+    w = sp.Matrix([[0, 5], [0, 0]])
+    l1 = max(sp.sqrt(ev) for ev in (w.T * w).eigenvals())
+    rho = max(sp.Abs(ev) for ev in w.eigenvals())
+    d1 = sp.diag(*sp.symbols("d_11 d_12", real=True))
+    d2 = sp.diag(*sp.symbols("d_21 d_22", real=True))
+    prod = sp.expand(d2 * w * d1 * w)
+    if prod != sp.zeros(2, 2) or l1 != 5:
+        raise ArithmeticError("counter-example broken")
+    return Result(
+        expr=sp.Tuple(w, l1, rho, prod),
+        latex=(
+            rf"W={sp.latex(w)},\ \lambda_1={sp.latex(l1)}>1=\tfrac1\gamma\ (\tanh),\ \rho(W)={sp.latex(rho)};\quad "
+            rf"\operatorname{{diag}}(d_2)\,W\,\operatorname{{diag}}(d_1)\,W={sp.latex(prod)}\ "
+            r"\forall\,d_1,d_2"
+        ),
+        parts={"W": w, "lambda_1": l1, "rho": rho, "product": prod},
+        symbols={"d_ij": "f'(a_{i,j}) of unit j at step i (any values)"},
+    )
+
+
+@exploding_not_sufficient.check("numpy: a tanh RNN with this W, 20 steps, ||dh_T/dh_0|| and ||W||_2", tol=0.0)
+def _() -> float:
+    w = np.array([[0.0, 5.0], [0.0, 0.0]])
+    rng = np.random.default_rng(4)
+    jacs = step_jacobians(
+        w, rng.normal(size=(2, 1)), rng.normal(size=2), rng.normal(size=(20, 1)), rng.normal(size=2), "tanh"
+    )
+    p = np.eye(2)
+    for jac in jacs:
+        p = jac @ p
+    return float(np.linalg.norm(p, 2)) + abs(np.linalg.norm(w, 2) - 5.0)
+
+
+# --- eigenvalue vs singular value ----------------------------------------------------------------------------------
+@derivation(
+    "transient_growth",
+    title="Linear case: rho(W) = 0.9 < 1 < lambda_1 for W = [[0.9, 2], [0, 0.9]]; ||W^n|| grows to ~7.77 at n = 9",
+    title_zh="线性情形：W = [[0.9, 2], [0, 0.9]] 的 ρ(W) = 0.9 < 1 < λ₁；‖Wⁿ‖ 先增长到 n = 9 时约 7.77",
+)
+def transient_growth() -> Result:
+    w = sp.Matrix([[sp.Rational(9, 10), 2], [0, sp.Rational(9, 10)]])
+    n = sp.Symbol("n", integer=True, positive=True)
+    wn = sp.simplify(w**n)  # Jordan block: [[0.9^n, 2 n 0.9^(n-1)], [0, 0.9^n]]
+    rho = max(sp.Abs(ev) for ev in w.eigenvals())
+    l1 = sp.sqrt(max((w.T * w).eigenvals(), key=lambda e: float(e)))
+    # ||W^n||_2 = sqrt(largest eigenvalue of (W^n)^T W^n), evaluated exactly-then-numerically
+    norms = []
+    for k in range(1, 121):
+        m = w**k
+        norms.append(float(sp.sqrt(max((m.T * m).eigenvals(), key=lambda e: float(e)))))
+    k_peak = int(np.argmax(norms)) + 1
+    k_below = next(k for k in range(k_peak, 121) if norms[k - 1] < 1)
+    off = wn[0, 1]
+    xr = sp.Symbol("x", positive=True)  # continuous n
+    n_star = sp.solve(sp.diff(off.subs(n, xr), xr), xr)[0]  # the off-diagonal entry peaks at n* = 1/ln(10/9)
+    off_nice = 2 * n * sp.Rational(9, 10) ** (n - 1)
+    if sp.simplify(off - off_nice) != 0:
+        raise ArithmeticError("unexpected off-diagonal entry of W^n")
+    wn_display = sp.Matrix([[wn[0, 0], off_nice], [0, wn[1, 1]]])
+    asymptotic = sp.limit(off ** (1 / n), n, sp.oo)
+    if asymptotic != rho:
+        raise ArithmeticError("||W^n||^(1/n) does not tend to rho(W)")
+    return Result(
+        expr=sp.Tuple(sp.Lambda(n, wn), rho, l1, sp.Integer(k_peak), sp.Float(norms[k_peak - 1], 15)),
+        latex=(
+            rf"W={sp.latex(w)},\ \rho(W)={sp.latex(rho)},\ \lambda_1={sp.latex(l1)}\approx{float(l1):.4f};\quad "
+            rf"W^n={sp.latex(wn_display)};\quad \max_n\|W^n\|_2=\|W^{{{k_peak}}}\|_2\approx{norms[k_peak - 1]:.4f},\ "
+            rf"n\ge{k_below}\Rightarrow\|W^n\|_2<1;\quad \lim_{{n\to\infty}}\|W^n\|^{{1/n}}=\rho(W)"
+        ),
+        parts={
+            "W": w,
+            "W_pow_n": wn,
+            "rho": rho,
+            "lambda_1": l1,
+            "peak_n": sp.Integer(k_peak),
+            "peak_norm": sp.Float(norms[k_peak - 1], 15),
+            "below_one_from": sp.Integer(k_below),
+            "offdiag_peak_n": n_star,
+            "gelfand_limit": asymptotic,
+        },
+        symbols={"n": "number of factors (power of W)", "W": "recurrent matrix of a linear RNN (f = identity)"},
+        text={"norms_1_to_12": ", ".join(f"{v:.4f}" for v in norms[:12]), "peak_norm": f"{norms[k_peak - 1]:.6f}"},
+    )
+
+
+@transient_growth.check(
+    "numpy matrix_power + 2-norm for n <= 120 and mpmath for n = 8000 (0.9^8000 ~ 1e-366)", tol=1e-12
+)
+def _() -> float:
+    r = transient_growth.result.parts
+    w = np.array([[0.9, 2.0], [0.0, 0.9]])
+    norms = [np.linalg.norm(np.linalg.matrix_power(w, k), 2) for k in range(1, 121)]
+    k_peak = int(np.argmax(norms)) + 1
+    err = abs(norms[k_peak - 1] - float(r["peak_norm"])) / norms[k_peak - 1] + abs(k_peak - int(r["peak_n"]))
+    err += abs(next(k for k in range(k_peak, 121) if norms[k - 1] < 1) - int(r["below_one_from"]))
+    with mpmath.workdps(40):
+        m = mpmath.matrix([[mpmath.mpf("0.9"), 2], [0, mpmath.mpf("0.9")]]) ** 8000
+        direct = max(mpmath.svd_r(m, compute_uv=False))
+        n = mpmath.mpf(8000)
+        root = direct ** (1 / n)
+        formula = sp.lambdify(sp.Symbol("n", integer=True, positive=True), r["W_pow_n"][0, 1], "mpmath")(n)
+        err += float(abs(m[0, 1] - formula) / abs(m[0, 1]))
+        # n-th root approaches rho = 0.9 slowly (factor (2n/0.9)^(1/n) ~ 1.0012 at n = 8000): check it lies between
+        err += 0.0 if mpmath.mpf("0.9") < root < mpmath.mpf("0.9") * mpmath.mpf(1.002) else 1.0
+    return err
+
+
+@derivation(
+    "linear_rnn_asymptotics",
+    title="Linear RNN (f = id): dh_n/dh_0 = W^n, ||W^n||^(1/n) -> rho(W): vanishes iff rho < 1, unbounded if rho > 1",
+    title_zh="线性 RNN（f 为恒等）：∂h_n/∂h_0 = Wⁿ，‖Wⁿ‖^(1/n) → ρ(W)：ρ < 1 时当且仅当消失，ρ > 1 时无界",
+)
+def linear_rnn_asymptotics() -> Result:
+    mu = sp.Symbol("mu", positive=True)  # |eigenvalue|
+    n = sp.Symbol("n", integer=True, positive=True)
+    size = 3
+    jb = sp.Matrix(size, size, lambda i, j: mu if i == j else (1 if j == i + 1 else 0))  # Jordan block
+    jn = sp.simplify(jb**n)
+    # every entry is binomial(n, k) mu^(n-k); its n-th root tends to mu, so ||W^n||^(1/n) -> rho(W) (Gelfand)
+    roots = [sp.limit(sp.expand_func(jn[0, k]) ** (1 / n), n, sp.oo) for k in range(size)]
+    if any(sp.simplify(r_ - mu) != 0 for r_ in roots):
+        raise ArithmeticError("n-th roots of the Jordan-block entries do not tend to mu")
+    expected = sp.Matrix(
+        size, size, lambda i, j: sp.binomial(n, j - i) * mu ** (n - (j - i)) if j >= i else sp.Integer(0)
+    )
+    if any(sp.simplify(sp.expand_func(jn[i, j] - expected[i, j])) != 0 for i in range(size) for j in range(size)):
+        raise ArithmeticError("unexpected power of a Jordan block")
+    return Result(
+        expr=sp.Tuple(sp.Lambda((mu, n), expected), sp.Tuple(*roots)),
+        latex=(
+            r"h_t=Wh_{t-1}\Rightarrow\frac{\partial h_n}{\partial h_0}=W^n=PJ^nP^{-1},\quad "
+            rf"J_\mu^n={sp.latex(expected)},\quad \lim_{{n\to\infty}}\|W^n\|^{{1/n}}=\rho(W)"
+        ),
+        parts={"jordan_power": expected, "nth_roots": sp.Tuple(*roots)},
+        symbols={"mu": "|eigenvalue| of a 3x3 Jordan block", "n": "number of steps", "W": "W = P J P^-1 (Jordan form)"},
+        text={
+            "rho_lt_1": "rho(W) < 1: W^n -> 0 (possibly after transient growth, see transient_growth)",
+            "rho_gt_1": "rho(W) > 1: ||W^n|| -> infinity, and ||W^n h_0|| grows for almost every h_0",
+            "rho_eq_1": "rho(W) = 1: bounded iff every eigenvalue of modulus 1 has only 1x1 Jordan blocks",
+        },
+    )
+
+
+@linear_rnn_asymptotics.check("numpy: ||W^n||_2^(1/n) at n = 400 vs rho(W) for 6 random 6x6 W (relative)", tol=0.02)
+def _() -> float:
+    rng = np.random.default_rng(12)
+    errs = []
+    for scale in (0.6, 0.9, 1.0, 1.1, 1.3, 1.6):
+        w = rng.normal(size=(6, 6))
+        w *= scale / max(abs(np.linalg.eigvals(w)))
+        p, logn = np.eye(6), 0.0
+        for _ in range(400):
+            p = w @ p
+            nrm = np.linalg.norm(p, 2)
+            logn += np.log(nrm)
+            p /= nrm
+        errs.append(abs(np.exp(logn / 400) - scale) / scale)
+    return max(errs)
+
+
+@linear_rnn_asymptotics.check(
+    "mpmath (30 digits): 3x3 Jordan block mu = 0.5, n = 2000, entries vs binomial formula", tol=1e-25
+)
+def _() -> float:
+    r = linear_rnn_asymptotics.result.parts["jordan_power"]
+    mu, n = sp.Symbol("mu", positive=True), sp.Symbol("n", integer=True, positive=True)
+    f = sp.lambdify((mu, n), r, "mpmath")
+    with mpmath.workdps(30):
+        m = mpmath.matrix([[0.5, 1, 0], [0, 0.5, 1], [0, 0, 0.5]]) ** 2000  # 0.5^2000 ~ 1e-602: float64 underflows
+        ref = f(mpmath.mpf("0.5"), 2000)
+        return float(max(abs(m[i, j] - ref[i, j]) / abs(ref[i, j]) for i in range(3) for j in range(i, 3)))
+
+
+@derivation(
+    "spectral_radius_not_sufficient",
+    title="rho(W) < 1 is not enough with a nonlinearity: tanh RNN with rho(W) = 0.632 has ||dh_T/dh_0|| ~ 1.2^T",
+    title_zh="存在非线性时 ρ(W) < 1 不够：ρ(W) = 0.632 的 tanh RNN 中 ‖∂h_T/∂h_0‖ 约按 1.2^T 增长",
+)
+def spectral_radius_not_sufficient() -> Result:
+    w = sp.Matrix([[sp.Rational(6, 5), 1], [-1, -sp.Rational(1, 2)]])
+    rho = max(sp.Abs(ev) for ev in w.eigenvals())
+    l1 = sp.sqrt(max((w.T * w).eigenvals(), key=lambda e: float(e)))
+    # fixed point h = (0, tanh(-20)) with b = (1 - tanh(20)... ) chosen so a_1 = 0: unit 1 at tanh'(0) = 1,
+    # unit 2 saturated (tanh'(a_2) ~ 0). Then J -> D W with D = diag(1, 0) and (D W)^n = [[1.2^n, 1.2^(n-1)], [0, 0]]
+    d = sp.diag(1, 0)
+    nn = sp.Symbol("n", integer=True, positive=True)
+    dw_n = sp.simplify((d * w) ** nn)
+    six_fifths = sp.Rational(6, 5)
+    nice = sp.Matrix([[six_fifths**nn, six_fifths ** (nn - 1)], [0, 0]])
+    if (dw_n - nice).applyfunc(sp.simplify) != sp.zeros(2, 2):
+        raise ArithmeticError("unexpected (D W)^n")
+    return Result(
+        expr=sp.Tuple(w, rho, l1, sp.Lambda(nn, dw_n)),
+        latex=(
+            rf"W={sp.latex(w)},\ \rho(W)={sp.latex(rho)}\approx{float(rho):.4f}<1,\ \lambda_1\approx{float(l1):.4f};"
+            rf"\quad \operatorname{{diag}}(1,0)\,W\ (\tanh'(a_{{t,2}})\approx0):\ "
+            rf"\bigl(\operatorname{{diag}}(1,0)W\bigr)^n={sp.latex(nice)}"
+        ),
+        parts={"W": w, "rho": rho, "lambda_1": l1, "DW_pow_n": dw_n},
+        symbols={"n": "number of steps", "b": "bias (1, -20) holds the trajectory at h = (0, tanh(-20))"},
+        text={
+            "claim_refuted": "largest |eigenvalue| < 1/gamma is sufficient for vanishing (false; use singular value)",
+            "bias": "b = (1, -20), x_t = 0, h_0 = (0, -1)",
+        },
+    )
+
+
+def _saturated_case(steps: int) -> np.ndarray:
+    w = np.array([[1.2, 1.0], [-1.0, -0.5]])
+    b = np.array([1.0, -20.0])
+    p, h = np.eye(2), np.array([0.0, -1.0])
+    for _ in range(steps):
+        a = w @ h + b
+        p = ((1 - np.tanh(a) ** 2)[:, None] * w) @ p
+        h = np.tanh(a)
+    return p
+
+
+@spectral_radius_not_sufficient.check(
+    "torch autograd jacobian of h_T w.r.t. h_0 (float64, T = 40) vs 1.2^T law", tol=1e-9, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    w = torch.tensor([[1.2, 1.0], [-1.0, -0.5]], dtype=torch.float64)
+    b = torch.tensor([1.0, -20.0], dtype=torch.float64)
+
+    def run(h: torch.Tensor) -> torch.Tensor:
+        for _ in range(40):
+            h = torch.tanh(w @ h + b)
+        return h
+
+    jac = torch.autograd.functional.jacobian(run, torch.tensor([0.0, -1.0], dtype=torch.float64)).numpy()
+    dw_n = spectral_radius_not_sufficient.result.parts["DW_pow_n"]
+    law = np.array(sp.lambdify(sp.Symbol("n", integer=True, positive=True), dw_n, "numpy")(40), dtype=float)
+    return max_rel_err(jac[0], law[0], floor=1.0)
+
+
+@spectral_radius_not_sufficient.check(
+    "numpy product of diag(tanh'(a_t)) W along the trajectory vs derived law, T = 40", tol=1e-9
+)
+def _() -> float:
+    dw_n = spectral_radius_not_sufficient.result.parts["DW_pow_n"]
+    law = np.array(sp.lambdify(sp.Symbol("n", integer=True, positive=True), dw_n, "numpy")(40), dtype=float)
+    return max_rel_err(_saturated_case(40)[0], law[0], floor=1.0)
+
+
+@derivation(
+    "tanh_bound_counterexample",
+    title="'tanh' <= 1, so the product vanishes' is false: W = 2I at h = 0 gives dh_t/dh_0 = 2^t I",
+    title_zh="“tanh' ≤ 1，所以乘积会消失”是错的：W = 2I、h = 0 时 ∂h_t/∂h_0 = 2ᵗ I",
+)
+def tanh_bound_counterexample() -> Result:
+    n = 2
+    hv = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"h_{i + 1}", real=True))
+    w = 2 * sp.eye(n)
+    jac = (w * hv).applyfunc(sp.tanh).jacobian(hv).subs({s: 0 for s in hv})  # fixed point: h = 0 maps to h = 0
+    t = sp.Symbol("t", integer=True, positive=True)
+    prod = jac**t
+    if jac != 2 * sp.eye(n):
+        raise ArithmeticError("Jacobian at 0 is not 2I")
+    return Result(
+        expr=sp.Tuple(jac, sp.Lambda(t, prod)),
+        latex=(
+            rf"W=2I,\ h_{{t-1}}=0\Rightarrow a_t=0,\ \tanh'(0)=1:\ J_t={sp.latex(jac)},\quad "
+            rf"\frac{{\partial h_t}}{{\partial h_0}}=J_t\cdots J_1={sp.latex(prod)}"
+        ),
+        parts={"jacobian": jac, "product": prod},
+        symbols={"t": "number of steps", "h_i": "state components (evaluated at the fixed point 0)"},
+        text={"why": "tanh' <= 1 bounds only diag(f'); the factor W can have lambda_1 > 1 (here 2)"},
+    )
+
+
+@tanh_bound_counterexample.check(
+    "torch autograd jacobian of h_30 w.r.t. h_0 at h_0 = 0 (float64) vs 2^30 I", tol=0.0, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    def run(h: torch.Tensor) -> torch.Tensor:
+        for _ in range(30):
+            h = torch.tanh(2.0 * h)
+        return h
+
+    jac = torch.autograd.functional.jacobian(run, torch.zeros(2, dtype=torch.float64)).numpy()
+    t = sp.Symbol("t", integer=True, positive=True)
+    law = np.array(tanh_bound_counterexample.result.parts["product"].subs(t, 30), dtype=float)
+    return float(np.max(np.abs(jac - law)))
+
+
+@tanh_bound_counterexample.check("central finite difference of 20 numpy tanh steps at h_0 = 0 (relative)", tol=1e-6)
+def _() -> float:
+    def run(s: np.ndarray) -> np.ndarray:
+        h = np.array([float(s), 0.0])
+        for _ in range(20):
+            h = np.tanh(2.0 * h)
+        return h[0]
+
+    return abs(float(central_diff(run, np.array(0.0), 1e-12)) / 2.0**20 - 1.0)
+
+
+# --- figure data -----------------------------------------------------------------------------------------------------
+def _log10_norm_products(jacs: list[np.ndarray], backward: bool) -> np.ndarray:
+    """log10 ||J_T ... J_{t+1}||_2 for t = T-1..0 (backward) or ||J_t ... J_1||_2 for t = 1..T, renormalising."""
+    n = jacs[0].shape[0]
+    p, logscale, out = np.eye(n), 0.0, []
+    seq = reversed(jacs) if backward else jacs
+    for jac in seq:
+        p = p @ jac if backward else jac @ p
+        nrm = np.linalg.norm(p, 2)
+        if nrm == 0.0:
+            out.append(-np.inf)
+            p, logscale = np.zeros_like(p), -np.inf
+            continue
+        logscale += np.log10(nrm)
+        p /= nrm
+        out.append(logscale)
+    return np.array(out)
+
+
+def _recurrent_matrix(kind: str, l1: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    if kind == "irnn":
+        return l1 * np.eye(n)
+    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    return l1 * q  # every singular value equals l1
+
+
+def figure_data_jacobian_norms(
+    lambdas: tuple[float, ...] = (0.5, 0.9, 1.0, 1.1, 1.5, 2.0, 4.0), steps: int = 100, n: int = 32, seed: int = 0
+) -> dict:
+    """log10 ||dh_T/dh_t||_2 for t = 0..T-1 in sigmoid, tanh, ReLU (W = lambda_1 Q, Q orthogonal) and IRNN
+    (ReLU, W = lambda_1 I) nets, inputs x_t ~ N(0, I), U ~ N(0, 1/n), b = 0; spectral norm, numerator layout.
+
+    Returns {"t": array, "lambdas": array, "<act>": array of shape (len(lambdas), T)} with -inf where a product is 0.
+    """
+    rng = np.random.default_rng(seed)
+    xs = rng.normal(size=(steps, n))
+    u = rng.normal(scale=1 / np.sqrt(n), size=(n, n))
+    h0 = rng.normal(scale=0.5, size=n)
+    q_seed = int(rng.integers(1 << 30))
+    out: dict = {"t": np.arange(steps - 1, -1, -1), "lambdas": np.array(lambdas)}
+    for kind, act in (("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu"), ("irnn", "relu")):
+        rows = []
+        for l1 in lambdas:
+            w = _recurrent_matrix(kind, l1, n, np.random.default_rng(q_seed))
+            h_init = np.abs(h0) if kind == "irnn" else h0
+            rows.append(_log10_norm_products(step_jacobians(w, u, np.zeros(n), xs, h_init, act), backward=True))
+        out[kind] = np.array(rows)
+    return out
+
+
+def figure_data_heatmap(
+    lambdas: np.ndarray | None = None, steps: int = 100, n: int = 32, act: str = "tanh", seed: int = 0
+) -> dict:
+    """log10 ||dh_T/dh_0||_2 over a grid of (lambda_1, T) for h_t = f(lambda_1 Q h_{t-1} + U x_t), Q orthogonal.
+
+    Returns {"lambdas": (L,), "T": (steps,), "log10_norm": (L, steps)}; spectral norm, numerator layout, seeded.
+    """
+    lambdas = np.linspace(0.5, 2.0, 31) if lambdas is None else np.asarray(lambdas, dtype=float)
+    rng = np.random.default_rng(seed)
+    xs = rng.normal(size=(steps, n))
+    u = rng.normal(scale=1 / np.sqrt(n), size=(n, n))
+    h0 = rng.normal(scale=0.5, size=n)
+    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    grid = np.array(
+        [_log10_norm_products(step_jacobians(l1 * q, u, np.zeros(n), xs, h0, act), backward=False) for l1 in lambdas]
+    )
+    return {"lambdas": lambdas, "T": np.arange(1, steps + 1), "log10_norm": grid}
+
+
+def figure_jacobian_norms(lang: str = "en"):
+    """Figure: log10 ||dh_T/dh_t||_2 against T - t for sigmoid, tanh, ReLU and IRNN at lambda_1 in {0.9, 1, 1.5, 4}."""
+    from derivations.plotting import setup
+
+    plt = setup(lang)
+    lams = (0.9, 1.0, 1.5, 4.0)
+    d = figure_data_jacobian_norms(lambdas=lams)
+    names = {
+        "en": {
+            "sigmoid": "sigmoid",
+            "tanh": "tanh",
+            "relu": r"ReLU ($W=\lambda_1 Q$)",
+            "irnn": r"IRNN ($W=\lambda_1 I$)",
+        },
+        "zh": {
+            "sigmoid": "sigmoid",
+            "tanh": "tanh",
+            "relu": r"ReLU（$W=\lambda_1 Q$）",
+            "irnn": r"IRNN（$W=\lambda_1 I$）",
+        },
+    }[lang]
+    xlabel, ylabel = {
+        "en": ("$T-t$", r"$\log_{10}\|\partial h_T/\partial h_t\|_2$"),
+        "zh": ("$T-t$", r"$\log_{10}\|\partial h_T/\partial h_t\|_2$"),
+    }[lang]
+    fig, axes = plt.subplots(2, 2, figsize=(7, 4), sharex=True)
+    steps = np.arange(1, d["t"].size + 1)
+    for ax, key in zip(axes.ravel(), ("sigmoid", "tanh", "relu", "irnn"), strict=True):
+        for i, l1 in enumerate(lams):
+            y = np.where(np.isfinite(d[key][i]), d[key][i], np.nan)
+            ax.plot(steps, y, label=rf"$\lambda_1$ = {l1:g}")
+        ax.set_title(names[key], fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=8)
+    for ax in axes[1]:
+        ax.set_xlabel(xlabel, fontsize=8)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=8)
+    axes[0, 0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def figure_heatmap(lang: str = "en"):
+    """Figure: heat map of log10 ||dh_T/dh_0||_2 over (lambda_1, T) for a 32-unit tanh RNN, W = lambda_1 Q."""
+    from derivations.plotting import setup
+
+    plt = setup(lang)
+    d = figure_data_heatmap()
+    title, xlabel, cbar = {
+        "en": (r"tanh RNN: $\log_{10}\|\partial h_T/\partial h_0\|_2$", "T", r"$\log_{10}$ norm"),
+        "zh": (r"tanh RNN：$\log_{10}\|\partial h_T/\partial h_0\|_2$", "T", r"$\log_{10}$ 范数"),
+    }[lang]
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    grid = np.clip(d["log10_norm"], -20, 5)
+    from matplotlib.colors import TwoSlopeNorm
+
+    im = ax.imshow(
+        grid,
+        aspect="auto",
+        origin="lower",
+        cmap="RdBu_r",
+        norm=TwoSlopeNorm(vmin=-20, vcenter=0, vmax=5),
+        extent=(0.5, d["T"][-1] + 0.5, d["lambdas"][0], d["lambdas"][-1]),
+    )
+    ax.axhline(1.0, color="k", linewidth=0.8, linestyle=":")
+    ax.set(title=title, xlabel=xlabel, ylabel=r"$\lambda_1$")
+    fig.colorbar(im, ax=ax, label=cbar)
+    fig.tight_layout()
+    return fig
+
+
+def figure_transient_growth(lang: str = "en"):
+    """Figure: ||W^n||_2 for W = [[0.9, 2], [0, 0.9]] against rho(W)^n and lambda_1^n (log scale)."""
+    from derivations.plotting import setup
+
+    plt = setup(lang)
+    r = get("transient_growth").result.parts
+    w = np.array(r["W"], dtype=float)
+    ns = np.arange(0, 81)
+    norms = [np.linalg.norm(np.linalg.matrix_power(w, int(k)), 2) for k in ns]
+    title = {"en": r"Transient growth: $\rho(W)=0.9<1<\lambda_1$", "zh": r"瞬态增长：$\rho(W)=0.9<1<\lambda_1$"}[lang]
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    ax.semilogy(ns, norms, linewidth=2, label=r"$\|W^n\|_2$")
+    ax.semilogy(ns, float(r["rho"]) ** ns, "--", label=r"$\rho(W)^n$")
+    ax.semilogy(ns[:25], float(r["lambda_1"]) ** ns[:25], ":", label=r"$\lambda_1^n$")
+    ax.axhline(1.0, color="grey", linewidth=0.8)
+    ax.set(title=title, xlabel="$n$")
+    ax.legend()
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,143 @@
+"""Deep-net chain rule: derived results against oracles written here (numpy, mpmath, torch), and failing checks."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations import deepnet as dn
+from derivations import get
+from derivations.verify import run_checks
+
+
+def sig(t):
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+def test_nielsen_chain_is_the_product_of_local_factors():
+    r = get("nielsen_chain").result.parts
+    d = r["derivative"]
+    factors = sp.Mul(*r["factors"])
+    assert sp.expand(d - factors * dn.C_prime(dn.A4)) == 0
+    # exactly three weights (w2, w3, w4) and four sigma' factors appear; w1 does not
+    assert d.has(*dn.WS[1:]) and not d.has(dn.WS[0])
+    assert len(d.atoms(dn.sigma_prime)) == 4
+
+
+def test_nielsen_chain_against_an_independent_backward_pass():
+    rng = np.random.default_rng(10)
+    for _ in range(5):
+        ws, bs, x0, y = rng.normal(size=4), rng.normal(size=4), rng.normal(), 0.7
+        zs, a = [], x0
+        for j in range(4):
+            zs.append(ws[j] * a + bs[j])
+            a = sig(zs[-1])
+        expected = (a - y) * math.prod(sig(z) * (1 - sig(z)) for z in zs) * ws[1] * ws[2] * ws[3]
+        got = dn._nielsen_numeric()(*ws, *zs, a, y)
+        assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_nielsen_check_fails_when_a_factor_is_dropped(monkeypatch):
+    d = get("nielsen_chain")
+    wrong = d.result.parts["derivative"] / dn.WS[2]
+    monkeypatch.setitem(d.result.parts, "derivative", wrong)
+    rows = run_checks(d)
+    assert all(r.status == "FAIL" for r in rows)
+
+
+def test_factor_bounds():
+    r = get("deepnet_factor_bounds").result.parts
+    assert r["small_weight_bound"] == sp.Rational(1, 4) and r["w100"] == 25
+    z = np.linspace(-30, 30, 600001)
+    assert np.max(100 * sig(z) * (1 - sig(z))) == pytest.approx(25.0, abs=1e-12)
+    # away from z = 0 the factor at w = 100 is far below 25: at |z| = 5 it is about 0.66
+    assert 100 * sig(5.0) * (1 - sig(5.0)) < 0.7
+
+
+def test_unstable_width_closed_form_and_peak():
+    r = get("sigmoid_unstable_width").result
+    width = sp.lambdify(dn.W, r.parts["width"], "mpmath")
+    mpmath.mp.dps = 40
+    try:
+        for wv in ("4", "5", "6.894", "20", "1000"):
+            wabs = mpmath.mpf(wv)
+            # independent: the two crossing points from the quadratic in e^{-u}: |w| e^{-u} = (1 + e^{-u})^2
+            q = mpmath.sqrt(1 - 4 / wabs)
+            expected = 2 / wabs * mpmath.log((1 + q) / (1 - q))
+            assert abs(width(wabs) - expected) < mpmath.mpf(10) ** -30
+    finally:
+        mpmath.mp.dps = 15
+    assert float(r.parts["argmax"]) == pytest.approx(6.894, abs=5e-4)
+    assert float(r.parts["max"]) == pytest.approx(0.4477, abs=5e-5)
+    assert r.text["max"].startswith("0.4477") and r.text["argmax"].startswith("6.894")
+    # brute force in float64 at |w| = 6.894
+    a = np.linspace(-0.5, 0.5, 1_000_001)
+    s = sig(6.894 * a)
+    measured = np.count_nonzero(6.894 * s * (1 - s) >= 1) * (a[1] - a[0])
+    assert measured == pytest.approx(0.44774, abs=2e-5)
+
+
+def test_width_is_empty_below_four():
+    z = np.linspace(-10, 10, 200001)
+    assert np.max(3.999 * sig(z) * (1 - sig(z))) < 1
+
+
+def test_width_check_fails_for_a_wrong_closed_form(monkeypatch):
+    d = get("sigmoid_unstable_width")
+    monkeypatch.setitem(d.result.parts, "width", d.result.parts["width"] / 2)
+    assert all(r.status == "FAIL" for r in run_checks(d))
+
+
+def test_matrix_chain_against_torch_autograd():
+    torch = pytest.importorskip("torch")
+    ws, xv, yv = dn._random_net3(42)
+    derived = dn._derived_grad_w1(ws, xv, yv, "tanh")
+    tw = [torch.tensor(wm, dtype=torch.float64) for wm in ws]
+
+    def loss(w1):
+        h = torch.tensor(xv, dtype=torch.float64)
+        for wm in (w1, tw[1], tw[2]):
+            h = torch.tanh(wm @ h)
+        return 0.5 * torch.sum((h - torch.tensor(yv, dtype=torch.float64)) ** 2)
+
+    grad = torch.autograd.functional.jacobian(loss, tw[0]).numpy()
+    assert grad.shape == derived.shape == ws[0].shape  # dL/dW1 is arranged like W1
+    assert np.max(np.abs(derived - grad)) < 1e-13
+
+
+def test_matrix_chain_check_fails_with_a_transposed_layer(monkeypatch):
+    d = get("matrix_chain_3layer")
+    formula = d.result.parts["formula"]
+    wrong = formula.applyfunc(lambda e: e.subs(sp.Symbol("W3_12", real=True), sp.Symbol("W3_21", real=True)))
+    monkeypatch.setitem(d.result.parts, "formula", wrong)
+    dn._lambdified_grad_w1.cache_clear()
+    try:
+        rows = [r for r in run_checks(d) if r.status != "skip"]
+        assert rows and all(r.status == "FAIL" for r in rows)
+    finally:
+        dn._lambdified_grad_w1.cache_clear()
+
+
+def test_mlp_backprop_matches_torch_and_figure_data_is_deterministic():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    ws = [rng.normal(size=(6, 6)) for _ in range(4)]
+    xb, yb = rng.normal(size=(6, 3)), rng.uniform(size=(6, 3))
+    for act, tf in (("sigmoid", torch.sigmoid), ("relu", torch.relu)):
+        w_norms, _ = dn.mlp_layer_grad_norms(ws, xb, yb, act)
+        tw = [torch.tensor(w, requires_grad=True) for w in ws]
+        h = torch.tensor(xb)
+        for w in tw:
+            h = tf(w @ h)
+        (0.5 * torch.sum((h - torch.tensor(yb)) ** 2) / 3).backward()
+        assert np.allclose(w_norms, [float(torch.linalg.norm(w.grad)) for w in tw], rtol=1e-12, atol=0)
+    a, b = dn.figure_data_mlp_gradient_norms(), dn.figure_data_mlp_gradient_norms()
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert a["sigmoid"].shape == (30,) and a["relu_he"].shape == (30,)
+    # sigmoid: the first layer learns far more slowly than the last; He-ReLU stays within one order of magnitude
+    assert a["sigmoid"][0] < a["sigmoid"][-1] / 10
+    assert a["relu_he"].max() / a["relu_he"].min() < 10

@@ -1,0 +1,139 @@
+"""Spectral conditions: Jacobian layout, the singular-value bound, counter-examples, and the figure data."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations import get
+from derivations import spectral as spc
+from derivations.verify import run_checks
+
+
+def test_jacobian_layout_against_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    w, u, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 1)), rng.normal(size=3)
+    x, h = rng.normal(size=1), rng.normal(size=3)
+    jt = torch.autograd.functional.jacobian(
+        lambda hh: torch.sigmoid(torch.tensor(w) @ hh + torch.tensor(u @ x + b)), torch.tensor(h)
+    ).numpy()
+    s = 1 / (1 + np.exp(-(w @ h + u @ x + b)))
+    assert np.allclose(jt, np.diag(s * (1 - s)) @ w, rtol=1e-13)  # row i is unit i of h_t
+    assert np.allclose(spc.step_jacobians(w, u, b, x[None, :], h, "sigmoid")[0], jt, rtol=1e-13)
+
+
+def test_state_jacobian_check_fails_if_transposed(monkeypatch):
+    d = get("rnn_state_jacobian")
+    orig = spc.step_jacobians
+    monkeypatch.setattr(spc, "step_jacobians", lambda *a: [j.T for j in orig(*a)])
+    assert all(r.status == "FAIL" for r in run_checks(d) if r.status != "skip")
+
+
+def test_bound_thresholds_and_singular_value_not_eigenvalue():
+    r = get("jacobian_product_bound").result.parts
+    assert r["threshold_tanh"] == 1 and r["threshold_sigmoid"] == 4 and r["threshold_relu"] == 1
+    # the bound with the spectral radius instead of lambda_1 is violated: W = [[0.9, 2], [0, 0.9]], linear
+    w = np.array([[0.9, 2.0], [0.0, 0.9]])
+    rho = max(abs(np.linalg.eigvals(w)))
+    assert np.linalg.norm(np.linalg.matrix_power(w, 5), 2) > rho**5
+    assert np.linalg.norm(np.linalg.matrix_power(w, 5), 2) <= np.linalg.norm(w, 2) ** 5
+
+
+def test_bound_check_fails_if_gamma_is_wrong(monkeypatch):
+    d = get("jacobian_product_bound")
+    monkeypatch.setitem(d.result.parts, "gamma_sigmoid", sp.Rational(1, 8))  # pretend sup|sigmoid'| were 1/8
+    assert all(r.status == "FAIL" for r in run_checks(d))
+
+
+def test_exploding_condition_is_not_sufficient():
+    w = np.array([[0.0, 5.0], [0.0, 0.0]])
+    rng = np.random.default_rng(1)
+    d1, d2 = np.diag(rng.uniform(size=2)), np.diag(rng.uniform(size=2))
+    assert np.linalg.norm(w, 2) == 5.0 and not np.any(d2 @ w @ d1 @ w)
+
+
+def test_transient_growth_numbers_and_mpmath_tail():
+    r = get("transient_growth").result.parts
+    assert int(r["peak_n"]) == 9 and float(r["peak_norm"]) == pytest.approx(7.7677, abs=1e-4)
+    assert int(r["below_one_from"]) == 44 and r["rho"] == sp.Rational(9, 10)
+    assert float(r["lambda_1"]) == pytest.approx(np.linalg.norm([[0.9, 2], [0, 0.9]], 2), rel=1e-14)
+    with mpmath.workdps(30):
+        m = mpmath.matrix([[mpmath.mpf("0.9"), 2], [0, mpmath.mpf("0.9")]]) ** 5000
+        assert m[0, 1] == pytest.approx(2 * 5000 * mpmath.mpf("0.9") ** 4999, rel=1e-25)
+        assert m[0, 1] < mpmath.mpf("1e-200")  # underflow territory for long float64 products
+
+
+def test_transient_check_fails_with_wrong_power(monkeypatch):
+    d = get("transient_growth")
+    n = sp.Symbol("n", integer=True, positive=True)
+    wrong = sp.Matrix([[sp.Rational(9, 10) ** n, 2 * sp.Rational(9, 10) ** n], [0, sp.Rational(9, 10) ** n]])
+    monkeypatch.setitem(d.result.parts, "W_pow_n", wrong)
+    assert all(row.status == "FAIL" for row in run_checks(d))
+
+
+def test_spectral_radius_counterexample_and_failing_check(monkeypatch):
+    r = get("spectral_radius_not_sufficient").result.parts
+    assert float(r["rho"]) < 1 < float(r["lambda_1"])
+    p = spc._saturated_case(60)
+    assert np.linalg.norm(p, 2) > 1.2**55  # grows although rho(W) < 1
+    d = get("spectral_radius_not_sufficient")
+    n = sp.Symbol("n", integer=True, positive=True)
+    monkeypatch.setitem(d.result.parts, "DW_pow_n", r["W"] ** n)  # the eigenvalue intuition: W^n -> 0
+    assert all(row.status == "FAIL" for row in run_checks(d) if row.status != "skip")
+
+
+def test_tanh_counterexample_with_torch():
+    torch = pytest.importorskip("torch")
+
+    def run(h):
+        for _ in range(10):
+            h = torch.tanh(2.0 * h)
+        return h
+
+    jac = torch.autograd.functional.jacobian(run, torch.zeros(3, dtype=torch.float64)).numpy()
+    assert np.array_equal(jac, 1024.0 * np.eye(3))
+    t = sp.Symbol("t", integer=True, positive=True)
+    assert get("tanh_bound_counterexample").result.parts["product"].subs(t, 10) == 1024 * sp.eye(2)
+
+
+def test_figure_data_shapes_determinism_and_direct_products():
+    a, b = spc.figure_data_jacobian_norms(), spc.figure_data_jacobian_norms()
+    for k in ("sigmoid", "tanh", "relu", "irnn"):
+        assert a[k].shape == (7, 100) and np.array_equal(a[k], b[k])
+    i1 = list(a["lambdas"]).index(1.0)
+    assert np.all(a["irnn"][i1] <= 1e-12)  # IRNN at lambda_1 = 1: product is a 0/1 diagonal
+    assert np.all(np.diff(a["sigmoid"][0]) < 0)  # sigmoid at lambda_1 = 0.5 vanishes monotonically
+    # renormalised log-norms agree with a direct float64 product for a short horizon
+    rng = np.random.default_rng(9)
+    w = 1.3 * np.linalg.qr(rng.normal(size=(5, 5)))[0]
+    jacs = spc.step_jacobians(w, rng.normal(size=(5, 2)), np.zeros(5), rng.normal(size=(12, 2)), np.zeros(5), "tanh")
+    logs = spc._log10_norm_products(jacs, backward=True)
+    p = np.eye(5)
+    for i, j in enumerate(reversed(jacs)):
+        p = p @ j
+        assert logs[i] == pytest.approx(np.log10(np.linalg.norm(p, 2)), abs=1e-12)
+    hm = spc.figure_data_heatmap()
+    assert hm["log10_norm"].shape == (31, 100)
+    lam = hm["lambdas"]
+    # tanh with lambda_1 < 1 obeys the bound lambda_1^T
+    below = lam < 1
+    assert np.all(hm["log10_norm"][below] <= np.outer(np.log10(lam[below]), hm["T"]) + 1e-9)
+
+
+def test_linear_asymptotics_and_failing_check(monkeypatch):
+    r = get("linear_rnn_asymptotics").result.parts
+    mu, n = sp.Symbol("mu", positive=True), sp.Symbol("n", integer=True, positive=True)
+    jb = np.array([[0.7, 1, 0], [0, 0.7, 1], [0, 0, 0.7]])
+    assert np.allclose(np.array(r["jordan_power"].subs({mu: 0.7, n: 25}), dtype=float), np.linalg.matrix_power(jb, 25))
+    d = get("linear_rnn_asymptotics")
+    monkeypatch.setitem(d.result.parts, "jordan_power", r["jordan_power"].subs(sp.binomial(n, 2), n**2))
+    assert any(row.status == "FAIL" for row in run_checks(d))
+
+
+def test_pascanu_parametrisation_check_fails_for_the_transposed_formula(monkeypatch):
+    d = get("pascanu_parametrisation_jacobian")
+    monkeypatch.setitem(d.result.parts, "formula", d.result.parts["paper_formula"])
+    assert all(row.status == "FAIL" for row in run_checks(d) if row.status != "skip")
