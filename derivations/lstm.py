@@ -1,0 +1,819 @@
+"""LSTM cell gradients in PyTorch's convention: cell equations, the 2H x 2H block Jacobian of (c_t, h_t) with
+respect to (c_{t-1}, h_{t-1}), multi-step products, the 1997 constant error carousel, the forget gate, its bias.
+
+Conventions (torch.nn.LSTMCell): gate order i, f, g, o in the rows of weight_ih (4H x I) and weight_hh (4H x H);
+two bias vectors bias_ih and bias_hh, both added to every gate pre-activation; the state is the pair (c, h);
+Jacobians are in numerator layout (rows index outputs); "*" is elementwise; sigma is the logistic sigmoid;
+matrix norms are spectral norms (largest singular value) unless stated otherwise. Symbolic results use H = 2
+with explicit symbol matrices; the block formulas they confirm hold for every H.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy as sp
+
+from derivations.core import Result, derivation
+from derivations.gated import (
+    Sigmoid,
+    diag,
+    init_params,
+    np_sigmoid,
+    sigmoid_explicit,
+    sigmoid_rule_ok,
+    symbol_matrix,
+    symbol_vector,
+)
+from derivations.numeric import central_diff
+
+if TYPE_CHECKING:
+    import torch
+
+H, I_SIZE = 2, 2
+GATES = ("i", "f", "g", "o")
+
+
+# --- NumPy reference implementation (PyTorch layout) ---------------------------------------------------------
+def lstm_gates_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray) -> dict[str, np.ndarray]:
+    """Gate values i, f, g, o of torch.nn.LSTMCell (gate order i, f, g, o; both biases added), float64."""
+    hid = h.shape[0]
+    z = params["weight_ih"] @ x + params["bias_ih"] + params["weight_hh"] @ h + params["bias_hh"]
+    zi, zf, zg, zo = (z[k * hid : (k + 1) * hid] for k in range(4))
+    return {"i": np_sigmoid(zi), "f": np_sigmoid(zf), "g": np.tanh(zg), "o": np_sigmoid(zo)}
+
+
+def lstm_cell_np(
+    params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One LSTM step (h', c') with c' = f*c + i*g and h' = o*tanh(c'), PyTorch LSTMCell convention, float64."""
+    g = lstm_gates_np(params, x, h)
+    c_new = g["f"] * c + g["i"] * g["g"]
+    return g["o"] * np.tanh(c_new), c_new
+
+
+def lstm_block_jacobian_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The 2H x 2H Jacobian d(c', h')/d(c, h) of one PyTorch LSTMCell step; rows (c', h'), columns (c, h)."""
+    hid = h.shape[0]
+    g = lstm_gates_np(params, x, h)
+    u = {k: params["weight_hh"][n * hid : (n + 1) * hid] for n, k in enumerate(GATES)}
+    c_new = g["f"] * c + g["i"] * g["g"]
+    tc = np.tanh(c_new)
+    dc_dc = np.diag(g["f"])
+    dc_dh = (
+        (c * g["f"] * (1 - g["f"]))[:, None] * u["f"]
+        + (g["g"] * g["i"] * (1 - g["i"]))[:, None] * u["i"]
+        + (g["i"] * (1 - g["g"] ** 2))[:, None] * u["g"]
+    )
+    k = g["o"] * (1 - tc**2)
+    dh_dc = k[:, None] * dc_dc
+    dh_dh = (tc * g["o"] * (1 - g["o"]))[:, None] * u["o"] + k[:, None] * dc_dh
+    return np.block([[dc_dc, dc_dh], [dh_dc, dh_dh]])
+
+
+def _rng_params(hidden: int, input_size: int, seed: int, scale: float = 1.0) -> dict[str, np.ndarray]:
+    p = init_params(4, input_size, hidden, np.random.default_rng(seed))
+    return {k: v * scale for k, v in p.items()}
+
+
+def torch_lstm_cell(params: dict[str, np.ndarray]) -> torch.nn.LSTMCell:
+    """A float64 torch.nn.LSTMCell loaded with ``params`` (keys weight_ih, weight_hh, bias_ih, bias_hh)."""
+    import torch
+
+    hid, inp = params["weight_hh"].shape[1], params["weight_ih"].shape[1]
+    cell = torch.nn.LSTMCell(inp, hid, dtype=torch.float64)
+    with torch.no_grad():
+        for k, v in params.items():
+            getattr(cell, k).copy_(torch.from_numpy(v))
+    return cell
+
+
+# --- symbols ---------------------------------------------------------------------------------------------------
+_W = {k: symbol_matrix(f"W{k}", H, I_SIZE) for k in GATES}  # input weights, rows of weight_ih for gate k
+_U = {k: symbol_matrix(f"U{k}", H, H) for k in GATES}  # recurrent weights, rows of weight_hh for gate k
+_BI = {k: symbol_vector(f"bi{k}", H) for k in GATES}  # bias_ih rows for gate k
+_BH = {k: symbol_vector(f"bh{k}", H) for k in GATES}  # bias_hh rows for gate k
+_x = symbol_vector("x", I_SIZE)
+_cp = symbol_vector("cp", H)  # c_{t-1}
+_hp = symbol_vector("hp", H)  # h_{t-1}
+_GV = {k: symbol_vector(k, H) for k in GATES}  # gate values i_k, f_k, g_k, o_k at step t
+_tc = symbol_vector("tc", H)  # tanh(c_t)
+
+_SYMBOLS = {
+    "Wk_ab (k in i,f,g,o)": "input weight of gate k, row a, column b: rows k*H..(k+1)*H-1 of weight_ih",
+    "Uk_ab (k in i,f,g,o)": "recurrent weight of gate k, row a, column b: rows k*H..(k+1)*H-1 of weight_hh",
+    "bik_a, bhk_a": "bias_ih and bias_hh entries of gate k (both are added to the pre-activation)",
+    "x_b": "input x_t (I = 2)",
+    "cp_a, hp_a": "previous state c_{t-1}, h_{t-1} (H = 2)",
+    "i_a, f_a, g_a, o_a": "gate values at step t: sigma/tanh of the pre-activations",
+    "tc_a": "tanh(c_t)",
+}
+
+
+def _preacts() -> dict[str, sp.Matrix]:
+    return {k: _W[k] * _x + _BI[k] + _U[k] * _hp + _BH[k] for k in GATES}
+
+
+def _forward() -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Matrix], dict[str, sp.Matrix]]:
+    z = _preacts()
+    gate = {
+        "i": z["i"].applyfunc(Sigmoid),
+        "f": z["f"].applyfunc(Sigmoid),
+        "g": z["g"].applyfunc(sp.tanh),
+        "o": z["o"].applyfunc(Sigmoid),
+    }
+    c = sp.matrix_multiply_elementwise(gate["f"], _cp) + sp.matrix_multiply_elementwise(gate["i"], gate["g"])
+    h = sp.matrix_multiply_elementwise(gate["o"], c.applyfunc(sp.tanh))
+    return c, h, gate, z
+
+
+def _to_gate_symbols(expr: sp.Matrix, c: sp.Matrix, gate: dict[str, sp.Matrix]) -> sp.Matrix:
+    """Replace tanh(c_t) by tc and each sigma/tanh of a pre-activation by the gate-value symbol."""
+    rep = {sp.tanh(c[a]): _tc[a] for a in range(H)}
+    out = expr.xreplace(rep)
+    rep = {gate[k][a]: _GV[k][a] for k in GATES for a in range(H)}
+    return out.xreplace(rep)
+
+
+def _np_gate_symbol_values(
+    params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray
+) -> dict[sp.Symbol, float]:
+    g = lstm_gates_np(params, x, h)
+    c_new = g["f"] * c + g["i"] * g["g"]
+    vals: dict[sp.Symbol, float] = {}
+    for n, k in enumerate(GATES):
+        for a in range(H):
+            vals[_GV[k][a]] = g[k][a]
+            for b in range(H):
+                vals[_U[k][a, b]] = params["weight_hh"][n * H + a, b]
+    for a in range(H):
+        vals[_tc[a]] = np.tanh(c_new[a])
+        vals[_cp[a]] = c[a]
+        vals[_hp[a]] = h[a]
+    return vals
+
+
+def _sample(seed: int = 7) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    p = _rng_params(H, I_SIZE, seed, scale=2.5)
+    return p, rng.normal(size=I_SIZE), rng.uniform(-0.9, 0.9, H), rng.normal(size=H)
+
+
+def _eval(expr: sp.Matrix, vals: dict[sp.Symbol, float]) -> np.ndarray:
+    syms = sorted(expr.free_symbols, key=str)
+    return np.array(sp.lambdify(syms, expr, "numpy")(*[vals[s] for s in syms]), dtype=float)
+
+
+# --- 1. cell equations -------------------------------------------------------------------------------------------
+@derivation(
+    "lstm_cell_equations",
+    title="LSTM cell (PyTorch): gates i, f, g, o from W x + b_ih + U h + b_hh; c' = f*c + i*g, h' = o*tanh(c')",
+    title_zh="LSTM 单元（PyTorch 约定）：门 i、f、g、o 由 Wx + b_ih + Uh + b_hh 得到；c' = f⊙c + i⊙g，h' = o⊙tanh(c')",
+)
+def lstm_cell_equations() -> Result:
+    c, h, _gate, z = _forward()
+    return Result(
+        expr=sp.Tuple(sigmoid_explicit(c), sigmoid_explicit(h)),
+        latex=(
+            r"\begin{aligned}"
+            r"i_t&=\sigma(W_{ii}x_t+b_{ii}+W_{hi}h_{t-1}+b_{hi}),&f_t&=\sigma(W_{if}x_t+b_{if}+W_{hf}h_{t-1}+b_{hf}),\\"
+            r"g_t&=\tanh(W_{ig}x_t+b_{ig}+W_{hg}h_{t-1}+b_{hg}),&o_t&=\sigma(W_{io}x_t+b_{io}+W_{ho}h_{t-1}+b_{ho}),\\"
+            r"c_t&=f_t\odot c_{t-1}+i_t\odot g_t,&h_t&=o_t\odot\tanh(c_t)"
+            r"\end{aligned}"
+        ),
+        parts={
+            "c": sigmoid_explicit(c),
+            "h": sigmoid_explicit(h),
+            **{f"preact_{k}": z[k] for k in GATES},
+        },
+        symbols=_SYMBOLS,
+    )
+
+
+def _symbolic_forward_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+    r = lstm_cell_equations.result.parts
+    vals: dict[sp.Symbol, float] = {}
+    for n, k in enumerate(GATES):
+        rows = slice(n * H, (n + 1) * H)
+        for a in range(H):
+            vals[_BI[k][a]] = params["bias_ih"][rows][a]
+            vals[_BH[k][a]] = params["bias_hh"][rows][a]
+            for b in range(I_SIZE):
+                vals[_W[k][a, b]] = params["weight_ih"][rows][a, b]
+            for b in range(H):
+                vals[_U[k][a, b]] = params["weight_hh"][rows][a, b]
+    vals.update({_x[b]: x[b] for b in range(I_SIZE)})
+    vals.update({_hp[a]: h[a] for a in range(H)} | {_cp[a]: c[a] for a in range(H)})
+    return np.concatenate([_eval(r["c"], vals).ravel(), _eval(r["h"], vals).ravel()])
+
+
+@lstm_cell_equations.check(
+    "torch.nn.LSTMCell forward in float64, same weights (outputs c', h')", tol=1e-13, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    p, x, h, c = _sample()
+    cell = torch_lstm_cell(p)
+    with torch.no_grad():
+        ht, ct = cell(torch.from_numpy(x)[None], (torch.from_numpy(h)[None], torch.from_numpy(c)[None]))
+    return float(np.max(np.abs(_symbolic_forward_np(p, x, h, c) - np.concatenate([ct[0].numpy(), ht[0].numpy()]))))
+
+
+@lstm_cell_equations.check("NumPy reference cell (written separately), float64", tol=1e-13)
+def _() -> float:
+    p, x, h, c = _sample(11)
+    hn, cn = lstm_cell_np(p, x, h, c)
+    return float(np.max(np.abs(_symbolic_forward_np(p, x, h, c) - np.concatenate([cn, hn]))))
+
+
+# --- 2. the block Jacobian -------------------------------------------------------------------------------------
+def _structured_blocks() -> dict[str, sp.Matrix]:
+    i, f, g, o, tc = _GV["i"], _GV["f"], _GV["g"], _GV["o"], _tc
+    one = sp.ones(H, 1)
+    mul = sp.matrix_multiply_elementwise
+    dc_dc = diag(f)
+    dc_dh = diag(mul(_cp, mul(f, one - f))) * _U["f"]
+    dc_dh += diag(mul(g, mul(i, one - i))) * _U["i"] + diag(mul(i, one - mul(g, g))) * _U["g"]
+    k = diag(mul(o, one - mul(tc, tc)))
+    return {
+        "dc_dc": dc_dc,
+        "dc_dh": dc_dh,
+        "dh_dc": k * dc_dc,
+        "dh_dh": diag(mul(tc, mul(o, one - o))) * _U["o"] + k * dc_dh,
+    }
+
+
+@derivation(
+    "lstm_block_jacobian",
+    title="LSTM: the 2H x 2H Jacobian of (c_t, h_t) w.r.t. (c_{t-1}, h_{t-1}), all four blocks",
+    title_zh="LSTM：(c_t, h_t) 对 (c_{t−1}, h_{t−1}) 的 2H×2H 分块雅可比矩阵（全部四个块）",
+)
+def lstm_block_jacobian() -> Result:
+    if not sigmoid_rule_ok():
+        raise ArithmeticError("Sigmoid derivative rule is wrong")
+    c, h, gate, _z = _forward()
+    state, prev = sp.Matrix.vstack(c, h), sp.Matrix.vstack(_cp, _hp)
+    jac = _to_gate_symbols(state.jacobian(prev), c, gate)
+    if jac.free_symbols & (set(_x) | {s for v in _BI.values() for s in v} | {s for v in _W.values() for s in v}):
+        raise ArithmeticError("gate substitution left input terms behind")
+    blocks = _structured_blocks()
+    structured = sp.Matrix.vstack(
+        sp.Matrix.hstack(blocks["dc_dc"], blocks["dc_dh"]), sp.Matrix.hstack(blocks["dh_dc"], blocks["dh_dh"])
+    )
+    if sp.expand(jac - structured) != sp.zeros(2 * H, 2 * H):
+        raise ArithmeticError("derived Jacobian differs from the block formula")
+    return Result(
+        expr=jac,
+        latex=(
+            r"\begin{aligned}"
+            r"\frac{\partial(c_t,h_t)}{\partial(c_{t-1},h_{t-1})}&=\begin{pmatrix}"
+            r"\operatorname{diag}(f_t) & D_t\\"
+            r"\operatorname{diag}(k_t)\operatorname{diag}(f_t) &"
+            r"\operatorname{diag}(\tanh c_t\odot o_t\odot(1-o_t))\,W_{ho}+\operatorname{diag}(k_t)\,D_t"
+            r"\end{pmatrix},\qquad k_t=o_t\odot(1-\tanh^2 c_t),\\"
+            r"D_t=\frac{\partial c_t}{\partial h_{t-1}}&=\operatorname{diag}(c_{t-1}\odot f_t\odot(1-f_t))\,W_{hf}"
+            r"+\operatorname{diag}(g_t\odot i_t\odot(1-i_t))\,W_{hi}+\operatorname{diag}(i_t\odot(1-g_t^2))\,W_{hg}"
+            r"\end{aligned}"
+        ),
+        parts={"jacobian": jac, **{k: jac[s] for k, s in _block_slices().items()}},
+        symbols=_SYMBOLS,
+    )
+
+
+def _block_slices() -> dict[str, tuple[slice, slice]]:
+    a, b = slice(0, H), slice(H, 2 * H)
+    return {"dc_dc": (a, a), "dc_dh": (a, b), "dh_dc": (b, a), "dh_dh": (b, b)}
+
+
+def _symbolic_jacobian_np(p: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return _eval(lstm_block_jacobian.result.parts["jacobian"], _np_gate_symbol_values(p, x, h, c))
+
+
+@lstm_block_jacobian.check(
+    "torch.autograd.functional.jacobian of torch.nn.LSTMCell, float64, same weights", tol=1e-10, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    errs = []
+    for seed in (7, 8):
+        p, x, h, c = _sample(seed)
+        cell = torch_lstm_cell(p)
+        xt = torch.from_numpy(x)[None]
+
+        def f(cv: torch.Tensor, hv: torch.Tensor, cell=cell, xt=xt) -> tuple[torch.Tensor, torch.Tensor]:
+            hn, cn = cell(xt, (hv[None], cv[None]))
+            return cn[0], hn[0]
+
+        jt = torch.autograd.functional.jacobian(f, (torch.from_numpy(c), torch.from_numpy(h)))
+        full = np.block([[jt[0][0].numpy(), jt[0][1].numpy()], [jt[1][0].numpy(), jt[1][1].numpy()]])
+        errs.append(np.max(np.abs(_symbolic_jacobian_np(p, x, h, c) - full)))
+        errs.append(np.max(np.abs(lstm_block_jacobian_np(p, x, h, c) - full)))
+    return float(max(errs))
+
+
+@lstm_block_jacobian.check("central finite differences of the NumPy cell, float64 (step 1e-6)", tol=1e-8)
+def _() -> float:
+    p, x, h, c = _sample(9)
+    sym = _symbolic_jacobian_np(p, x, h, c)
+
+    def state(v: np.ndarray) -> np.ndarray:
+        hn, cn = lstm_cell_np(p, x, v[H:], v[:H])
+        return np.concatenate([cn, hn])
+
+    v0 = np.concatenate([c, h])
+    cols = [central_diff(lambda t, e=e: state(v0 + t * e), np.array(0.0), 1e-6) for e in np.eye(2 * H)]
+    return float(np.max(np.abs(sym - np.column_stack(cols))))
+
+
+# --- 3. the cell path: dc_t/dc_{t-1} = diag(f_t) -------------------------------------------------------------------
+@derivation(
+    "lstm_cell_path_derivative",
+    title="LSTM: dc_t/dc_{t-1} = diag(f_t) with h_{t-1} held fixed (Gers et al. 2000 forget gate)",
+    title_zh="LSTM：在 h_{t−1} 固定时 ∂c_t/∂c_{t−1} = diag(f_t)（Gers 等 2000 年的遗忘门）",
+)
+def lstm_cell_path_derivative() -> Result:
+    c, _h, gate, _z = _forward()
+    d = _to_gate_symbols(c.jacobian(_cp), c, gate)
+    if d != diag(_GV["f"]):
+        raise ArithmeticError("dc_t/dc_{t-1} is not diag(f_t)")
+    return Result(
+        expr=d,
+        latex=r"\left.\frac{\partial c_t}{\partial c_{t-1}}\right|_{h_{t-1},x_t}=\operatorname{diag}(f_t)"
+        + r"="
+        + sp.latex(d),
+        parts={"dc_dc": d},
+        symbols=_SYMBOLS,
+    )
+
+
+@lstm_cell_path_derivative.check("torch autograd of torch.nn.LSTMCell w.r.t. c only, float64", tol=1e-12, needs="torch")
+def _() -> float:
+    import torch
+
+    p, x, h, c = _sample(5)
+    cell = torch_lstm_cell(p)
+
+    def f(cv: torch.Tensor) -> torch.Tensor:
+        return cell(torch.from_numpy(x)[None], (torch.from_numpy(h)[None], cv[None]))[1][0]
+
+    jt = torch.autograd.functional.jacobian(f, torch.from_numpy(c)).numpy()
+    return float(np.max(np.abs(_eval(lstm_cell_path_derivative.result.expr, _np_gate_symbol_values(p, x, h, c)) - jt)))
+
+
+# --- 4. multi-step products and what goes wrong with shortcuts ---------------------------------------------------
+MULTI_H, MULTI_T, MULTI_SEED, MULTI_SCALE = 8, 20, 3, 1.0
+
+
+def lstm_multistep_np(
+    hidden: int = MULTI_H,
+    steps: int = MULTI_T,
+    seed: int = MULTI_SEED,
+    scale: float = MULTI_SCALE,
+    zero_who: bool = False,
+) -> dict[str, np.ndarray]:
+    """True dc_T/dc_0 (block of the product of 2H x 2H block Jacobians) and two shortcuts, PyTorch LSTMCell convention.
+
+    Returns "true" (upper-left block of J_T ... J_1, h_0 held fixed), "diag_f" (prod of diag(f_t) only) and
+    "one_step_total" (diag(f_1) times, for t >= 2, diag(f_t) + dc_t/dh_{t-1} diag(o_{t-1}(1 - tanh^2 c_{t-1}))),
+    plus "full" (the 2H x 2H product), "params", "xs", "c0" (h_0 = 0). Parameters are PyTorch-style init
+    times ``scale``; ``zero_who`` zeroes the recurrent output-gate weights W_ho (then the one-step totals are exact).
+    """
+    rng = np.random.default_rng(seed)
+    p = _rng_params(hidden, hidden, seed, scale)
+    if zero_who:
+        p["weight_hh"][3 * hidden :] = 0.0
+    xs = rng.normal(size=(steps, hidden))
+    h, c = np.zeros(hidden), rng.normal(size=hidden)
+    c0 = c.copy()
+    full, only_f, total = np.eye(2 * hidden), np.eye(hidden), np.eye(hidden)
+    prev_k = np.zeros(hidden)
+    for t, x in enumerate(xs):
+        j = lstm_block_jacobian_np(p, x, h, c)
+        g = lstm_gates_np(p, x, h)
+        full = j @ full
+        only_f = np.diag(g["f"]) @ only_f
+        step = np.diag(g["f"]) if t == 0 else np.diag(g["f"]) + j[:hidden, hidden:] * prev_k[None, :]
+        total = step @ total
+        h, c = lstm_cell_np(p, x, h, c)
+        prev_k = g["o"] * (1 - np.tanh(c) ** 2)  # dh_t/dc_t along the direct path (o_t held fixed)
+    return {
+        "true": full[:hidden, :hidden],
+        "diag_f": only_f,
+        "one_step_total": total,
+        "full": full,
+        "params": p,
+        "xs": xs,
+        "c0": c0,
+    }
+
+
+def _rel(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
+
+
+_u = {k: sp.Symbol(f"u_{k}", real=True) for k in GATES}  # scalar (H = 1) recurrent weights
+_c0, _h0 = sp.symbols("c_0 h_0", real=True)
+
+
+def _scalar_step(c: sp.Expr, h: sp.Expr, t: int) -> tuple[sp.Expr, sp.Expr, dict[str, sp.Expr]]:
+    z = {k: sp.Symbol(f"a_{k}_{t}", real=True) + _u[k] * h for k in GATES}
+    c_new = Sigmoid(z["f"]) * c + Sigmoid(z["i"]) * sp.tanh(z["g"])
+    return c_new, Sigmoid(z["o"]) * sp.tanh(c_new), z
+
+
+def _scalar_partials(c: sp.Expr, h: sp.Expr, t: int) -> tuple[sp.Expr, sp.Expr]:
+    cc, hh = sp.symbols("cc hh", real=True)
+    c_new, _, _ = _scalar_step(cc, hh, t)
+    return sp.diff(c_new, cc).subs({cc: c, hh: h}), sp.diff(c_new, hh).subs({cc: c, hh: h})
+
+
+@derivation(
+    "lstm_multistep_jacobian",
+    title="LSTM over T steps: d(c_T, h_T)/d(c_0, h_0) = J_T ... J_1 with the full 2H x 2H block Jacobians",
+    title_zh="LSTM 的多步梯度：d(c_T, h_T)/d(c_0, h_0) = J_T⋯J_1，每个 J_t 是完整的 2H×2H 分块雅可比矩阵",
+)
+def lstm_multistep_jacobian() -> Result:
+    # symbolic chain rule for H = 1, T = 2: Jacobian of the two-step map = J_2(evaluated at step 1's output) J_1
+    c1, h1, _ = _scalar_step(_c0, _h0, 1)
+    c2, h2, _ = _scalar_step(c1, h1, 2)
+    two_step = sp.Matrix([c2, h2]).jacobian([_c0, _h0])
+    cc, hh = sp.symbols("cc hh", real=True)
+    cs, hs, _ = _scalar_step(cc, hh, 2)
+    j2 = sp.Matrix([cs, hs]).jacobian([cc, hh]).subs({cc: c1, hh: h1})
+    j1 = sp.Matrix([c1, h1]).jacobian([_c0, _h0])
+    if sp.expand(two_step - j2 * j1) != sp.zeros(2, 2):
+        raise ArithmeticError("chain rule through the block Jacobians fails")
+    T = sp.Symbol("T", integer=True, positive=True)
+    t = sp.Symbol("t", integer=True, positive=True)
+    J = sp.Function("J")
+    prod = sp.Product(J(T + 1 - t), (t, 1, T))
+    return Result(
+        expr=sp.Eq(sp.Function("D")(T), prod),
+        latex=(
+            r"\frac{\partial(c_T,h_T)}{\partial(c_0,h_0)}=J_T J_{T-1}\cdots J_1,\qquad "
+            r"J_t=\frac{\partial(c_t,h_t)}{\partial(c_{t-1},h_{t-1})}\in\mathbb R^{2H\times 2H};\quad"
+            r"\frac{\partial c_T}{\partial c_0}=\bigl[J_T\cdots J_1\bigr]_{cc}\neq\prod_t\bigl[J_t\bigr]_{cc}"
+        ),
+        parts={"two_step_scalar": sigmoid_explicit(two_step), "product": prod},
+        symbols={
+            "D(T)": "d(c_T, h_T)/d(c_0, h_0)",
+            "J(t)": "one-step block Jacobian at step t (ordered: later steps on the left)",
+            "a_k_t": "input part of gate k's pre-activation at step t (W x_t + b_ih + b_hh), H = 1",
+            "u_k": "recurrent weight of gate k, H = 1",
+            "c_0, h_0": "initial state",
+            "T": "number of steps",
+            "t": "product index",
+        },
+    )
+
+
+@lstm_multistep_jacobian.check(
+    f"torch autograd through {MULTI_T} steps of torch.nn.LSTMCell (H={MULTI_H}), float64", tol=1e-10, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    r = lstm_multistep_np()
+    cell = torch_lstm_cell(r["params"])
+    c0 = r["c0"]
+
+    def unroll(cv: torch.Tensor, hv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        hx, cx = hv[None], cv[None]
+        for x in r["xs"]:
+            hx, cx = cell(torch.from_numpy(x)[None], (hx, cx))
+        return cx[0], hx[0]
+
+    jt = torch.autograd.functional.jacobian(unroll, (torch.from_numpy(c0), torch.zeros(MULTI_H, dtype=torch.float64)))
+    full = np.block([[jt[0][0].numpy(), jt[0][1].numpy()], [jt[1][0].numpy(), jt[1][1].numpy()]])
+    return float(np.max(np.abs(r["full"] - full)) / np.max(np.abs(full)))
+
+
+@derivation(
+    "lstm_shortcut_counterexample",
+    title="Multiplying only diag(f_t), or one-step 'total' dc_t/dc_{t-1}, over time gives the wrong dc_T/dc_0",
+    title_zh="跨时间只连乘 diag(f_t)，或连乘单步“全导数” dc_t/dc_{t−1}，得到的 dc_T/dc_0 是错误的",
+)
+def lstm_shortcut_counterexample() -> Result:
+    # exact statement for H = 1, T = 3: true - (one-step totals) = the output-gate path, proportional to u_o
+    c1, h1, z1 = _scalar_step(_c0, _h0, 1)
+    c2, h2, z2 = _scalar_step(c1, h1, 2)
+    c3, _h3, _ = _scalar_step(c2, h2, 3)
+    true = sp.diff(c3, _c0)
+    f1, _ = _scalar_partials(_c0, _h0, 1)
+    f2, dch2 = _scalar_partials(c1, h1, 2)
+    f3, dch3 = _scalar_partials(c2, h2, 3)
+    o1, o2 = Sigmoid(z1["o"]), Sigmoid(z2["o"])
+    totals = f1 * (f2 + dch2 * o1 * (1 - sp.tanh(c1) ** 2)) * (f3 + dch3 * o2 * (1 - sp.tanh(c2) ** 2))
+    missed = dch3 * sp.tanh(c2) * o2 * (1 - o2) * _u["o"] * o1 * (1 - sp.tanh(c1) ** 2) * f1
+    if sp.expand(true - totals - missed) != 0:
+        raise ArithmeticError("true - one-step totals is not the output-gate path")
+    if sp.expand((true - totals).subs(_u["o"], 0)) != 0:
+        raise ArithmeticError("with u_o = 0 the one-step totals should be exact")
+    r = lstm_multistep_np()
+    r0 = lstm_multistep_np(zero_who=True)
+    err_f, err_total = _rel(r["diag_f"], r["true"]), _rel(r["one_step_total"], r["true"])
+    err_total_who0 = _rel(r0["one_step_total"], r0["true"])
+    return Result(
+        expr=sp.Tuple(
+            sp.Eq(sp.Symbol("missed"), sigmoid_explicit(missed)),
+            sp.Float(err_f, 6),
+            sp.Float(err_total, 6),
+            sp.Float(err_total_who0, 3),
+        ),
+        latex=(
+            r"\begin{aligned}&H=1:\quad\frac{\partial c_3}{\partial c_0}"
+            r"-P^{(1)}_3"
+            r"=\frac{\partial c_3}{\partial h_2}\,\tanh(c_2)\,o_2(1-o_2)\,u_o\;o_1(1-\tanh^2 c_1)\,f_1;\\"
+            rf"&H={MULTI_H},\ T={MULTI_T}:\quad "
+            r"\frac{\|P^{(f)}_T-\partial c_T/\partial c_0\|_F}"
+            rf"{{\|\partial c_T/\partial c_0\|_F}}={err_f:.3f},\quad "
+            r"\frac{\|P^{(1)}_T-\partial c_T/\partial c_0\|_F}{\|\partial c_T/\partial c_0\|_F}="
+            rf"{err_total:.3f}"
+            r"\end{aligned}"
+        ),
+        parts={
+            "missed_term": sigmoid_explicit(missed),
+            "rel_err_diag_f": sp.Float(err_f, 15),
+            "rel_err_one_step_total": sp.Float(err_total, 15),
+            "rel_err_one_step_total_who0": sp.Float(err_total_who0, 15),
+        },
+        text={
+            "rel_err_diag_f": f"{err_f:.3f}",
+            "rel_err_one_step_total": f"{err_total:.3f}",
+            "rel_err_one_step_total_who0": f"{err_total_who0:.1e}",
+            "setup": (
+                f"H = {MULTI_H}, T = {MULTI_T}, PyTorch default init U(-1/sqrt(H), 1/sqrt(H)) seed {MULTI_SEED}, "
+                "inputs N(0, 1), c_0 ~ N(0, 1), h_0 = 0; relative error in the Frobenius norm"
+            ),
+            "setup_zh": (
+                f"H = {MULTI_H}，T = {MULTI_T}，PyTorch 默认初始化 U(-1/√H, 1/√H)，随机种子 {MULTI_SEED}，"
+                "输入 N(0, 1)，c_0 ~ N(0, 1)，h_0 = 0；相对误差按 Frobenius 范数计算"
+            ),
+        },
+        symbols={
+            "a_k_t": "input part of gate k's pre-activation at step t, H = 1",
+            "u_k": "recurrent weight of gate k (u_o: output gate), H = 1",
+            "c_0, h_0": "initial state (h_0 held fixed)",
+            "missed": "the path c_0 -> h_1 -> o_2 -> h_2 -> c_3 that one-step totals drop",
+        },
+    )
+
+
+@lstm_shortcut_counterexample.check("central finite differences of a 3-step NumPy scalar LSTM (missed term)", tol=1e-8)
+def _() -> float:
+    rng = np.random.default_rng(21)
+    a = {(k, t): rng.normal() for k in GATES for t in (1, 2, 3)}
+    u = {k: 1.5 * rng.normal() for k in GATES}
+
+    def run(c0: np.ndarray) -> np.ndarray:
+        c, h = c0, 0.0
+        for t in (1, 2, 3):
+            s = {k: a[(k, t)] + u[k] * h for k in GATES}
+            c = np_sigmoid(s["f"]) * c + np_sigmoid(s["i"]) * np.tanh(s["g"])
+            h = np_sigmoid(s["o"]) * np.tanh(c)
+        return c
+
+    r = lstm_shortcut_counterexample.result
+    vals = {sp.Symbol(f"a_{k}_{t}", real=True): v for (k, t), v in a.items()}
+    vals.update({_u[k]: v for k, v in u.items()} | {_c0: 0.4, _h0: 0.0})
+    missed = float(r.parts["missed_term"].subs(vals))
+    # totals computed from NumPy one-step partials: rebuild from the symbolic 'missed' identity's other side
+    c1, h1, z1 = _scalar_step(_c0, _h0, 1)
+    c2, h2, z2 = _scalar_step(c1, h1, 2)
+    f1, _ = _scalar_partials(_c0, _h0, 1)
+    f2, dch2 = _scalar_partials(c1, h1, 2)
+    f3, dch3 = _scalar_partials(c2, h2, 3)
+    o1, o2 = Sigmoid(z1["o"]), Sigmoid(z2["o"])
+    totals = f1 * (f2 + dch2 * o1 * (1 - sp.tanh(c1) ** 2)) * (f3 + dch3 * o2 * (1 - sp.tanh(c2) ** 2))
+    totals_v = float(sigmoid_explicit(totals).subs(vals))
+    fd = float(central_diff(run, np.array(0.4), 1e-6))
+    return abs(fd - totals_v - missed) + (0.0 if abs(missed) > 1e-4 else 1.0)
+
+
+@lstm_shortcut_counterexample.check(
+    f"torch autograd dc_T/dc_0 through {MULTI_T} LSTMCell steps: recomputed relative errors", tol=1e-9, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    out = []
+    for who0 in (False, True):
+        r = lstm_multistep_np(zero_who=who0)
+        cell = torch_lstm_cell(r["params"])
+        c0 = torch.from_numpy(r["c0"])
+
+        def unroll(cv: torch.Tensor, cell=cell, xs=r["xs"]) -> torch.Tensor:
+            hx, cx = torch.zeros(1, MULTI_H, dtype=torch.float64), cv[None]
+            for x in xs:
+                hx, cx = cell(torch.from_numpy(x)[None], (hx, cx))
+            return cx[0]
+
+        true = torch.autograd.functional.jacobian(unroll, c0).numpy()
+        out.append((_rel(r["diag_f"], true), _rel(r["one_step_total"], true)))
+    p = lstm_shortcut_counterexample.result.parts
+    return max(
+        abs(out[0][0] - float(p["rel_err_diag_f"])),
+        abs(out[0][1] - float(p["rel_err_one_step_total"])),
+        out[1][1],  # with W_ho = 0 the one-step totals are exact
+        0.0 if out[0][0] > 0.1 and out[0][1] > 0.01 else 1.0,  # the shortcuts are really wrong
+    )
+
+
+# --- 5. the 1997 LSTM (no forget gate) and the forget gate ---------------------------------------------------------
+@derivation(
+    "lstm_cec_1997",
+    title="LSTM without forget gate (1997): c_t = c_{t-1} + i*g, dc_t/dc_{t-1} = I exactly (constant error carousel)",
+    title_zh="无遗忘门的 LSTM（1997）：c_t = c_{t−1} + i⊙g，故 ∂c_t/∂c_{t−1} 恰为 I（常数误差传送带）",
+)
+def lstm_cec_1997() -> Result:
+    z = _preacts()
+    i, g = z["i"].applyfunc(Sigmoid), z["g"].applyfunc(sp.tanh)
+    c = _cp + sp.matrix_multiply_elementwise(i, g)
+    d = c.jacobian(_cp)
+    if d != sp.eye(H):
+        raise ArithmeticError("CEC derivative is not the identity")
+    T = sp.Symbol("T", integer=True, positive=True)
+    t = sp.Symbol("t", integer=True, positive=True)
+    along_cell = sp.Product(sp.Integer(1), (t, 1, T)).doit()
+    return Result(
+        expr=sp.Tuple(d, along_cell),
+        latex=(
+            r"c_t=c_{t-1}+i_t\odot g_t\ \Rightarrow\ \left.\frac{\partial c_t}{\partial c_{t-1}}\right|_{h_{t-1}}=I,"
+            r"\quad \prod_{t=1}^{T}\frac{\partial c_t}{\partial c_{t-1}}=I\quad\forall T"
+        ),
+        parts={"dc_dc": d, "product_along_cell": along_cell},
+        symbols=_SYMBOLS | {"T": "number of steps"},
+        text={
+            "scope": (
+                "Exact along the cell path with h_{t-1} held fixed; the 1997 training algorithm truncated the "
+                "gradient through the recurrent h path, so only this path carried error back in time."
+            )
+        },
+    )
+
+
+@lstm_cec_1997.check("central finite differences over 50 NumPy steps along the cell path (h held fixed)", tol=1e-9)
+def _() -> float:
+    rng = np.random.default_rng(4)
+    ig = np_sigmoid(rng.normal(size=(50, H))) * np.tanh(rng.normal(size=(50, H)))
+
+    def run(c: np.ndarray) -> np.ndarray:
+        for step in ig:
+            c = c + step
+        return c
+
+    c0 = rng.normal(size=H)
+    cols = [central_diff(lambda s, e=e: run(c0 + s * e), np.array(0.0), 1e-4) for e in np.eye(H)]
+    return float(np.max(np.abs(np.column_stack(cols) - np.array(lstm_cec_1997.result.parts["dc_dc"], dtype=float))))
+
+
+@lstm_cec_1997.check(
+    "torch.nn.LSTMCell with forget bias +40 (sigma rounds to 1.0) and W_hf = 0: dc'/dc = I", tol=0.0, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    p, x, h, c = _sample(13)
+    p["bias_ih"][H : 2 * H] = 40.0  # sigma(40 + ...) == 1.0 in float64 (see sigmoid_gate_open_interval)
+    p["weight_hh"][H : 2 * H] = 0.0
+    p["weight_ih"][H : 2 * H] = 0.0
+    cell = torch_lstm_cell(p)
+    jt = torch.autograd.functional.jacobian(
+        lambda cv: cell(torch.from_numpy(x)[None], (torch.from_numpy(h)[None], cv[None]))[1][0], torch.from_numpy(c)
+    )
+    return float(np.max(np.abs(jt.numpy() - np.eye(H))))
+
+
+_b = sp.Symbol("b", real=True)
+_p = sp.Symbol("p", positive=True)
+_n = sp.Symbol("n", integer=True, positive=True)
+
+
+def _decimal(r: sp.Expr, digits: int = 17) -> str:
+    return sp.N(r, digits + 5).__format__(f".{digits - 1}e")
+
+
+def _sci(r: sp.Expr, digits: int = 4) -> str:
+    """LaTeX a \\times 10^{b} with ``digits`` significant digits (a plain decimal when 0.01 <= |r| < 1000)."""
+    mant, exp = _decimal(r, digits).split("e")
+    e = int(exp)
+    if -2 <= e < 3:
+        return f"{float(r):.{max(digits - 1 - e, 0)}f}"
+    return rf"{mant}\times10^{{{e}}}"
+
+
+@derivation(
+    "lstm_forget_bias_product",
+    title="Forget gate f = sigma(b): prod over 100 steps is f^100; 0.9^100 = 2.656e-5, 0.99^100 = 0.366 (exact)",
+    title_zh="遗忘门 f = σ(b)：100 步的连乘为 f¹⁰⁰；0.9¹⁰⁰ = 2.656e-5，0.99¹⁰⁰ = 0.366（精确值）",
+)
+def lstm_forget_bias_product() -> Result:
+    sigma = 1 / (1 + sp.exp(-_b))
+    bias_for = sp.solve(sp.Eq(sigma, _p), _b)  # b = log(p / (1 - p))
+    if len(bias_for) != 1:
+        raise ArithmeticError("sigma is not invertible?")
+    logit = sp.simplify(bias_for[0])
+    p09, p099 = sp.Rational(9, 10), sp.Rational(99, 100)
+    prod09, prod099 = p09**100, p099**100
+    half = sigma.subs(_b, 0) ** 100
+    at_one = sigma.subs(_b, 1) ** 100
+    b09, b099 = sp.simplify(logit.subs(_p, p09)), sp.simplify(logit.subs(_p, p099))
+    return Result(
+        expr=sp.Tuple(sp.Lambda(_b, sigma**100), prod09, prod099, b09, b099),
+        latex=(
+            r"\begin{aligned}&\prod_{t=1}^{100}f_t=\sigma(b_f)^{100};\\&"
+            rf"0.9^{{100}}\approx{_sci(prod09)}\ (b_f=\ln 9\approx{float(b09):.3f}),\ "
+            rf"0.99^{{100}}\approx{_sci(prod099)}\ (b_f=\ln 99\approx{float(b099):.3f});\ "
+            rf"\\&\sigma(0)^{{100}}=2^{{-100}}\approx{_sci(half)},\quad \sigma(1)^{{100}}\approx{_sci(at_one)}"
+            r"\end{aligned}"
+        ),
+        parts={
+            "logit": logit,
+            "prod_0_9": prod09,
+            "prod_0_99": prod099,
+            "bias_for_0_9": b09,
+            "bias_for_0_99": b099,
+            "prod_bias_0": half,
+            "prod_bias_1": at_one,
+        },
+        text={
+            "prod_0_9": _decimal(prod09),
+            "prod_0_99": _decimal(prod099),
+            "prod_bias_0": _decimal(half),
+            "prod_bias_1": sp.N(at_one, 17).__format__(".16e"),
+            "sigma_1": sp.N(sigma.subs(_b, 1), 17).__format__(".16f"),
+            "note": (
+                "Assumes the forget pre-activation equals b_f at every step (weighted input and recurrent terms "
+                "zero); Jozefowicz et al. 2015 recommend initializing b_f to 1. In PyTorch the effective "
+                "b_f is bias_ih[H:2H] + bias_hh[H:2H]."
+            ),
+        },
+        symbols={"b": "forget-gate bias (effective pre-activation)", "p": "forget-gate value in (0, 1)", "n": "steps"},
+    )
+
+
+@lstm_forget_bias_product.check("mpmath at 50 digits and a float64 loop of 100 multiplications", tol=1e-13)
+def _() -> float:
+    import mpmath
+
+    r = lstm_forget_bias_product.result
+    errs = []
+    with mpmath.workdps(50):
+        for key, base in (("prod_0_9", "0.9"), ("prod_0_99", "0.99")):
+            exact = mpmath.mpf(base) ** 100
+            errs.append(abs(mpmath.mpf(r.text[key]) - exact) / exact)
+            loop = 1.0
+            for _ in range(100):
+                loop *= float(base)
+            errs.append(abs(loop - float(exact)) / float(exact))
+        s1 = 1 / (1 + mpmath.exp(-1))
+        errs.append(abs(mpmath.mpf(r.text["prod_bias_1"]) - s1**100) / s1**100)
+        errs.append(abs(1 / (1 + mpmath.exp(-float(r.parts["bias_for_0_9"]))) - mpmath.mpf("0.9")))
+    return float(max(errs))
+
+
+@derivation(
+    "lstm_two_biases",
+    title="PyTorch LSTM: bias_ih and bias_hh enter only as their sum; setting both forget biases to 1 gives b_f = 2",
+    title_zh="PyTorch LSTM：bias_ih 与 bias_hh 只以和的形式出现；把两者的遗忘门偏置都设为 1，实际 b_f = 2",
+)
+def lstm_two_biases() -> Result:
+    z = _preacts()["f"]
+    d_ih = z.jacobian(_BI["f"])
+    d_hh = z.jacobian(_BH["f"])
+    if d_ih != d_hh or d_ih != sp.eye(H):
+        raise ArithmeticError("the two biases do not enter identically")
+    effective = sp.Integer(1) + sp.Integer(1)
+    f_eff = 1 / (1 + sp.exp(-effective))
+    return Result(
+        expr=sp.Tuple(d_ih, d_hh, effective),
+        latex=(
+            r"\frac{\partial z_f}{\partial b_{if}}=\frac{\partial z_f}{\partial b_{hf}}=I\ \Rightarrow\ "
+            r"b_f=b_{if}+b_{hf};\ b_{if}=b_{hf}=1\Rightarrow b_f=2,\ "
+            rf"\sigma(2)\approx{float(f_eff):.4f}"
+        ),
+        parts={"d_bias_ih": d_ih, "d_bias_hh": d_hh, "effective_bias": effective, "f_at_effective": f_eff},
+        symbols=_SYMBOLS | {"z_f": "forget-gate pre-activation"},
+    )
+
+
+@lstm_two_biases.check(
+    "torch.nn.LSTMCell, zero weights, bias_ih_f = bias_hh_f = 1: c' = sigma(2) c", tol=1e-15, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    hid = 3
+    cell = torch.nn.LSTMCell(2, hid, dtype=torch.float64)
+    with torch.no_grad():
+        for prm in cell.parameters():
+            prm.zero_()
+        cell.bias_ih[hid : 2 * hid] = 1.0
+        cell.bias_hh[hid : 2 * hid] = 1.0
+    c = torch.tensor([[0.5, -1.0, 2.0]], dtype=torch.float64)
+    _h, c_new = cell(torch.zeros(1, 2, dtype=torch.float64), (torch.zeros(1, hid, dtype=torch.float64), c))
+    expected = float(lstm_two_biases.result.parts["f_at_effective"])  # g = tanh(0) = 0, so c' = f c
+    return float(torch.max(torch.abs(c_new.detach() - expected * c)))

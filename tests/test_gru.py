@@ -1,0 +1,147 @@
+"""GRU results in three conventions checked against torch (GRUCell, and torch-op cells written here), float64."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations import get
+from derivations.gru import gru_cell_np, gru_jacobian_np
+from derivations.verify import run_checks
+
+torch = pytest.importorskip("torch")
+
+
+def _params(hid: int, inp: int, seed: int, scale: float = 1.0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {
+        "weight_ih": scale * rng.normal(size=(3 * hid, inp)) / np.sqrt(hid),
+        "weight_hh": scale * rng.normal(size=(3 * hid, hid)) / np.sqrt(hid),
+        "bias_ih": rng.normal(size=3 * hid),
+        "bias_hh": rng.normal(size=3 * hid),
+    }
+
+
+def _torch_step(p, convention):
+    """Independent torch-op GRU written from the papers' equations (biases added outside the product)."""
+    w = {k: torch.tensor(v) for k, v in p.items()}
+    hid = w["weight_hh"].shape[1]
+    wr, wz, wn = w["weight_ih"].split(hid)
+    ur, uz, un = w["weight_hh"].split(hid)
+    br, bz, bn = w["bias_ih"].split(hid)
+    cr, cz, cn = w["bias_hh"].split(hid)
+
+    def step(x, h):
+        r = torch.sigmoid(wr @ x + br + ur @ h + cr)
+        z = torch.sigmoid(wz @ x + bz + uz @ h + cz)
+        if convention == "pytorch":
+            n = torch.tanh(wn @ x + bn + r * (un @ h + cn))
+            return (1 - z) * n + z * h
+        n = torch.tanh(wn @ x + bn + un @ (r * h) + cn)
+        return z * h + (1 - z) * n if convention == "cho" else (1 - z) * h + z * n
+
+    return step
+
+
+def _gru_cell(p):
+    cell = torch.nn.GRUCell(p["weight_ih"].shape[1], p["weight_hh"].shape[1], dtype=torch.float64)
+    with torch.no_grad():
+        for k, v in p.items():
+            getattr(cell, k).copy_(torch.tensor(v))
+    return cell
+
+
+@pytest.mark.parametrize("convention", ["pytorch", "cho", "chung"])
+def test_numpy_cells_and_jacobians_match_torch(convention):
+    p = _params(5, 3, 0, scale=2.0)
+    rng = np.random.default_rng(1)
+    x, h = rng.normal(size=3), rng.uniform(-1, 1, 5)
+    step = _torch_step(p, convention)
+    xt = torch.tensor(x)
+    with torch.no_grad():
+        ref = step(xt, torch.tensor(h)).numpy()
+    assert np.max(np.abs(gru_cell_np(p, x, h, convention) - ref)) < 1e-14
+    jt = torch.autograd.functional.jacobian(lambda hv: step(xt, hv), torch.tensor(h)).numpy()
+    assert np.max(np.abs(gru_jacobian_np(p, x, h, convention) - jt)) < 1e-13
+    if convention == "pytorch":
+        cell = _gru_cell(p)
+        jc = torch.autograd.functional.jacobian(lambda hv: cell(xt[None], hv[None])[0], torch.tensor(h)).numpy()
+        assert np.max(np.abs(jc - jt)) < 1e-14
+
+
+@pytest.mark.parametrize("convention", ["pytorch", "cho", "chung"])
+def test_symbolic_jacobians_evaluated_by_hand_match_torch(convention):
+    hid = 2
+    p = _params(hid, 2, 4, scale=2.0)
+    rng = np.random.default_rng(5)
+    x, h = rng.normal(size=2), rng.uniform(-1, 1, hid)
+    sig = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731
+    pre = p["weight_ih"] @ x + p["bias_ih"]
+    r = sig(pre[:2] + p["weight_hh"][:2] @ h + p["bias_hh"][:2])
+    z = sig(pre[2:4] + p["weight_hh"][2:4] @ h + p["bias_hh"][2:4])
+    un, bn = p["weight_hh"][4:], p["bias_hh"][4:]
+    n = np.tanh(pre[4:] + (r * (un @ h + bn) if convention == "pytorch" else un @ (r * h) + bn))
+    vals = {}
+    for k, v in (("r", r), ("z", z), ("n", n), ("hp", h)):
+        vals |= {sp.Symbol(f"{k}_{a}", real=True): v[a] for a in range(hid)}
+    for g, k in enumerate("rzn"):
+        for a in range(hid):
+            vals[sp.Symbol(f"bh{k}_{a}", real=True)] = p["bias_hh"][g * hid + a]
+            for b in range(hid):
+                vals[sp.Symbol(f"U{k}_{a}{b}", real=True)] = p["weight_hh"][g * hid + a, b]
+    jac = get(f"gru_{convention}_jacobian").result.expr
+    assert jac.free_symbols <= set(vals)
+    num = np.array(jac.xreplace({k: sp.Float(v, 30) for k, v in vals.items()}).evalf(), dtype=float)
+    step = _torch_step(p, convention)
+    jt = torch.autograd.functional.jacobian(lambda hv: step(torch.tensor(x), hv), torch.tensor(h)).numpy()
+    assert np.max(np.abs(num - jt)) < 1e-12
+
+
+def test_cho_and_pytorch_differ_except_in_degenerate_cases():
+    p = _params(4, 3, 7)
+    rng = np.random.default_rng(8)
+    x, h = rng.normal(size=3), rng.uniform(-1, 1, 4)
+    assert np.max(np.abs(gru_cell_np(p, x, h, "pytorch") - gru_cell_np(p, x, h, "cho"))) > 1e-3
+    # H = 1 with b_hn = 0: r*(u h) = u*(r h), the two conventions coincide
+    q = _params(1, 2, 9)
+    q["bias_hh"][2] = 0.0
+    hq = np.array([0.4])
+    assert np.max(np.abs(gru_cell_np(q, x[:2], hq, "pytorch") - gru_cell_np(q, x[:2], hq, "cho"))) < 1e-15
+    r = get("gru_cho_vs_pytorch").result
+    assert float(r.parts["max_abs_dh"]) > 1e-3 and float(r.parts["jac_diff_norm"]) > 1e-3
+
+
+def test_plain_rnn_reduction_pattern():
+    r = get("gru_plain_rnn_reduction").result
+    assert (r.parts["z_for_plain_pytorch"], r.parts["z_for_plain_cho"], r.parts["z_for_plain_chung"]) == (0, 0, 1)
+    h, n = sp.symbols("h n", real=True)
+    assert r.parts["h_at_r1_z1_pytorch"] == h and r.parts["h_at_r1_z1_cho"] == h
+    assert r.parts["h_at_r1_z1_chung"] == n
+    # real GRUCell with r -> 1 (bias +40 rounds sigma to 1.0) and z bias -40: a plain tanh RNN to rounding
+    p = _params(3, 2, 11)
+    for rows, b in ((slice(0, 3), 40.0), (slice(3, 6), -40.0)):
+        p["weight_ih"][rows], p["weight_hh"][rows], p["bias_ih"][rows], p["bias_hh"][rows] = 0.0, 0.0, b, 0.0
+    x, hv = np.array([0.3, -1.0]), np.array([0.5, -0.2, 0.9])
+    with torch.no_grad():
+        out = _gru_cell(p)(torch.tensor(x)[None], torch.tensor(hv)[None])[0].numpy()
+    plain = np.tanh(p["weight_ih"][6:] @ x + p["bias_ih"][6:] + p["weight_hh"][6:] @ hv + p["bias_hh"][6:])
+    assert np.max(np.abs(out - plain)) < 1e-15
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("gru_pytorch_jacobian", lambda: {"jacobian": get("gru_cho_jacobian").result.expr}),
+        ("gru_chung_jacobian", lambda: {"jacobian": get("gru_cho_jacobian").result.expr}),
+        ("gru_cho_vs_pytorch", lambda: {"difference": sp.zeros(2, 1)}),
+    ],
+)
+def test_checks_fail_on_a_wrong_result(monkeypatch, name, change):
+    d = get(name)
+    bad = dataclasses.replace(d.result, parts={**d.result.parts, **change()})
+    monkeypatch.setitem(d.__dict__, "result", bad)
+    statuses = [r.status for r in run_checks(d) if r.status != "skip"]
+    assert "FAIL" in statuses, statuses
