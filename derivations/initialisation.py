@@ -1,0 +1,440 @@
+"""Weight initialisation from variance propagation: LeCun, Glorot/Xavier, He, orthogonal, and torch's gains.
+
+Conventions: a layer computes z_j = sum_{i=1}^{n_in} W_ji x_i (weights W of shape (n_out, n_in), as torch's
+``nn.Linear`` stores them), weights i.i.d. with mean 0, independent of the inputs x. "Var" is over the random
+weights and inputs; E[x^2] = Var(x) + E[x]^2 (inputs after a ReLU do NOT have mean 0). Norms are 2-norms;
+"singular value" and "eigenvalue" are never used interchangeably.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derivations.core import Result, derivation
+
+n = sp.Symbol("n", integer=True, positive=True)
+n_in = sp.Symbol("n_in", integer=True, positive=True)
+n_out = sp.Symbol("n_out", integer=True, positive=True)
+v_w = sp.Symbol("v_w", positive=True)  # Var(w)
+v_x = sp.Symbol("v_x", positive=True)  # Var(x)
+m_x = sp.Symbol("m_x", real=True)  # E[x]
+s = sp.Symbol("s", positive=True)  # std of a pre-activation
+q = sp.Symbol("q", nonnegative=True)  # variance of a pre-activation (tanh map)
+g = sp.Symbol("g", positive=True)  # gain
+a = sp.Symbol("a", positive=True)  # uniform half-width
+t = sp.Symbol("t", real=True)
+theta = sp.Symbol("theta", real=True)
+i, j = sp.symbols("i j", integer=True, positive=True)
+
+TORCH_TANH_GAIN = sp.Rational(5, 3)  # a constant chosen by torch (calculate_gain), NOT derived from variance
+
+
+def _gauss_pdf(std: sp.Expr) -> sp.Expr:
+    return sp.exp(-(t**2) / (2 * std**2)) / (sp.sqrt(2 * sp.pi) * std)
+
+
+# --- Var of a pre-activation ---------------------------------------------------------------------------------
+@derivation(
+    "preactivation_variance",
+    title="Var(sum_i w_i x_i) = n_in Var(w) E[x^2] for i.i.d. zero-mean w independent of x; E[x] = 0 gives Var(x)",
+    title_zh="对 i.i.d. 零均值且与 x 独立的 w：Var(Σ wᵢxᵢ) = n_in·Var(w)·E[x²]；若 E[x] = 0，则为 n_in·Var(w)·Var(x)",
+)
+def preactivation_variance() -> Result:
+    m_w = sp.Symbol("m_w", real=True)  # E[w], set to 0 at the end
+    rho = sp.Symbol("rho", real=True)  # E[x_i x_j] for i != j (any value: it ends up multiplied by E[w]^2 = 0)
+    ex2 = v_x + m_x**2  # E[x_i^2]
+    # E[z^2] = sum_i E[w_i^2] E[x_i^2] + sum_{i != j} E[w_i] E[w_j] E[x_i x_j]   (w independent of x and i.i.d.)
+    diag = sp.Sum((v_w + m_w**2) * ex2, (i, 1, n_in)).doit()
+    off = sp.Sum(sp.Sum(m_w**2 * rho, (j, 1, n_in)), (i, 1, n_in)).doit() - sp.Sum(m_w**2 * rho, (i, 1, n_in)).doit()
+    mean = sp.Sum(m_w * m_x, (i, 1, n_in)).doit()
+    general = sp.expand(diag + off - mean**2)
+    var = sp.factor(general.subs(m_w, 0))
+    if sp.simplify(var - n_in * v_w * ex2) != 0:
+        raise ArithmeticError(f"unexpected variance {var}")
+    zero_mean = var.subs(m_x, 0)
+    return Result(
+        expr=sp.Lambda((n_in, v_w, v_x, m_x), var),
+        latex=(
+            r"\operatorname{Var}\Bigl(\sum_{i=1}^{n_{\mathrm{in}}} w_i x_i\Bigr)="
+            + sp.latex(var)
+            + r"=n_{\mathrm{in}}\operatorname{Var}(w)\,\mathbb{E}[x^2]\ \xrightarrow{\ \mathbb{E}[x]=0\ }\ "
+            + sp.latex(zero_mean)
+        ),
+        parts={"variance": var, "variance_zero_mean_input": zero_mean, "variance_any_weight_mean": general},
+        symbols={
+            "n_in": "fan-in",
+            "v_w": "Var(w) (weights i.i.d., mean 0, independent of x)",
+            "v_x": "Var(x)",
+            "m_x": "E[x]",
+            "m_w": "E[w] (0 in every scheme here)",
+            "rho": "E[x_i x_j], i != j",
+        },
+    )
+
+
+@preactivation_variance.check("Monte Carlo, 200000 seeded samples, n_in = 32, inputs with nonzero mean", tol=0.03)
+def _() -> float:
+    rng = np.random.default_rng(3)
+    n_s, fan = 200_000, 32
+    f = sp.lambdify((n_in, v_w, v_x, m_x), preactivation_variance.result.expr.expr)
+    worst = 0.0
+    for vw, shift in [(0.5, 0.0), (0.03, 1.5)]:
+        w = rng.normal(scale=math.sqrt(vw), size=(n_s, fan))
+        x = rng.exponential(size=(n_s, fan)) - 1.0 + shift  # Var(x) = 1, E[x] = shift
+        z = np.sum(w * x, axis=1)
+        worst = max(worst, abs(np.var(z) / f(fan, vw, 1.0, shift) - 1.0))
+    return worst  # relative error; the Monte Carlo standard error is about 0.5-1 %
+
+
+# --- LeCun, Glorot/Xavier, He -------------------------------------------------------------------------------
+@derivation(
+    "lecun_glorot_init",
+    title="LeCun Var(w) = 1/n_in; Glorot Var(w) = 2/(n_in + n_out), uniform limit sqrt(6/(n_in + n_out))",
+    title_zh="LeCun：Var(w) = 1/n_in；Glorot：Var(w) = 2/(n_in + n_out)，均匀分布界为 √(6/(n_in + n_out))",
+)
+def lecun_glorot_init() -> Result:
+    fwd = preactivation_variance.result.parts["variance_zero_mean_input"]
+    (lecun,) = sp.solve(sp.Eq(fwd, v_x), v_w)  # forward: keep Var(z) = Var(x)
+    (bwd,) = sp.solve(sp.Eq(fwd.subs(n_in, n_out), v_x), v_w)  # backward: gradients sum over n_out units
+    glorot = sp.simplify(2 / (1 / lecun + 1 / bwd))  # harmonic mean of the two conditions
+    u_var = sp.integrate(t**2 / (2 * a), (t, -a, a))  # Var of U(-a, a)
+    (limit,) = sp.solve(sp.Eq(u_var, glorot), a)
+    torch_linear_gain_sq = sp.simplify(2 / (1 + sp.sqrt(5) ** 2))  # kaiming_uniform_(a=sqrt(5)) in nn.Linear
+    torch_linear_var = sp.simplify(torch_linear_gain_sq / n_in)
+    return Result(
+        expr=sp.Tuple(sp.Lambda(n_in, lecun), sp.Lambda((n_in, n_out), glorot), sp.Lambda((n_in, n_out), limit)),
+        latex=(
+            rf"n_{{\mathrm{{in}}}}\operatorname{{Var}}(w)=1\Rightarrow\operatorname{{Var}}(w)={sp.latex(lecun)};\quad"
+            rf"\ n_{{\mathrm{{out}}}}\operatorname{{Var}}(w)=1\Rightarrow{sp.latex(bwd)};\quad"
+            rf"\text{{Glorot: }}\operatorname{{Var}}(w)={sp.latex(glorot)},\ \tfrac{{a^2}}{{3}}={sp.latex(glorot)}"
+            rf"\Rightarrow a={sp.latex(limit)}"
+        ),
+        parts={
+            "lecun_var": lecun,
+            "lecun_std": sp.sqrt(lecun),
+            "backward_var": bwd,
+            "glorot_var": glorot,
+            "uniform_var": u_var,
+            "glorot_uniform_limit": limit,
+            "torch_linear_default_var": torch_linear_var,
+        },
+        text={
+            "torch_linear_default": "nn.Linear uses kaiming_uniform_(a=sqrt(5)) = U(-1/sqrt(n_in), 1/sqrt(n_in)): "
+            "Var(w) = 1/(3 n_in), a third of LeCun's"
+        },
+        symbols={"n_in": "fan-in", "n_out": "fan-out", "a": "half-width of U(-a, a)", "v_x": "Var(x)"},
+    )
+
+
+@lecun_glorot_init.check(
+    "torch.nn.init.xavier_uniform_ / nn.Linear default: bound and sample variance", tol=0.01, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    p = lecun_glorot_init.result.parts
+    fo, fi = 600, 400
+    w = torch.empty(fo, fi, dtype=torch.float64)
+    torch.nn.init.xavier_uniform_(w, generator=torch.Generator().manual_seed(0))
+    lim = float(p["glorot_uniform_limit"].subs({n_in: fi, n_out: fo}))
+    var = float(p["glorot_var"].subs({n_in: fi, n_out: fo}))
+    lin = torch.nn.Linear(fi, fo, dtype=torch.float64)
+    lin_var = float(p["torch_linear_default_var"].subs(n_in, fi))
+    return max(
+        abs(float(w.abs().max()) / lim - 1.0),  # the largest of 240000 draws is within ~1e-5 of the bound
+        max(0.0, float(w.abs().max()) - lim),
+        abs(float(w.var()) / var - 1.0),
+        abs(float(lin.weight.detach().var()) / lin_var - 1.0),
+    )
+
+
+@lecun_glorot_init.check("mpmath quadrature of the U(-a, a) variance, a = 0.37", tol=1e-40)
+def _() -> float:
+    f = sp.lambdify(a, lecun_glorot_init.result.parts["uniform_var"], "mpmath")
+    with mpmath.workdps(50):
+        av = mpmath.mpf("0.37")
+        v = mpmath.quad(lambda u: u**2 / (2 * av), [-av, av])
+        return float(abs(v - f(av)))
+
+
+@derivation(
+    "he_init",
+    title="He: E[relu(z)^2] = Var(z)/2 for z ~ N(0, Var(z)), so Var(w) = 2/n_in (std sqrt(2/n_in), gain sqrt 2)",
+    title_zh="He 初始化：z ~ N(0, Var(z)) 时 E[relu(z)²] = Var(z)/2，故 Var(w) = 2/n_in（标准差 √(2/n_in)，增益 √2）",
+)
+def he_init() -> Result:
+    relu_sq = sp.simplify(sp.integrate(t**2 * _gauss_pdf(s), (t, 0, sp.oo)))  # E[relu(z)^2], z ~ N(0, s^2)
+    if sp.simplify(relu_sq - s**2 / 2) != 0:
+        raise ArithmeticError(f"E[relu^2] = {relu_sq}")
+    relu_mean = sp.simplify(sp.integrate(t * _gauss_pdf(s), (t, 0, sp.oo)))  # nonzero: the input mean is not 0
+    # Var(z_{l+1}) = n_in Var(w) E[x^2] with x = relu(z_l): put E[x^2] = relu_sq (m_x = 0, v_x = E[x^2])
+    var_next = sp.simplify(preactivation_variance.result.parts["variance"].subs(m_x, 0).subs(v_x, relu_sq))
+    (vw,) = sp.solve(sp.Eq(var_next, s**2), v_w)
+    gain = sp.sqrt(vw * n_in)
+    ratio_lecun = sp.simplify(var_next.subs(v_w, 1 / n_in) / s**2)  # per-layer factor with LeCun init: 1/2
+    return Result(
+        expr=sp.Tuple(sp.Lambda(n_in, vw), sp.Lambda(s, relu_sq)),
+        latex=(
+            rf"\mathbb{{E}}[\operatorname{{relu}}(z)^2]=\int_0^\infty t^2\,\tfrac{{e^{{-t^2/2s^2}}}}{{\sqrt{{2\pi}}s}}"
+            rf"\,dt={sp.latex(relu_sq)},\quad n_{{\mathrm{{in}}}}\operatorname{{Var}}(w)\tfrac{{s^2}}{{2}}=s^2"
+            rf"\Rightarrow\operatorname{{Var}}(w)={sp.latex(vw)},\ \text{{gain}}={sp.latex(gain)}"
+        ),
+        parts={
+            "relu_second_moment": relu_sq,
+            "relu_mean": relu_mean,
+            "he_var": vw,
+            "he_std": sp.sqrt(vw),
+            "gain": gain,
+            "per_layer_factor_lecun_relu": ratio_lecun,
+        },
+        symbols={"s": "std of the pre-activation z", "n_in": "fan-in", "v_w": "Var(w)"},
+    )
+
+
+@he_init.check("mpmath quadrature at 50 digits of E[relu(z)^2], z ~ N(0, s^2)", tol=1e-40)
+def _() -> float:
+    f = sp.lambdify(s, he_init.result.parts["relu_second_moment"], "mpmath")
+    with mpmath.workdps(50):
+        worst = mpmath.mpf(0)
+        for sv in ["0.3", "1", "2.5"]:
+            sd = mpmath.mpf(sv)
+            val = mpmath.quad(lambda u, sd=sd: u**2 * mpmath.npdf(u, 0, sd), [0, mpmath.inf])
+            worst = max(worst, abs(val - f(sd)))
+        return float(worst)
+
+
+@he_init.check("torch.nn.init.kaiming_normal_(relu) std and calculate_gain('relu')", tol=0.01, needs="torch")
+def _() -> float:
+    import torch
+
+    p = he_init.result.parts
+    w = torch.empty(1000, 300, dtype=torch.float64)
+    torch.nn.init.kaiming_normal_(w, nonlinearity="relu", generator=torch.Generator().manual_seed(0))
+    std = float(p["he_std"].subs(n_in, 300))
+    return max(abs(float(w.std()) / std - 1.0), abs(torch.nn.init.calculate_gain("relu") - float(p["gain"])))
+
+
+@he_init.check("seeded simulation: ReLU net, width 256, 50 layers, log2 variance ratio (He ~ 0, LeCun ~ -50)", tol=4.0)
+def _() -> float:
+    # finite width: log2 of the ratio fluctuates by about 1.5-2 over seeds (5 seeds: at most 2.8); the two schemes
+    # differ by 50, so a tolerance of 4 separates them without depending on a lucky seed
+    d = figure_data_activation_variance(configs=("relu_he", "relu_lecun"))
+    pred_lecun = 50 * math.log2(float(he_init.result.parts["per_layer_factor_lecun_relu"]))
+    return max(
+        abs(math.log2(d["relu_he"][-1] / d["relu_he"][0])),
+        abs(math.log2(d["relu_lecun"][-1] / d["relu_lecun"][0]) - pred_lecun),
+    )
+
+
+# --- torch's tanh gain: what 5/3 does ------------------------------------------------------------------------
+@derivation(
+    "tanh_gain_variance_map",
+    title="tanh, weight std g/sqrt(n_in): q -> g^2(q - 2q^2 + ...); q_l ~ 1/(2l) if g = 1, fixed point q* > 0 if g > 1",
+    title_zh="tanh、权重标准差 g/√n_in：q → g²(q − 2q² + …)；g = 1 时 q_l ~ 1/(2l)，g > 1 时有不动点 q* > 0",
+)
+def tanh_gain_variance_map() -> Result:
+    u = sp.Symbol("u", real=True)
+    series = sp.series(sp.tanh(u) ** 2, u, 0, 8).removeO()
+    moment = {k: sp.integrate(t**k * _gauss_pdf(sp.Integer(1)), (t, -sp.oo, sp.oo)) for k in (2, 4, 6)}
+    poly = sp.Poly(series, u)
+    mapped = sp.expand(sum(coef * q ** (k[0] // 2) * moment[k[0]] for k, coef in poly.terms()))
+    slope0 = sp.diff(g**2 * mapped, q).subs(q, 0)  # g^2: a nonzero fixed point needs slope > 1 at q = 0
+    # g = 1: q' = q - 2q^2 + O(q^3)  =>  1/q' = 1/q + 2 + O(q)  =>  q_l ~ 1/(2 l)
+    inv_step = sp.limit(1 / mapped.subs(q, q) - 1 / q, q, 0)
+    qstar = _tanh_fixed_point(float(TORCH_TANH_GAIN))
+    return Result(
+        expr=sp.Tuple(sp.Lambda(q, mapped), slope0, inv_step),
+        latex=(
+            rf"\mathbb{{E}}_{{Z\sim N(0,1)}}\bigl[\tanh^2(\sqrt q\,Z)\bigr]={sp.latex(mapped)}+O(q^4),\quad"
+            rf"\frac{{d}}{{dq}}\Big|_0 = g^2,\quad g=1:\ \frac1{{q_{{l+1}}}}-\frac1{{q_l}}\to{sp.latex(inv_step)}"
+            rf"\Rightarrow q_l\sim\frac{{1}}{{2l}};\quad g=\tfrac53:\ q^*\approx{qstar:.4f}"
+        ),
+        parts={
+            "map_series": mapped,
+            "slope_at_0": slope0,
+            "inverse_step": inv_step,
+            "torch_tanh_gain": TORCH_TANH_GAIN,
+            "fixed_point_5_3": sp.Float(qstar, 15),
+        },
+        text={
+            "fixed_point_5_3": f"{qstar:.4f}",
+            "note": "torch's tanh gain 5/3 is a chosen constant (calculate_gain), not the solution of a variance "
+            "equation: with it the forward variance settles at q* instead of decaying to 0",
+        },
+        symbols={"q": "pre-activation variance", "g": "gain (weights N(0, g^2/n_in))", "Z": "standard normal"},
+    )
+
+
+def _tanh_fixed_point(gain: float) -> float:
+    """Nonzero fixed point q* of q = gain^2 E[tanh(sqrt(q) Z)^2] (Z standard normal), by mpmath quadrature."""
+    with mpmath.workdps(20):
+
+        def f(qq: mpmath.mpf) -> mpmath.mpf:
+            m = mpmath.quad(
+                lambda z: mpmath.tanh(mpmath.sqrt(qq) * z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf]
+            )
+            return gain**2 * m - qq
+
+        return float(mpmath.findroot(f, mpmath.mpf(1)))
+
+
+@tanh_gain_variance_map.check("Gauss-Hermite quadrature (80 nodes) of E[tanh^2(sqrt(q) Z)] at q = 1e-3", tol=1e-10)
+def _() -> float:
+    zs, ws = np.polynomial.hermite_e.hermegauss(80)
+    ws = ws / ws.sum()
+    qq = 1e-3  # truncation error of the series is O(q^4) ~ 1e-11; a wrong q^3 coefficient shows at 1e-9
+    numeric = float(np.sum(ws * np.tanh(np.sqrt(qq) * zs) ** 2))
+    return abs(numeric - float(tanh_gain_variance_map.result.parts["map_series"].subs(q, qq)))
+
+
+@tanh_gain_variance_map.check("torch.nn.init.calculate_gain('tanh') equals the 5/3 used here", tol=1e-15, needs="torch")
+def _() -> float:
+    import torch
+
+    return abs(torch.nn.init.calculate_gain("tanh") - float(tanh_gain_variance_map.result.parts["torch_tanh_gain"]))
+
+
+@tanh_gain_variance_map.check(
+    "seeded simulation (width 256, 30 tanh layers, g = 5/3) vs q*; exact map iterated 2000 times (g = 1) vs 1/(2l)",
+    tol=0.1,
+)
+def _() -> float:
+    d = figure_data_activation_variance(width=256, depth=30, batch=64, configs=("tanh_gain_5_3",))
+    qstar = float(tanh_gain_variance_map.result.parts["fixed_point_5_3"])
+    # g = 1 from q_0 = 1: the exact map iterated numerically, compared with the asymptote 1/(2l) in relative terms
+    zs, ws = np.polynomial.hermite_e.hermegauss(120)
+    ws = ws / ws.sum()
+    qq = 1.0
+    for _ in range(2000):
+        qq = float(np.sum(ws * np.tanh(np.sqrt(qq) * zs) ** 2))
+    return max(abs(d["tanh_gain_5_3"][-1] / qstar - 1.0), abs(qq * 2 * 2000 - 1.0))
+
+
+# --- orthogonal ---------------------------------------------------------------------------------------------------
+@derivation(
+    "orthogonal_init",
+    title="Orthogonal Q (Q^T Q = I): every singular value is 1, so ||Q^k x||_2 = ||x||_2 for every k",
+    title_zh="正交矩阵 Q（QᵀQ = I）：所有奇异值都等于 1，因此对任意 k 有 ‖Qᵏx‖₂ = ‖x‖₂",
+)
+def orthogonal_init() -> Result:
+    rot = sp.Matrix([[sp.cos(theta), -sp.sin(theta)], [sp.sin(theta), sp.cos(theta)]])
+    gram = sp.simplify(rot.T * rot)
+    if gram != sp.eye(2):
+        raise ArithmeticError("rotation is not orthogonal")
+    lam = sp.Symbol("lambda")
+    eig = sp.solve((gram - lam * sp.eye(2)).det(), lam)  # eigenvalues of Q^T Q are the squared singular values
+    sing = sorted({sp.sqrt(e) for e in eig})
+    x1, x2 = sp.symbols("x1 x2", real=True)
+    vec = sp.Matrix([x1, x2])
+    k = 5
+    powered = sp.simplify((rot**k * vec).norm() ** 2 - vec.norm() ** 2)
+    if sing != [1] or sp.simplify(sp.expand_trig(powered)) != 0:
+        raise ArithmeticError("singular values are not all 1")
+    return Result(
+        expr=sp.Tuple(gram, sp.Tuple(*sing)),
+        latex=(
+            r"Q^\top Q=I\ \Rightarrow\ \sigma_i(Q)=\sqrt{\lambda_i(Q^\top Q)}=1\ \forall i\ \Rightarrow\ "
+            r"\lVert Q^k x\rVert_2^2=x^\top (Q^k)^\top Q^k x=\lVert x\rVert_2^2"
+        ),
+        parts={"gram_rotation": gram, "singular_values_rotation": sp.Tuple(*sing)},
+        text={
+            "contrast": "a Gaussian N(0, 1/n) matrix has spectral radius near 1 for large n but singular values "
+            "spread over (0, 2): a product of such matrices does not preserve norms"
+        },
+        symbols={"theta": "rotation angle (the 2x2 example)", "Q": "orthogonal matrix", "x": "vector"},
+    )
+
+
+@orthogonal_init.check(
+    "torch.nn.init.orthogonal_ (64x64, float64): numpy SVD and ||Q^50 x|| / ||x||", tol=1e-12, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    w = torch.empty(64, 64, dtype=torch.float64)
+    torch.nn.init.orthogonal_(w, generator=torch.Generator().manual_seed(0))
+    qm = w.numpy()
+    sv = np.linalg.svd(qm, compute_uv=False)
+    x = np.random.default_rng(4).normal(size=64)
+    y = x.copy()
+    for _ in range(50):
+        y = qm @ y
+    return max(float(np.max(np.abs(sv - 1.0))), abs(np.linalg.norm(y) / np.linalg.norm(x) - 1.0))
+
+
+@orthogonal_init.check("numpy QR of a seeded Gaussian 128x128 matrix: max |sigma_i - 1|", tol=1e-12)
+def _() -> float:
+    qm, _ = np.linalg.qr(np.random.default_rng(5).normal(size=(128, 128)))
+    return float(np.max(np.abs(np.linalg.svd(qm, compute_uv=False) - 1.0)))
+
+
+# --- figure data ----------------------------------------------------------------------------------------------
+def figure_data_activation_variance(
+    width: int = 256, depth: int = 50, batch: int = 64, seed: int = 0, configs: tuple[str, ...] | None = None
+) -> dict:
+    """Variance of the pre-activations per layer (index 0 = input) for deep fully connected nets, seeded.
+
+    Weights N(0, std^2) with std = gain/sqrt(width); configurations: ReLU with LeCun (gain 1) and He (gain sqrt 2),
+    tanh with gain 1 and torch's 5/3. Input: standard normal, so layer 0 has variance about 1.
+    """
+    rng = np.random.default_rng(seed)
+    x0 = rng.normal(size=(batch, width))
+    table = {
+        "relu_lecun": (lambda z: np.maximum(z, 0.0), 1.0),
+        "relu_he": (lambda z: np.maximum(z, 0.0), math.sqrt(2.0)),
+        "tanh_gain_1": (np.tanh, 1.0),
+        "tanh_gain_5_3": (np.tanh, 5.0 / 3.0),
+    }
+    out: dict = {"layer": np.arange(depth + 1)}
+    for name, (act, gain) in table.items():
+        if configs is not None and name not in configs:
+            continue
+        z = x0.copy()
+        var = [float(np.var(z))]
+        for _ in range(depth):
+            w = rng.normal(scale=gain / math.sqrt(width), size=(width, width))
+            z = act(z) @ w.T
+            var.append(float(np.var(z)))
+        out[name] = np.array(var)
+    return out
+
+
+def figure_activation_variance(lang: str = "en"):
+    """Pre-activation variance per layer (log scale) for ReLU with LeCun / He and tanh with gain 1 / 5/3."""
+    from derivations.plotting import setup
+
+    plt = setup(lang)
+    d = figure_data_activation_variance()
+    names = {
+        "en": {
+            "relu_lecun": "ReLU, LeCun (Var w = 1/n)",
+            "relu_he": "ReLU, He (Var w = 2/n)",
+            "tanh_gain_1": "tanh, gain 1",
+            "tanh_gain_5_3": "tanh, gain 5/3 (torch)",
+            "pred": r"prediction $2^{-l}$",
+        },
+        "zh": {
+            "relu_lecun": "ReLU，LeCun（Var w = 1/n）",
+            "relu_he": "ReLU，He（Var w = 2/n）",
+            "tanh_gain_1": "tanh，增益 1",
+            "tanh_gain_5_3": "tanh，增益 5/3（torch）",
+            "pred": r"预测 $2^{-l}$",
+        },
+    }[lang]
+    title, xl, yl = {
+        "en": ("Forward variance through 50 layers (width 256, seeded)", "layer $l$", r"Var$(z_l)$"),
+        "zh": ("前向方差随层数的变化（宽 256，固定随机种子）", "层 $l$", r"Var$(z_l)$"),
+    }[lang]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for key in ("relu_lecun", "relu_he", "tanh_gain_1", "tanh_gain_5_3"):
+        ax.semilogy(d["layer"], d[key], label=names[key], linewidth=2)
+    ax.semilogy(d["layer"], d["relu_lecun"][0] * 0.5 ** d["layer"], "k:", label=names["pred"])
+    ax.set(title=title, xlabel=xl, ylabel=yl)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,324 @@
+"""Regularisation and recurrent weights: L1/L2 penalty gradients, weight decay as a geometric shrink, and its cost.
+
+Conventions: L2 penalty (lambda/2)||W||_F^2, L1 penalty lambda sum |W_ij|; learning rate eta; plain SGD step
+W <- W - eta (grad + lambda W). sigma_1(W) is the largest SINGULAR value (spectral norm), rho(W) the spectral
+radius (largest |eigenvalue|); Pascanu et al. (2013) call sigma_1 "lambda_1". RNN: h_t = tanh(W h_{t-1} + U x_t + b).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from derivations.core import Result, derivation, get
+from derivations.numeric import central_diff
+
+lam = sp.Symbol("lambda", positive=True)
+eta = sp.Symbol("eta", positive=True)
+k = sp.Symbol("k", integer=True, nonnegative=True)
+s0 = sp.Symbol("sigma_0", positive=True)
+sig = sp.Symbol("sigma_1", positive=True)
+t_ = sp.Symbol("t", integer=True, nonnegative=True)
+eps = sp.Symbol("epsilon", positive=True)
+w_ = sp.Symbol("w", real=True)
+
+_W = sp.Matrix(2, 2, sp.symbols("w11 w12 w21 w22", real=True))
+
+
+# --- penalty gradients --------------------------------------------------------------------------------------------
+@derivation(
+    "penalty_gradients",
+    title="grad of (lambda/2)||W||_F^2 is lambda W; grad of lambda sum|W_ij| is lambda sign(W) (W_ij != 0)",
+    title_zh="(λ/2)‖W‖_F² 的梯度为 λW；λΣ|W_ij| 的梯度为 λ·sign(W)（W_ij ≠ 0；在 0 处次梯度为 [−λ, λ]）",
+)
+def penalty_gradients() -> Result:
+    l2 = lam / 2 * sum(v**2 for v in _W)
+    l1 = lam * sum(sp.Abs(v) for v in _W)
+    g2 = _W.applyfunc(lambda v: sp.diff(l2, v))
+    g1 = _W.applyfunc(lambda v: sp.diff(l1, v))
+    if sp.simplify(g2 - lam * _W) != sp.zeros(2, 2) or sp.simplify(g1 - lam * _W.applyfunc(sp.sign)) != sp.zeros(2, 2):
+        raise ArithmeticError("unexpected penalty gradients")
+    step_l2 = sp.factor(w_ - eta * lam * w_)  # one SGD step on the penalty alone: multiplicative
+    step_l1 = w_ - eta * lam * sp.sign(w_)  # subtractive: reaches 0 in finitely many steps
+    if sp.expand(step_l2 - (1 - eta * lam) * w_) != 0:
+        raise ArithmeticError("L2 step is not (1 - eta lambda) w")
+    return Result(
+        expr=sp.Tuple(g2, g1),
+        latex=(
+            r"\nabla_W\tfrac{\lambda}{2}\lVert W\rVert_F^2=\lambda W,\qquad \nabla_W\,\lambda\sum_{ij}|W_{ij}|="
+            r"\lambda\operatorname{sign}(W)\ (W_{ij}\neq0);\qquad w\leftarrow (1-\eta\lambda)\,w"
+            + r"\ \text{(L2)},\quad w\leftarrow w-\eta\lambda\operatorname{sign}(w)"
+            + r"\ \text{(L1)}"
+        ),
+        parts={"grad_l2": g2, "grad_l1": g1, "sgd_step_l2": step_l2, "sgd_step_l1": step_l1},
+        symbols={"lambda": "penalty strength", "eta": "learning rate", "w11..w22": "entries of a 2x2 W"},
+    )
+
+
+def _np_l2(wm: np.ndarray, lv: float) -> float:
+    return 0.5 * lv * float(np.sum(wm**2))
+
+
+def _np_l1(wm: np.ndarray, lv: float) -> float:
+    return lv * float(np.sum(np.abs(wm)))
+
+
+def _elementwise(name: str):
+    """The (0, 0) entry of a derived gradient as a numpy function of (lambda, w); entries are all alike."""
+    return sp.lambdify((lam, _W[0, 0]), penalty_gradients.result.parts[name][0, 0], "numpy")
+
+
+@penalty_gradients.check("central finite differences (float64, h=1e-6) on a seeded 5x5 W", tol=1e-8)
+def _() -> float:
+    rng = np.random.default_rng(6)
+    wm = rng.normal(size=(5, 5))
+    lv = 0.3
+    worst = 0.0
+    for fn, name in ((_np_l2, "grad_l2"), (_np_l1, "grad_l1")):
+        derived = _elementwise(name)(lv, wm)
+        for idx in np.ndindex(wm.shape):
+            e = np.zeros_like(wm)
+            e[idx] = 1.0
+            fd = central_diff(lambda hh, e=e, fn=fn: np.array([fn(wm + v * e, lv) for v in hh]), np.array([0.0]), 1e-6)
+            worst = max(worst, abs(fd[0] - derived[idx]))
+    return worst
+
+
+@penalty_gradients.check("torch autograd (float64) of both penalties on a seeded 5x5 W", tol=1e-14, needs="torch")
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(7)
+    wm = torch.tensor(rng.normal(size=(5, 5)), requires_grad=True)
+    lv = 0.3
+    (g2,) = torch.autograd.grad(0.5 * lv * (wm**2).sum(), wm)
+    (g1,) = torch.autograd.grad(lv * wm.abs().sum(), wm)
+    wn = wm.detach().numpy()
+    d2, d1 = _elementwise("grad_l2")(lv, wn), _elementwise("grad_l1")(lv, wn)
+    return max(float(np.max(np.abs(g2.numpy() - d2))), float(np.max(np.abs(g1.numpy() - d1))))
+
+
+# --- weight decay as a geometric shrink -------------------------------------------------------------------------------
+@derivation(
+    "weight_decay_shrink",
+    title="Pure weight decay: W_k = (1 - eta lambda)^k W_0, so sigma_1 and rho shrink by (1 - eta lambda)^k",
+    title_zh="纯权重衰减：W_k = (1 − ηλ)^k W_0，因此 σ₁ 与谱半径 ρ 都按 (1 − ηλ)^k 缩小",
+)
+def weight_decay_shrink() -> Result:
+    wk = sp.Function("W")
+    rec = sp.rsolve(wk(k + 1) - (1 - eta * lam) * wk(k), wk(k), {wk(0): 1})  # scalar factor multiplying W_0
+    factor = sp.simplify(rec)
+    sigma_k = s0 * factor  # sigma_1(cW) = |c| sigma_1(W), and 0 < 1 - eta*lambda < 1 when eta*lambda < 1
+    (k_star,) = sp.solve(sp.Eq(sigma_k, 1), k)
+    if sp.simplify(factor - (1 - eta * lam) ** k) != 0 or sp.simplify(k_star + sp.log(s0) / sp.log(1 - eta * lam)) != 0:
+        raise ArithmeticError("displayed forms differ from the derived ones")
+    example = {s0: sp.Rational(3, 2), eta: sp.Rational(1, 100), lam: sp.Rational(1, 10)}
+    k_ex = sp.ceiling(k_star.subs(example))
+    return Result(
+        expr=sp.Tuple(sp.Lambda(k, factor), k_star),
+        latex=(
+            r"W_k=(1-\eta\lambda)^k\,W_0,\quad \sigma_1(W_k)=(1-\eta\lambda)^k\sigma_0,\quad"
+            r"\sigma_1(W_k)<1\iff k>\frac{\ln\sigma_0}{-\ln(1-\eta\lambda)};"
+            rf"\ \sigma_0=\tfrac32,\ \eta=0.01,\ \lambda=0.1:\ k={k_ex}"
+        ),
+        parts={"factor": factor, "sigma_after_k": sigma_k, "steps_to_one": k_star, "example_steps": k_ex},
+        text={
+            "adamw": "AdamW applies the same multiplicative factor (1 - eta lambda) per step (decoupled decay)",
+        },
+        symbols={"k": "number of steps", "sigma_0": "sigma_1(W_0)", "eta": "learning rate", "lambda": "decay"},
+    )
+
+
+@weight_decay_shrink.check(
+    "numpy: 406 decay steps on a seeded 16x16 W scaled to sigma_1 = 1.5, SVD and eigvals", tol=1e-12
+)
+def _() -> float:
+    rng = np.random.default_rng(8)
+    wm = rng.normal(size=(16, 16))
+    wm *= 1.5 / np.linalg.norm(wm, 2)
+    rho0 = max(abs(np.linalg.eigvals(wm)))
+    f = sp.lambdify((k, eta, lam), weight_decay_shrink.result.parts["factor"])
+    kk = int(weight_decay_shrink.result.parts["example_steps"])
+    w1 = wm.copy()
+    for _ in range(kk):
+        w1 = w1 - 0.01 * (0.1 * w1)
+    fac = f(kk, 0.01, 0.1)
+    below = 1.0 if np.linalg.norm(w1, 2) < 1 <= np.linalg.norm(wm * f(kk - 1, 0.01, 0.1), 2) else 0.0
+    return max(
+        abs(np.linalg.norm(w1, 2) - 1.5 * fac),
+        abs(max(abs(np.linalg.eigvals(w1))) - rho0 * fac),
+        1.0 - below,  # k_ex is the first step below 1
+    )
+
+
+@weight_decay_shrink.check(
+    "torch.optim.SGD(weight_decay) and AdamW with zero loss gradient, 50 steps", tol=1e-13, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    f = sp.lambdify((k, eta, lam), weight_decay_shrink.result.parts["factor"])
+    worst = 0.0
+    for opt_cls in (torch.optim.SGD, torch.optim.AdamW):
+        p = torch.nn.Parameter(torch.tensor(np.random.default_rng(9).normal(size=(4, 4))))
+        w0 = p.detach().clone()
+        opt = opt_cls([p], lr=0.01, weight_decay=0.1)
+        for _ in range(50):
+            opt.zero_grad()
+            p.grad = torch.zeros_like(p)
+            opt.step()
+        worst = max(worst, float((p.detach() - w0 * f(50, 0.01, 0.1)).abs().max()))
+    return worst
+
+
+@derivation(
+    "adam_l2_is_not_decay",
+    title="Adam with an L2 term: first step -eta lambda w/(|lambda w| + eps) ~ -eta sign(w), not a shrink",
+    title_zh="Adam 加 L2 项：第一步为 −ηλw/(|λw| + ε) ≈ −η·sign(w)，并非按 (1 − ηλ) 收缩",
+)
+def adam_l2_is_not_decay() -> Result:
+    b1, b2 = sp.symbols("beta_1 beta_2", positive=True)
+    grad = lam * w_  # gradient of the L2 term alone (zero data gradient)
+    m1 = (1 - b1) * grad
+    v1 = (1 - b2) * grad**2
+    m_hat, v_hat = sp.simplify(m1 / (1 - b1)), sp.simplify(v1 / (1 - b2))  # bias correction at step 1
+    step = sp.simplify(-eta * m_hat / (sp.sqrt(v_hat) + eps))
+    limit0 = sp.simplify(sp.limit(step, eps, 0))
+    wp, wneg = sp.Symbol("wp", positive=True), sp.Symbol("wn", negative=True)
+    if sp.simplify(limit0.subs(w_, wp) + eta) != 0 or sp.simplify(limit0.subs(w_, wneg) - eta) != 0:
+        raise ArithmeticError(f"unexpected eps->0 limit {limit0}")
+    limit0 = -eta * sp.sign(w_)  # the limit just checked on w > 0 and w < 0 (w = 0 does not move)
+    return Result(
+        expr=sp.Lambda((w_, eta, lam, eps), step),
+        latex=(
+            rf"\hat m_1={sp.latex(m_hat)},\ \hat v_1={sp.latex(v_hat)}\ \Rightarrow\ \Delta w={sp.latex(step)}"
+            rf"\ \xrightarrow{{\epsilon\to0}}\ {sp.latex(limit0)}"
+        ),
+        parts={"first_step": step, "first_step_eps0": limit0},
+        text={"lesson": "with Adam, an L2 penalty is rescaled away; use decoupled decay (AdamW) to shrink W"},
+        symbols={"w": "a weight", "eta": "learning rate", "lambda": "L2 strength", "epsilon": "Adam's eps"},
+    )
+
+
+@adam_l2_is_not_decay.check(
+    "torch.optim.Adam(weight_decay) first step with zero loss gradient", tol=1e-12, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    f = sp.lambdify((w_, eta, lam, eps), adam_l2_is_not_decay.result.parts["first_step"])
+    w0 = np.array([-3.0, -0.2, 1e-9, 0.5, 4.0])
+    p = torch.nn.Parameter(torch.tensor(w0))
+    opt = torch.optim.Adam([p], lr=0.01, weight_decay=0.1, eps=1e-8)
+    p.grad = torch.zeros_like(p)
+    opt.step()
+    return float(np.max(np.abs((p.detach().numpy() - w0) - f(w0, 0.01, 0.1, 1e-8))))
+
+
+# --- the trade-off: a small W forgets -----------------------------------------------------------------------------
+def _rnn_run(wm: np.ndarray, um: np.ndarray, xs: np.ndarray, h0: np.ndarray) -> np.ndarray:
+    h = h0
+    for x in xs:
+        h = np.tanh(wm @ h + um @ x)
+    return h
+
+
+@derivation(
+    "small_weights_forget",
+    title="tanh RNN, sigma_1(W) < 1: ||h_t - h'_t|| <= sigma_1^t ||h_0 - h'_0||; sigma_1 = 0.9, t = 50 gives 0.0052",
+    title_zh="tanh RNN 且 σ₁(W) < 1：‖h_t − h'_t‖ ≤ σ₁ᵗ‖h_0 − h'_0‖；σ₁ = 0.9、t = 50 时为 0.0052",
+)
+def small_weights_forget() -> Result:
+    lip = get("tanh_derivative_max").result.parts["max"]  # |tanh'| <= 1: tanh is 1-Lipschitz (mean value theorem)
+    per_step = lip * sig  # ||tanh(W h + c) - tanh(W h' + c)|| <= 1 * ||W (h - h')|| <= sigma_1 ||h - h'||
+    bound = per_step**t_
+    ex = bound.subs({sig: sp.Rational(9, 10), t_: 50})
+    (t_one_percent,) = sp.solve(sp.Eq(sig**t_, sp.Rational(1, 100)), t_)
+    t1 = sp.ceiling(t_one_percent.subs(sig, sp.Rational(9, 10)))
+    # spectral radius < 1 is NOT enough for a step-by-step contraction: a non-normal W with rho = 1/2
+    wn = sp.Matrix([[sp.Rational(1, 2), 3], [0, sp.Rational(1, 2)]])
+    rho = max(abs(e) for e in wn.eigenvals())
+    sig2 = sp.sqrt(max(((wn**2).T * (wn**2)).eigenvals(), key=lambda e: float(e)))
+    if not (rho < 1 < sig2):
+        raise ArithmeticError("the non-normal example does not separate rho and sigma_1")
+    dec = f"{float(ex):.4f}"
+    return Result(
+        expr=sp.Tuple(sp.Lambda((sig, t_), bound), ex),
+        latex=(
+            r"\lVert h_t-h'_t\rVert_2\le\sup|\tanh'|\,\sigma_1(W)\,\lVert h_{t-1}-h'_{t-1}\rVert_2\ \Rightarrow\ "
+            rf"\lVert h_t-h'_t\rVert_2\le{sp.latex(bound)}\lVert h_0-h'_0\rVert_2,\quad"
+            rf"0.9^{{50}}\approx{dec},\ 0.9^t<0.01\iff t\ge{t1}"
+        ),
+        parts={
+            "bound": bound,
+            "example_0_9_50": ex,
+            "steps_to_1_percent": t1,
+            "nonnormal_W": wn,
+            "nonnormal_rho": rho,
+            "nonnormal_sigma1_of_W2": sig2,
+        },
+        text={
+            "example_0_9_50": dec,
+            "jacobian": "the same bound holds for the Jacobian: ||dh_t/dh_0||_2 <= sigma_1(W)^t (vanishing gradient)",
+            "condition": "sigma_1(W) < 1 is sufficient; rho(W) < 1 is not enough for this step-by-step bound",
+        },
+        symbols={"sigma_1": "largest singular value of W", "t": "time steps", "h, h'": "two state trajectories"},
+    )
+
+
+@small_weights_forget.check(
+    "seeded tanh RNN, 50 steps: W = 0.9 Q (bound attained near 0, relative gap) and random W (bound holds)", tol=1e-4
+)
+def _() -> float:
+    rng = np.random.default_rng(10)
+    bound = float(small_weights_forget.result.parts["example_0_9_50"])
+    q, _ = np.linalg.qr(rng.normal(size=(32, 32)))
+    # near the origin tanh is linear and every singular value of 0.9 Q is 0.9: the ratio equals the bound
+    tiny_u = 1e-4 * rng.normal(size=(32, 3))
+    xs = rng.normal(size=(50, 3))
+    h0 = 1e-4 * rng.uniform(-1, 1, 32)
+    h1 = h0 + 1e-6 * rng.normal(size=32)
+    r_tight = np.linalg.norm(_rnn_run(0.9 * q, tiny_u, xs, h0) - _rnn_run(0.9 * q, tiny_u, xs, h1))
+    r_tight /= np.linalg.norm(h0 - h1)
+    worst = abs(r_tight / bound - 1.0)
+    wm = rng.normal(size=(32, 32))
+    wm *= 0.9 / np.linalg.norm(wm, 2)
+    um = rng.normal(size=(32, 3))
+    for _ in range(20):  # saturating regime: the bound holds (loosely)
+        xs = rng.normal(size=(50, 3))
+        h0, h1 = rng.uniform(-1, 1, 32), rng.uniform(-1, 1, 32)
+        ratio = np.linalg.norm(_rnn_run(wm, um, xs, h0) - _rnn_run(wm, um, xs, h1)) / np.linalg.norm(h0 - h1)
+        worst = max(worst, (ratio - bound) / bound)
+    return worst
+
+
+@small_weights_forget.check(
+    "torch autograd Jacobian dh_50/dh_0 (float64): spectral norm <= 0.9^50", tol=0.0, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(11)
+    wm = rng.normal(size=(16, 16))
+    wm = torch.tensor(wm * 0.9 / np.linalg.norm(wm, 2))
+    um = torch.tensor(rng.normal(size=(16, 2)))
+    xs = torch.tensor(rng.normal(size=(50, 2)))
+
+    def run(h: torch.Tensor) -> torch.Tensor:
+        for x in xs:
+            h = torch.tanh(wm @ h + um @ x)
+        return h
+
+    jac = torch.autograd.functional.jacobian(run, torch.tensor(rng.uniform(-1, 1, 16)))
+    bound = float(small_weights_forget.result.parts["example_0_9_50"])
+    return max(0.0, float(torch.linalg.matrix_norm(jac, 2)) - bound)
+
+
+@small_weights_forget.check("numpy: rho and sigma_1(W^2) of the non-normal counter-example", tol=1e-12)
+def _() -> float:
+    p = small_weights_forget.result.parts
+    wn = np.array(p["nonnormal_W"], dtype=float)
+    return max(
+        abs(max(abs(np.linalg.eigvals(wn))) - float(p["nonnormal_rho"])),
+        abs(np.linalg.norm(wn @ wn, 2) - float(p["nonnormal_sigma1_of_W2"])),
+    )

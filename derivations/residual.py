@@ -1,0 +1,199 @@
+"""Residual connections: the Jacobian of x_{l+1} = x_l + F(x_l) is I + dF/dx_l, and what that does to gradients.
+
+Conventions: column vectors; Jacobians J = dx_{l+1}/dx_l (rows index outputs); the backward pass multiplies the
+gradient (a row vector) by J from the right, i.e. the column gradient by J^T. Norms are 2-norms (largest singular
+value for matrices). The residual branch in the examples is F(x) = W2 tanh(W1 x) or alpha * tanh(W x).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from derivations.core import Result, derivation
+from derivations.numeric import central_diff
+
+_X = sp.Matrix(sp.symbols("x1 x2", real=True))
+_W1 = sp.Matrix(2, 2, sp.symbols("a11 a12 a21 a22", real=True))
+_W2 = sp.Matrix(2, 2, sp.symbols("b11 b12 b21 b22", real=True))
+L = sp.Symbol("L", integer=True, positive=True)
+
+
+@derivation(
+    "residual_jacobian",
+    title="x_{l+1} = x_l + F(x_l) gives dx_{l+1}/dx_l = I + dF/dx_l; over L blocks the product expands into 2^L paths",
+    title_zh="x_{l+1} = x_l + F(x_l) 的雅可比矩阵为 I + ∂F/∂x_l；L 个块的乘积展开为 2^L 条路径，其中包含恒等路径",
+)
+def residual_jacobian() -> Result:
+    pre = _W1 * _X
+    branch = _W2 * pre.applyfunc(sp.tanh)
+    jac = (_X + branch).jacobian(_X)
+    formula = sp.eye(2) + _W2 * sp.diag(*[1 - sp.tanh(v) ** 2 for v in pre]) * _W1
+    if sp.simplify(jac - formula) != sp.zeros(2, 2):
+        raise ArithmeticError("Jacobian of the residual block is not I + W2 D W1")
+    a1, a2, a3 = sp.symbols("A1 A2 A3", commutative=False)
+    product = sp.expand((1 + a3) * (1 + a2) * (1 + a1))  # dx_3/dx_0 = (I + A3)(I + A2)(I + A1)
+    n_paths = len(sp.Add.make_args(product))
+    if n_paths != 2**3 or 1 not in sp.Add.make_args(product):
+        raise ArithmeticError("expansion does not have 2^L terms including the identity")
+    nrm = sp.symbols("n1:4", nonnegative=True)  # ||A_k||
+    upper = sp.Mul(*[1 + v for v in nrm])  # submultiplicativity and the triangle inequality
+    upper_exp = sp.exp(sum(nrm))  # 1 + x <= e^x
+    u = sp.Symbol("u", nonnegative=True)
+    gap = sp.exp(u) - 1 - u  # 0 at u = 0 with derivative e^u - 1 >= 0, so 1 + u <= e^u
+    if gap.subs(u, 0) != 0 or sp.solveset(sp.diff(gap, u) < 0, u, sp.Interval(0, sp.oo)) != sp.S.EmptySet:
+        raise ArithmeticError("1 + u <= e^u failed")
+    return Result(
+        expr=sp.Tuple(sp.ImmutableMatrix(formula), product),
+        latex=(
+            r"\frac{\partial x_{l+1}}{\partial x_l}=I+\frac{\partial F}{\partial x_l}"
+            r"\ \bigl(=I+W_2\,\operatorname{diag}(1-\tanh^2(W_1x_l))\,W_1\bigr),\quad"
+            r"\frac{\partial x_3}{\partial x_0}=I+" + sp.latex(product - 1) + r",\quad"
+            r"\Bigl\lVert\prod_k(I+A_k)\Bigr\rVert_2\le\prod_k(1+\lVert A_k\rVert_2)\le e^{\sum_k\lVert A_k\rVert_2}"
+        ),
+        parts={
+            "jacobian": jac,
+            "jacobian_formula": formula,
+            "product_3": product,
+            "paths_3": sp.Integer(n_paths),
+            "paths": 2**L,
+            "upper_bound_3": upper,
+            "upper_bound_exp_3": upper_exp,
+        },
+        text={
+            "identity_path": "the term I is always present: the gradient has a path that is not multiplied by "
+            "any weight matrix, so a product of many small A_k does not force it to 0",
+            "not_a_guarantee": "this is not a lower bound: if A_k = -I the block Jacobian is 0; and with "
+            "unscaled branches the product can grow (up to prod(1 + ||A_k||)), so skips can make gradients explode",
+        },
+        symbols={
+            "x1, x2": "block input",
+            "a_ij": "entries of W1",
+            "b_ij": "entries of W2",
+            "A_k": "dF_k/dx_{k-1}, non-commuting",
+            "n_k": "||A_k||_2",
+        },
+    )
+
+
+def _block(x: np.ndarray, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
+    return x + w2 @ np.tanh(w1 @ x)
+
+
+@residual_jacobian.check("central finite differences (float64) of a seeded 6-dim residual block", tol=1e-8)
+def _() -> float:
+    rng = np.random.default_rng(16)
+    w1, w2, x = rng.normal(size=(6, 6)), rng.normal(size=(6, 6)), rng.normal(size=6)
+    fd = np.stack(
+        [
+            central_diff(lambda h, e=e: np.array([_block(x + v * e, w1, w2) for v in h]), np.array([0.0]))[0]
+            for e in np.eye(6)
+        ],
+        axis=1,
+    )
+    analytic = np.eye(6) + w2 @ np.diag(1 - np.tanh(w1 @ x) ** 2) @ w1
+    sym = sp.lambdify((*_X, *_W1, *_W2), residual_jacobian.result.parts["jacobian_formula"])
+    two = np.array(sym(*x[:2], *w1[:2, :2].ravel(), *w2[:2, :2].ravel()), dtype=float)
+    w1s, w2s = w1[:2, :2], w2[:2, :2]
+    two_np = np.eye(2) + w2s @ np.diag(1 - np.tanh(w1s @ x[:2]) ** 2) @ w1s
+    return max(float(np.max(np.abs(fd - analytic))), float(np.max(np.abs(two - two_np))))
+
+
+@residual_jacobian.check(
+    "torch autograd jacobian of 3 blocks (float64) vs the product and its norm bound", tol=1e-12, needs="torch"
+)
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(17)
+    ws = [(rng.normal(size=(5, 5)) * 0.4, rng.normal(size=(5, 5)) * 0.4) for _ in range(3)]
+    x0 = rng.normal(size=5)
+
+    def net(x: torch.Tensor) -> torch.Tensor:
+        for w1, w2 in ws:
+            x = x + torch.tensor(w2) @ torch.tanh(torch.tensor(w1) @ x)
+        return x
+
+    jac = torch.autograd.functional.jacobian(net, torch.tensor(x0)).numpy()
+    x, prod, bound = x0.copy(), np.eye(5), 1.0
+    for w1, w2 in ws:
+        a_k = w2 @ np.diag(1 - np.tanh(w1 @ x) ** 2) @ w1
+        prod = (np.eye(5) + a_k) @ prod
+        bound *= 1 + np.linalg.norm(a_k, 2)
+        x = _block(x, w1, w2)
+    return max(float(np.max(np.abs(jac - prod))), max(0.0, np.linalg.norm(jac, 2) - bound))
+
+
+# --- figure data ----------------------------------------------------------------------------------------------
+def gradient_norm_ratio(depth: int, skip: bool, alpha: float = 1.0, width: int = 64, seed: int = 0) -> float:
+    """||dL/dx_0|| / ||dL/dx_L|| for x_{l+1} = tanh(W_l x_l) (plain) or x_l + alpha tanh(W_l x_l) (skip).
+
+    Weights N(0, 1/width) (LeCun/Glorot scale for square layers), input and dL/dx_L standard normal, seeded;
+    manual backpropagation in float64 (the column gradient is multiplied by J^T at each block).
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=width)
+    ws = [rng.normal(scale=1 / math.sqrt(width), size=(width, width)) for _ in range(depth)]
+    zs = []
+    for wm in ws:
+        z = wm @ x
+        zs.append(z)
+        x = x + alpha * np.tanh(z) if skip else np.tanh(z)
+    g = rng.normal(size=width)
+    g_last = np.linalg.norm(g)
+    for wm, z in zip(ws[::-1], zs[::-1], strict=True):
+        through_branch = wm.T @ ((alpha if skip else 1.0) * (1 - np.tanh(z) ** 2) * g)
+        g = g + through_branch if skip else through_branch
+    return float(np.linalg.norm(g) / g_last)
+
+
+def figure_data_gradient_norm_vs_depth(
+    depths: tuple[int, ...] = (1, 2, 5, 10, 20, 50, 100), seeds: int = 5, width: int = 64
+) -> dict:
+    """Geometric mean over seeds of ||dL/dx_0|| / ||dL/dx_L|| vs depth: plain tanh, skips, skips with alpha = 0.1."""
+    out: dict = {"depth": np.array(depths)}
+    for name, skip, alpha in (("plain", False, 1.0), ("residual", True, 1.0), ("residual_alpha_0.1", True, 0.1)):
+        out[name] = np.array(
+            [
+                math.exp(np.mean([math.log(gradient_norm_ratio(d, skip, alpha, width, s)) for s in range(seeds)]))
+                for d in depths
+            ]
+        )
+    return out
+
+
+def figure_gradient_vs_depth(lang: str = "en"):
+    """||dL/dx_0|| / ||dL/dx_L|| vs depth for a plain tanh net, with skips, and with skips scaled by 0.1 (log scale)."""
+    from derivations.plotting import setup
+
+    plt = setup(lang)
+    d = figure_data_gradient_norm_vs_depth()
+    lab = {
+        "en": (
+            "Gradient reaching the input vs depth (width 64, 5 seeds)",
+            "depth $L$",
+            r"$\|\partial L/\partial x_0\| \,/\, \|\partial L/\partial x_L\|$",
+            "plain: x ← tanh(Wx)",
+            "skip: x ← x + tanh(Wx)",
+            "skip, scaled: x ← x + 0.1 tanh(Wx)",
+        ),
+        "zh": (
+            "到达输入端的梯度随深度的变化（宽 64，5 个随机种子）",
+            "深度 $L$",
+            r"$\|\partial L/\partial x_0\| \,/\, \|\partial L/\partial x_L\|$",
+            "普通：x ← tanh(Wx)",
+            "残差：x ← x + tanh(Wx)",
+            "缩放残差：x ← x + 0.1 tanh(Wx)",
+        ),
+    }[lang]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for key, name, style in (("plain", lab[3], "o-"), ("residual", lab[4], "s-"), ("residual_alpha_0.1", lab[5], "^-")):
+        ax.loglog(d["depth"], d[key], style, label=name, linewidth=2)
+    ax.axhline(1.0, color="grey", linewidth=0.8)
+    ax.set(title=lab[0], xlabel=lab[1], ylabel=lab[2])
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,107 @@
+"""Batch-norm results checked against torch (float64 autograd, F.batch_norm) and finite differences written here."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations import get
+from derivations.normalisation import bn_backward, bn_forward, bn_net_gradients, figure_data_batchnorm_depth
+from derivations.verify import run_checks
+
+NAMES = ("batchnorm_scale_invariance", "batchnorm_jacobian", "batchnorm_relu_gradient_growth")
+
+
+@pytest.fixture
+def torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_checks_pass(name):
+    rows = run_checks(get(name))
+    assert all(r.status in {"pass", "skip"} for r in rows), rows
+
+
+def test_derived_parts():
+    p = get("batchnorm_scale_invariance").result.parts
+    assert p["grad_scale_at_aW"] == 1 / sp.Symbol("a", positive=True)
+    assert p["bn_difference"] == sp.zeros(3, 1)
+    assert get("batchnorm_jacobian").result.parts["rank"] == 1  # m - 2 with m = 3
+    g = get("batchnorm_relu_gradient_growth").result.parts
+    assert sp.simplify(g["factor_sq"] - sp.pi / (sp.pi - 1)) == 0
+    assert float(g["factor"]) == pytest.approx(math.sqrt(math.pi / (math.pi - 1)), rel=1e-15)
+
+
+def test_eps_breaks_exact_invariance():
+    y = np.random.default_rng(0).normal(size=(10, 2)) * 0.01
+    a, b = bn_forward(y, 1e-5)[0], bn_forward(100 * y, 1e-5)[0]
+    assert np.max(np.abs(a - b)) > 1e-3  # var 1e-4 vs eps 1e-5: far from invariant
+    assert np.max(np.abs(bn_forward(y)[0] - bn_forward(100 * y)[0])) < 1e-12
+
+
+def test_manual_backward_matches_torch(torch):
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=(9, 4)) * 3 + 1
+    g = rng.normal(size=(9, 4))
+    t = torch.tensor(y, requires_grad=True)
+    out = torch.nn.functional.batch_norm(t, None, None, training=True, eps=1e-5)
+    (out * torch.tensor(g)).sum().backward()
+    yh, sd = bn_forward(y, 1e-5)
+    assert np.max(np.abs(yh - out.detach().numpy())) < 1e-13
+    assert np.max(np.abs(bn_backward(g, yh, sd) - t.grad.numpy())) < 1e-12
+
+
+def test_deep_bn_net_gradients_match_torch(torch):
+    """Rebuild the numpy net (same seeded weights) in torch and compare every ||dL/dW_l||."""
+    depth, width, batch = 6, 16, 12
+    rng = np.random.default_rng(0)
+    h = rng.normal(size=(batch, width))
+    ws = [rng.normal(scale=1 / math.sqrt(width), size=(width, width)) for _ in range(depth)]
+    r = rng.normal(size=(batch, width))
+    tws = [torch.tensor(w, requires_grad=True) for w in ws]
+    x = torch.tensor(h)
+    for w in tws:
+        x = torch.relu(torch.nn.functional.batch_norm(x @ w.T, None, None, training=True, eps=1e-5))
+    ((x * torch.tensor(r)).sum() / batch).backward()
+    expected = np.array([float(w.grad.norm()) for w in tws])
+    got = bn_net_gradients(depth, width=width, batch=batch, act="relu", seed=0)
+    assert np.max(np.abs(got - expected) / expected) < 1e-10
+
+
+def test_explosion_grows_with_depth_and_is_fast():
+    t0 = time.process_time()
+    d = figure_data_batchnorm_depth()
+    assert time.process_time() - t0 < 6.0  # about 0.2-0.5 s alone; BLAS threads spin (and count) under load
+    assert np.all(np.diff(d["relu"][1:]) > 0) and d["relu"][-1] > 1e3  # first/last ratio at depth 50
+    assert d["tanh"][-1] > 10
+
+
+def test_weight_scale_does_not_change_bn_net_gradients_wrt_input():
+    rng = np.random.default_rng(3)
+    u, w = rng.normal(size=(8, 5)), rng.normal(size=(4, 5))
+    c = rng.normal(size=(8, 4))
+    g1 = bn_backward(c, *bn_forward(u @ w.T)) @ w
+    g2 = bn_backward(c, *bn_forward(u @ (7.0 * w).T)) @ (7.0 * w)
+    assert np.max(np.abs(g1 - g2)) < 1e-12
+
+
+def test_invariance_check_fails_for_a_wrong_scaling(monkeypatch):
+    d = get("batchnorm_scale_invariance")
+    a = sp.Symbol("a", positive=True)
+    new = dataclasses.replace(d.result, parts={**d.result.parts, "grad_scale_at_aW": a})  # a instead of 1/a
+    monkeypatch.setitem(d.__dict__, "result", new)
+    check = d.checks[0]
+    assert check.run() > check.tol
+
+
+def test_growth_check_fails_for_a_wrong_rate(monkeypatch):
+    d = get("batchnorm_relu_gradient_growth")
+    new = dataclasses.replace(d.result, parts={**d.result.parts, "factor": sp.sqrt(2)})  # He-style sqrt 2
+    monkeypatch.setitem(d.__dict__, "result", new)
+    assert d.checks[0].run() > d.checks[0].tol

@@ -1,0 +1,77 @@
+"""Residual-block Jacobians checked against torch autograd (float64) and finite differences written here."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations import get
+from derivations.residual import figure_data_gradient_norm_vs_depth, gradient_norm_ratio
+from derivations.verify import run_checks
+
+
+@pytest.fixture
+def torch():
+    return pytest.importorskip("torch")
+
+
+def test_checks_pass():
+    rows = run_checks(get("residual_jacobian"))
+    assert all(r.status in {"pass", "skip"} for r in rows), rows
+
+
+def test_product_has_all_paths():
+    p = get("residual_jacobian").result.parts
+    assert p["paths_3"] == 8
+    a1, a2, a3 = sp.symbols("A1 A2 A3", commutative=False)
+    assert a3 * a2 * a1 in sp.Add.make_args(p["product_3"]) and a1 * a2 * a3 not in sp.Add.make_args(p["product_3"])
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_manual_backprop_matches_torch(torch, skip):
+    depth, width, alpha = 7, 10, 0.5
+    rng = np.random.default_rng(0)
+    x0 = rng.normal(size=width)
+    ws = [rng.normal(scale=1 / math.sqrt(width), size=(width, width)) for _ in range(depth)]
+    g = rng.normal(size=width)
+
+    def net(x):
+        for w in ws:
+            z = torch.tanh(torch.tensor(w) @ x)
+            x = x + alpha * z if skip else z
+        return x
+
+    jac = torch.autograd.functional.jacobian(net, torch.tensor(x0)).numpy()
+    expected = np.linalg.norm(jac.T @ g) / np.linalg.norm(g)
+    assert gradient_norm_ratio(depth, skip, alpha, width, seed=0) == pytest.approx(expected, rel=1e-12)
+
+
+def test_identity_path_cannot_be_cancelled_only_if_branch_is_small():
+    a = -np.eye(3)  # a branch Jacobian of -I cancels the skip: the block Jacobian is 0
+    assert np.allclose(np.eye(3) + a, 0)
+    small = 0.1 * np.random.default_rng(1).normal(size=(3, 3)) / 3
+    s = np.linalg.norm(small, 2)
+    sv = np.linalg.svd(np.eye(3) + small, compute_uv=False)
+    assert 1 - s <= sv[-1] and sv[0] <= 1 + s
+
+
+def test_figure_data_shape_and_trends():
+    t0 = time.process_time()
+    d = figure_data_gradient_norm_vs_depth()
+    assert time.process_time() - t0 < 6.0  # about 0.2-0.5 s alone; BLAS threads spin (and count) under load
+    assert d["plain"][-1] < 0.05 < d["plain"][0]  # plain tanh net: the gradient shrinks with depth
+    assert d["residual"][-1] > 10  # unscaled skips: it grows
+    assert 0.5 < d["residual_alpha_0.1"].min() and d["residual_alpha_0.1"].max() < 2  # scaled branches: ~1
+
+
+def test_check_fails_without_the_identity(monkeypatch):
+    d = get("residual_jacobian")
+    wrong = d.result.parts["jacobian_formula"] - sp.eye(2)  # forget the skip
+    new = dataclasses.replace(d.result, parts={**d.result.parts, "jacobian_formula": wrong})
+    monkeypatch.setitem(d.__dict__, "result", new)
+    assert d.checks[0].run() > d.checks[0].tol
