@@ -92,17 +92,27 @@ _NOT_TOPICS = {"core", "cli", "render", "verify", "plotting", "numeric", "__main
 
 @functools.cache
 def _load_all() -> None:
+    for name in _topic_modules():
+        importlib.import_module(name)
+
+
+@functools.cache
+def _topic_modules() -> tuple[str, ...]:
     import derivations
 
-    for info in pkgutil.iter_modules(derivations.__path__):
-        if info.name not in _NOT_TOPICS and not info.name.startswith("_"):
-            importlib.import_module(f"derivations.{info.name}")
+    return tuple(
+        f"derivations.{info.name}"
+        for info in sorted(pkgutil.iter_modules(derivations.__path__), key=lambda i: i.name)
+        if info.name not in _NOT_TOPICS and not info.name.startswith("_")
+    )
 
 
 def registry() -> dict[str, Derivation]:
-    """All registered derivations by name, in registration order (topic modules are imported on first call)."""
+    """All registered derivations by name, ordered by topic module (alphabetical), then by position in the module."""
     _load_all()
-    return dict(_REGISTRY)
+    rank = {m: i for i, m in enumerate(_topic_modules())}
+    order = sorted(enumerate(_REGISTRY.values()), key=lambda p: (rank.get(p[1].module, len(rank)), p[0]))
+    return {d.name: d for _, d in order}
 
 
 def rebuild(text: str) -> sp.Basic:

@@ -80,6 +80,9 @@ def title(name: str, lang: str = "en") -> str:
     return d.title_zh if lang == "zh" else d.title
 
 
+_CHECKED: dict[str, list] = {}  # name -> rows; the English and Chinese builds share one run per process
+
+
 def checks_table(names: list[str], lang: str = "en") -> str:
     """Markdown table of every check of ``names``, run now (at build time): oracle, max error, tolerance, verdict."""
     lab = _lang(lang)
@@ -88,7 +91,9 @@ def checks_table(names: list[str], lang: str = "en") -> str:
         "|---|---|---|---|---|",
     ]
     for name in names:
-        for r in run_checks(get(name)):
+        if name not in _CHECKED:
+            _CHECKED[name] = run_checks(get(name))
+        for r in _CHECKED[name]:
             err = "–" if r.error is None or math.isnan(r.error) else f"{r.error:.2e}"
             cls = "verdict-pass" if r.status == "pass" else "verdict-fail"
             oracle = r.oracle.replace("|", "\\|")

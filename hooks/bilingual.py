@@ -4,8 +4,10 @@
   so ``mkdocs serve`` shows the current code.
 - Key mkdocs-jupyter's execution cache on the code the notebooks depend on (``derivations/``, this hook, the
   pinned requirements), not only on the notebook's bytes: a change there re-executes every notebook.
-- Serve KaTeX from the site itself (copied from ``node_modules``), and drop the CDN MathJax that nbconvert
-  puts into notebook pages: no request leaves the site.
+- Render math at build time with KaTeX (``scripts/katex-render.cjs``): pages ship finished HTML + MathML, a TeX
+  error fails the strict build, and nothing shifts or blocks while the page loads. Notebook math is rendered in the
+  browser by KaTeX served from the site itself; the CDN MathJax that nbconvert adds is dropped: no request leaves
+  the site.
 - Give every page a language switch that lands on the same page in the other language.
 - After the English build, build the Chinese site into ``<site_dir>/zh`` (mkdocs-static-i18n cannot be used:
   it does not compose with mkdocs-jupyter), so one ``mkdocs build`` produces the whole site.
@@ -14,11 +16,14 @@
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
+import json
 import logging
 import os
 import posixpath
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGS = {"en": "", "zh": "zh/"}  # language -> prefix of its pages under the site root
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 # Inputs whose change must re-execute notebooks (besides the notebook itself, which mkdocs-jupyter hashes).
-CODE_INPUTS = ("derivations", "hooks", "requirements", "pyproject.toml")
+CODE_INPUTS = ("derivations", "tools", "hooks", "requirements", "pyproject.toml")
 
 
 def _lang(config) -> str:
@@ -58,13 +63,17 @@ def on_config(config):
         sys.path.insert(0, root)
     parts = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != root]
     os.environ["PYTHONPATH"] = os.pathsep.join([root, *parts])  # notebook kernels import this checkout too
-    for mod in [m for m in sys.modules if m == "derivations" or m.startswith("derivations.")]:
-        del sys.modules[mod]  # markdown-exec runs in this process: re-import the current code
+    key = code_hash()
+    if os.environ.get("GRADIENTS_IMPORTED_CODE") != key:
+        # markdown-exec runs in this process: re-import the current code (the Chinese build, which runs right
+        # after the English one with the same code, keeps the modules and their cached results)
+        for mod in [m for m in sys.modules if m.split(".")[0] in ("derivations", "tools")]:
+            del sys.modules[mod]
+        os.environ["GRADIENTS_IMPORTED_CODE"] = key
 
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
         base = ROOT / ".cache" / "mkdocs-jupyter" / _lang(config)
-        key = code_hash()
         jupyter.config["cache_dir"] = str(base / key)
         if base.is_dir():  # drop caches made by other versions of the code
             for old in base.iterdir():
@@ -91,10 +100,29 @@ _NB_CDN = (
 )
 
 
+_NB_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
+
+
+def _flat(items):
+    for item in items:
+        yield item
+        yield from _flat(item.children)
+
+
 def on_page_content(html: str, page, config, files) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
     for pattern in _NB_CDN:
         html = pattern.sub("", html)
-    return html
+    # nbconvert gives Chinese headings an empty id (it drops non-ASCII) while mkdocs-jupyter's table of contents
+    # links to Python-Markdown slugs ("_1", "_2", ...): give each heading the id its TOC entry links to.
+    ids = iter([item.id for item in _flat(page.toc.items)])
+
+    def fix(m: re.Match[str]) -> str:
+        anchor = next(ids, None) or m.group(2)
+        return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
+
+    return _NB_HEADING.sub(fix, html)
 
 
 def alternate_href(here: str, target: str) -> str:
@@ -119,7 +147,59 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+class _KaTeX:
+    """A node process running KaTeX, fed one JSON line per formula (started on first use, one per build)."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[str] | None = None
+
+    def render(self, tex: str, display: bool) -> tuple[str | None, str | None]:
+        if self.proc is None or self.proc.poll() is not None:
+            node = shutil.which("node")
+            if node is None:
+                raise PluginError("node not found: KaTeX renders the math at build time (install Node.js)")
+            self.proc = subprocess.Popen(
+                [node, str(ROOT / "scripts" / "katex-render.cjs")],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            )
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        return answer.get("html"), answer.get("error")
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.stdin.close()  # type: ignore[union-attr]
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+
+_katex = _KaTeX()
+_MATH = re.compile(
+    r'<(span|div) class="arithmatex">(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])</(?:span|div)>', re.S
+)
+
+
+def on_post_page(output: str, page, config) -> str:
+    def render(m: re.Match[str]) -> str:
+        display = m.group("display") is not None
+        tex = html_lib.unescape(m.group("display") if display else m.group("inline"))
+        rendered, error = _katex.render(tex, display)
+        if error:
+            log.error(f"{page.file.src_uri}: KaTeX cannot render {tex[:80]!r}: {error}")
+            return m.group(0)
+        return f'<{m.group(1)} class="arithmatex">{rendered}</{m.group(1)}>'
+
+    return _MATH.sub(render, output)
+
+
 def on_post_build(config):
+    _katex.close()
     if _lang(config) != "en":
         return
     zh = load_config(str(ROOT / "mkdocs.zh.yml"), site_dir=str(Path(config.site_dir) / "zh"), strict=config.strict)
