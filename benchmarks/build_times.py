@@ -1,5 +1,8 @@
 """Print build and verify timings (a benchmark script, not a test): clean build of the whole site, warm rebuild with
-no change, rebuild after touching one prose page, rebuild after touching derivations/, and `derivations verify`."""
+no change, rebuild after touching one prose page, rebuild after touching derivations/, and `derivations verify`.
+With --tests also the test suite without the browser, and the browser suite alone.
+
+Usage: python benchmarks/build_times.py [--tests]"""
 
 from __future__ import annotations
 
@@ -45,6 +48,12 @@ def main() -> None:
         mod.write_text(mod.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
         rows.append(("rebuild after touching derivations/ (notebooks re-executed)", timed(build, repo)))
         rows.append(("python -m derivations verify", timed([sys.executable, "-m", "derivations", "verify"], repo)))
+        if "--tests" in sys.argv:
+            os.environ["GRADIENTS_SITE_DIR"] = str(repo / "site")
+            timed([sys.executable, "-m", "mkdocs", "build", "--strict"], repo)  # a site that matches the sources
+            pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+            rows.append(("pytest, all but the browser suite", timed([*pytest, "--ignore=tests/browser"], repo)))
+            rows.append(("pytest tests/browser (real Chromium)", timed([*pytest, "tests/browser"], repo)))
     width = max(len(name) for name, _ in rows)
     for name, seconds in rows:
         print(f"{name.ljust(width)}  {seconds:7.2f} s")

