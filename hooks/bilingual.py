@@ -185,7 +185,29 @@ _MATH = re.compile(
 )
 
 
+_NB_STYLE = re.compile(r'<style type="text/css">(.{2000,}?)</style>', re.S)
+
+
+def _shared_notebook_css(output: str, page, config) -> str:
+    """Move nbconvert's large inline stylesheets (~0.6 MB per notebook page) into one cached file per content."""
+
+    def link(m: re.Match[str]) -> str:
+        css = m.group(1)
+        name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+        target = Path(config.site_dir) / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
+        depth = page.url.count("/") if page.url else 0
+        return f'<link rel="stylesheet" href="{"../" * depth}{name}">'
+
+    return _NB_STYLE.sub(link, output)
+
+
 def on_post_page(output: str, page, config) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        output = _shared_notebook_css(output, page, config)
+
     def render(m: re.Match[str]) -> str:
         display = m.group("display") is not None
         tex = html_lib.unescape(m.group("display") if display else m.group("inline"))
