@@ -105,3 +105,9 @@ def browser() -> Iterator[object]:
         )
         yield b
         b.close()
+
+
+@pytest.fixture
+def torch():
+    """PyTorch for oracle tests (the `oracle` extra); the test is skipped where it is not installed."""
+    return pytest.importorskip("torch")
