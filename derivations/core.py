@@ -87,7 +87,7 @@ def derivation(name: str, title: str, title_zh: str) -> Callable[[Callable[[], R
 
 
 # Modules of the package that hold no derivations.
-_NOT_TOPICS = {"core", "cli", "render", "verify", "plotting", "numeric", "__main__"}
+_NOT_TOPICS = {"core", "cli", "render", "verify", "plotting", "numeric", "symbols", "__main__"}
 
 
 @functools.cache

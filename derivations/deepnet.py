@@ -16,6 +16,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation, get
 from derivations.numeric import central_diff, max_rel_err, mp_diff
+from derivations.symbols import symbol_matrix
 
 N_CHAIN = 4
 x = sp.Symbol("x", real=True)
@@ -293,10 +294,6 @@ f_act = sp.Function("f")
 f_prime = sp.Function("f_prime")
 
 
-def _sym_matrix(name: str, rows: int, cols: int) -> sp.Matrix:
-    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True))
-
-
 def _diag_fprime(a: sp.Matrix) -> sp.Matrix:
     return sp.diag(*[f_prime(v) for v in a])
 
@@ -310,7 +307,11 @@ def matrix_chain_3layer() -> Result:
     n0, n1, n2, n3 = DIMS
     xv = sp.Matrix(n0, 1, lambda i, _: sp.Symbol(f"x_{i + 1}", real=True))
     yv = sp.Matrix(n3, 1, lambda i, _: sp.Symbol(f"y_{i + 1}", real=True))
-    w1, w2, w3 = _sym_matrix("W1", n1, n0), _sym_matrix("W2", n2, n1), _sym_matrix("W3", n3, n2)
+    w1, w2, w3 = (
+        symbol_matrix("W1", n1, n0, start=1),
+        symbol_matrix("W2", n2, n1, start=1),
+        symbol_matrix("W3", n3, n2, start=1),
+    )
     a1 = w1 * xv
     h1 = a1.applyfunc(f_act)
     a2 = w2 * h1

@@ -18,6 +18,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.numeric import central_diff
+from derivations.symbols import symbol_matrix, symbol_vector
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,16 +56,6 @@ def np_sigmoid(t: np.ndarray) -> np.ndarray:
     t = np.asarray(t, dtype=np.float64)
     e = np.exp(-np.abs(t))  # never overflows
     return np.where(t >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def symbol_matrix(name: str, rows: int, cols: int) -> sp.Matrix:
-    """A rows x cols matrix of real symbols named ``{name}_{row}{col}`` (0-based)."""
-    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{i}{j}", real=True))
-
-
-def symbol_vector(name: str, n: int) -> sp.Matrix:
-    """A column of n real symbols named ``{name}_{k}`` (0-based)."""
-    return sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"{name}_{i}", real=True))
 
 
 def diag(v: sp.Matrix) -> sp.Matrix:

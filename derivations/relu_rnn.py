@@ -12,6 +12,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.numeric import central_diff, max_rel_err
+from derivations.symbols import symbol_matrix, symbol_vector
 
 N_STATE = 3
 
@@ -42,9 +43,9 @@ def _product(jacs: list[np.ndarray]) -> np.ndarray:
 )
 def relu_rnn_jacobian() -> Result:
     n = N_STATE
-    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
-    hprev = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"h_{i + 1}", real=True))
-    c = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"c_{i + 1}", real=True))
+    w = symbol_matrix("W", n, n, start=1)
+    hprev = symbol_vector("h", n, start=1)
+    c = symbol_vector("c", n, start=1)
     a = w * hprev + c
     jac = a.applyfunc(lambda e: sp.Max(0, e)).jacobian(hprev)  # d max(0, a)/da = Heaviside(a)
     formula = sp.diag(*[sp.Heaviside(e) for e in a]) * w
@@ -112,7 +113,7 @@ def _() -> float:
 )
 def relu_active_set_powers() -> Result:
     n = N_STATE
-    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
+    w = symbol_matrix("W", n, n, start=1)
     d = sp.diag(1, 1, 0)  # units 1, 2 active, unit 3 inactive (dead)
     k = 4
     lhs = (d * w) ** k

@@ -14,6 +14,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation, get
 from derivations.numeric import central_diff, max_rel_err
+from derivations.symbols import symbol_matrix, symbol_vector
 
 f = sp.Function("f")
 f_prime = sp.Function("f_prime")
@@ -60,9 +61,9 @@ def step_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, 
 )
 def rnn_state_jacobian() -> Result:
     n = N_STATE
-    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
-    hprev = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"h_{i + 1}", real=True))
-    c = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"c_{i + 1}", real=True))  # c = U x_t + b
+    w = symbol_matrix("W", n, n, start=1)
+    hprev = symbol_vector("h", n, start=1)
+    c = symbol_vector("c", n, start=1)  # c = U x_t + b
     a = w * hprev + c
     h = a.applyfunc(f)
     jac = h.jacobian(hprev).applyfunc(_replace_fprime)
@@ -125,9 +126,9 @@ def _() -> float:
 )
 def pascanu_parametrisation_jacobian() -> Result:
     n = N_STATE
-    w = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W_{i + 1}{j + 1}", real=True))
-    xprev = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"x_{i + 1}", real=True))
-    c = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"c_{i + 1}", real=True))  # c = U u_t + b
+    w = symbol_matrix("W", n, n, start=1)
+    xprev = symbol_vector("x", n, start=1)
+    c = symbol_vector("c", n, start=1)  # c = U u_t + b
     jac = (w * xprev.applyfunc(f) + c).jacobian(xprev).applyfunc(_replace_fprime)
     d = sp.diag(*[f_prime(v) for v in xprev])
     if (jac - w * d).applyfunc(sp.expand) != sp.zeros(n, n):
@@ -548,7 +549,7 @@ def _() -> float:
 )
 def tanh_bound_counterexample() -> Result:
     n = 2
-    hv = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"h_{i + 1}", real=True))
+    hv = symbol_vector("h", n, start=1)
     w = 2 * sp.eye(n)
     jac = (w * hv).applyfunc(sp.tanh).jacobian(hv).subs({s: 0 for s in hv})  # fixed point: h = 0 maps to h = 0
     t = sp.Symbol("t", integer=True, positive=True)
