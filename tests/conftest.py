@@ -48,8 +48,9 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def page_sources(lang: str) -> list[str]:
     """Source files of the pages of one language, relative to docs/<lang> (Markdown and notebooks)."""
-    base = ROOT / "docs" / lang
-    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.suffix in {".md", ".ipynb"})
+    from tools.parity import pages
+
+    return pages(lang)
 
 
 def page_url(src: str) -> str:

@@ -122,19 +122,17 @@ def test_chinese_pages_are_chinese_and_english_pages_english(site_dir):
 
 
 def test_heading_anchors_match_across_languages(site_dir):
+    from tools.parity import read_page
+
     for src in page_sources("en"):
         if src.endswith(".ipynb"):
             continue
         ids = {lang: {i for i in parse(html_of(site_dir, lang, src)).ids if not i.startswith("__")} for lang in LANGS}
-        headings = {
-            lang: set(re.findall(r"\{#([\w-]+)\}", (ROOT / "docs" / lang / src).read_text(encoding="utf-8")))
-            for lang in LANGS
-        }
+        pages = {lang: read_page(ROOT / "docs" / lang / src) for lang in LANGS}
         for lang in LANGS:
-            text = (ROOT / "docs" / lang / src).read_text(encoding="utf-8")
-            text = re.sub(r"```.*?```", "", text, flags=re.S)
-            bare = [h for h in re.findall(r"^#{1,6} .*$", text, flags=re.M) if "{#" not in h]
+            bare = pages[lang].bare_headings
             assert not bare, f"docs/{lang}/{src}: headings without an explicit {{#id}}: {bare}"
+        headings = {lang: set(pages[lang].anchors) for lang in LANGS}
         assert headings["en"] == headings["zh"], src
         assert headings["en"] <= ids["en"] and headings["zh"] <= ids["zh"], src
 
