@@ -4,10 +4,10 @@
   so ``mkdocs serve`` shows the current code.
 - Key mkdocs-jupyter's execution cache on the code the notebooks depend on (``derivations/``, this hook, the
   pinned requirements), not only on the notebook's bytes: a change there re-executes every notebook.
-- Render math at build time with KaTeX (``scripts/katex-render.cjs``): pages ship finished HTML + MathML, a TeX
-  error fails the strict build, and nothing shifts or blocks while the page loads. Notebook math is rendered in the
-  browser by KaTeX served from the site itself; the CDN MathJax that nbconvert adds is dropped: no request leaves
-  the site.
+- Render math at build time with KaTeX (``scripts/katex-render.cjs``), notebooks included: pages ship finished
+  HTML + MathML, a TeX error fails the strict build, and no script runs or shifts the page to typeset it. The CDN
+  MathJax that nbconvert adds is dropped: no request leaves the site.
+- Trim nbconvert's inline notebook stylesheets to the rules each notebook page can use (PurgeCSS).
 - Give every page a language switch that lands on the same page in the other language.
 - After the English build, build the Chinese site into ``<site_dir>/zh`` (mkdocs-static-i18n cannot be used:
   it does not compose with mkdocs-jupyter), so one ``mkdocs build`` produces the whole site.
@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html as html_lib
 import json
@@ -23,6 +24,7 @@ import os
 import posixpath
 import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -83,9 +85,9 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
-    if not (KATEX_DIST / "katex.min.js").is_file():
+    if not (KATEX_DIST / "katex.min.css").is_file():
         raise PluginError(f"KaTeX not found in {KATEX_DIST}: run 'npm ci' at the repository root")
-    wanted = ["katex.min.js", "katex.min.css", "contrib/auto-render.min.js"]
+    wanted = ["katex.min.css"]  # math is rendered at build time: pages need KaTeX's styles and fonts, not its code
     wanted += [f"fonts/{p.name}" for p in sorted((KATEX_DIST / "fonts").glob("*.woff2"))]
     for rel in wanted:
         files.append(File.generated(config, f"assets/katex/{rel}", abs_src_path=str(KATEX_DIST / rel)))
@@ -109,11 +111,48 @@ def _flat(items):
         yield from _flat(item.children)
 
 
+# Notebook math (Markdown cells and text/latex outputs) is marked up like arithmatex's, so on_post_page renders it
+# at build time with the same KaTeX as every other page. Delimiters are those MathJax/JupyterLab accept; text in
+# pre, code, script, style and textarea is left alone (code and printed output), as KaTeX's auto-render would.
+_NB_OPAQUE = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>|<[^>]*>", re.S | re.I)
+_NB_TEX = re.compile(r"\$\$(?P<d1>.+?)\$\$|\\\[(?P<d2>.+?)\\\]|\\\((?P<i1>.+?)\\\)|\$(?P<i2>[^$]+?)\$", re.S)
+
+
+def _tex_markup(m: re.Match[str]) -> str:
+    display = m.group("d1") or m.group("d2")
+    if display is not None:
+        return f'<span class="arithmatex">\\[{display}\\]</span>'
+    return f'<span class="arithmatex">\\({m.group("i1") or m.group("i2")}\\)</span>'
+
+
+def notebook_math(html: str) -> str:
+    """Wrap the TeX in a notebook's HTML text (outside code, tags and scripts) as arithmatex spans."""
+    out, last = [], 0
+    for m in _NB_OPAQUE.finditer(html):
+        out.append(_NB_TEX.sub(_tex_markup, html[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_NB_TEX.sub(_tex_markup, html[last:]))
+    return "".join(out)
+
+
+_NB_PNG = re.compile(r'<img (?![^>]*\bwidth=)([^>]*?)src="data:image/png;base64,([A-Za-z0-9+/]{32})')
+
+
+def _png_size(m: re.Match[str]) -> str:
+    """Give an inline PNG its pixel size (read from the IHDR chunk), so the page does not shift as it loads."""
+    head = base64.b64decode(m.group(2))  # 24 bytes: signature, IHDR length and type, width, height
+    width, height = struct.unpack(">II", head[16:24])
+    return f'<img width="{width}" height="{height}" {m.group(1)}src="data:image/png;base64,{m.group(2)}'
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return html
     for pattern in _NB_CDN:
         html = pattern.sub("", html)
+    html = notebook_math(html)
+    html = _NB_PNG.sub(_png_size, html)
     # nbconvert gives Chinese headings an empty id (it drops non-ASCII) while mkdocs-jupyter's table of contents
     # links to Python-Markdown slugs ("_1", "_2", ...): give each heading the id its TOC entry links to.
     ids = iter([item.id for item in _flat(page.toc.items)])
@@ -188,20 +227,41 @@ _MATH = re.compile(
 _NB_STYLE = re.compile(r'<style type="text/css">(.{2000,}?)</style>', re.S)
 
 
+def purge_css(css: str, html: str) -> str:
+    """The rules of ``css`` that can match ``html`` (PurgeCSS, scripts/purge-css.cjs), unused variables dropped."""
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError("node not found: notebook styles are trimmed at build time (install Node.js)")
+    done = subprocess.run(
+        [node, str(ROOT / "scripts" / "purge-css.cjs")],
+        cwd=ROOT,
+        input=json.dumps({"css": css, "html": html}),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    if done.returncode != 0:
+        raise PluginError(f"scripts/purge-css.cjs failed: {done.stderr.strip()[-500:]}")
+    return done.stdout
+
+
 def _shared_notebook_css(output: str, page, config) -> str:
-    """Move nbconvert's large inline stylesheets (~0.6 MB per notebook page) into one cached file per content."""
-
-    def link(m: re.Match[str]) -> str:
-        css = m.group(1)
-        name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-        target = Path(config.site_dir) / name
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(css, encoding="utf-8")
-        depth = page.url.count("/") if page.url else 0
-        return f'<link rel="stylesheet" href="{"../" * depth}{name}">'
-
-    return _NB_STYLE.sub(link, output)
+    """Replace nbconvert's inline stylesheets (~0.6 MB on every notebook page, almost all of it JupyterLab rules
+    a static page never uses) by one file holding the rules this page can use, named by its content."""
+    styles = _NB_STYLE.findall(output)
+    if not styles:
+        return output
+    css = purge_css("\n".join(styles), _NB_STYLE.sub("", output))
+    name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = Path(config.site_dir) / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    depth = page.url.count("/") if page.url else 0
+    link = f'<link rel="stylesheet" href="{"../" * depth}{name}">'
+    first = _NB_STYLE.search(output)
+    assert first is not None
+    return output[: first.start()] + link + _NB_STYLE.sub("", output[first.start() :])
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
 
 from hooks import bilingual
+
+
+def test_notebook_math_marks_tex_in_text_but_not_in_code_or_scripts():
+    html = (
+        "<p>Let $\\lambda_1&lt;1$ and</p><p>$$\\sum_t x_t$$</p><pre>print('$5 and $6')</pre>"
+        "<code>$x$</code><script>var a = '$y$';</script><div>\\(a\\) and \\[b\\]</div>"
+    )
+    out = bilingual.notebook_math(html)
+    assert '<span class="arithmatex">\\(\\lambda_1&lt;1\\)</span>' in out
+    assert '<span class="arithmatex">\\[\\sum_t x_t\\]</span>' in out
+    assert "<pre>print('$5 and $6')</pre><code>$x$</code><script>var a = '$y$';</script>" in out
+    assert '<span class="arithmatex">\\(a\\)</span> and <span class="arithmatex">\\[b\\]</span>' in out
+    # what it marks is exactly what the page renderer picks up
+    assert len(bilingual._MATH.findall(out)) == 4
+
+
+def _png(width: int, height: int) -> str:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return base64.b64encode(b"\x89PNG\r\n\x1a\n" + chunk).decode()
+
+
+def test_inline_pngs_get_their_pixel_size():
+    html = f'<img alt="plot" src="data:image/png;base64,{_png(690, 390)}"/>'
+    out = bilingual._NB_PNG.sub(bilingual._png_size, html)
+    assert out.startswith('<img width="690" height="390" alt="plot" src="data:image/png;base64,')
+    assert bilingual._NB_PNG.sub(bilingual._png_size, out) == out  # sized images are left alone
 
 
 def _material_worker() -> Path:

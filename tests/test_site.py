@@ -110,6 +110,14 @@ def test_notebooks_are_rendered_and_executed_not_copied_raw(site_dir, lang):
         assert "Traceback (most recent call last)" not in html
         assert not re.search(r"-output\" data-mime-type=\"application/vnd.jupyter.(stderr|error)", html), src
         assert 'class="md-content__button' in html  # download / edit actions
+        # notebook math is rendered at build time, like every other page's, and a TeX error fails the build
+        assert 'class="katex"' in html and "$\\displaystyle" not in html, f"{src}: notebook math not rendered"
+        # nbconvert's ~575 KB of inline styles become one trimmed stylesheet, shared by pages that need the same rules
+        assert not re.search(r'<style type="text/css">.{2000}', html, re.S), f"{src}: large inline stylesheet"
+        sheets = re.findall(r'href="(?:\.\./)*(assets/stylesheets/notebook-[0-9a-f]{12}\.css)"', html)
+        assert len(sheets) == 1, f"{src}: {sheets}"
+        css = (site_dir / PREFIX[lang] / sheets[0]).read_text(encoding="utf-8")
+        assert ".jp-OutputArea-output" in css and "--jp-layout-color1" in css and len(css) < 100_000
         download = html_of(site_dir, lang, src).parent / Path(src).name
         assert download.is_file(), f"{src}: notebook not offered for download"
 
@@ -140,7 +148,7 @@ def test_heading_anchors_match_across_languages(site_dir):
 def test_katex_is_served_by_the_site(site_dir):
     for lang in LANGS:
         base = site_dir / PREFIX[lang] / "assets" / "katex"
-        assert (base / "katex.min.js").is_file() and (base / "contrib" / "auto-render.min.js").is_file()
+        assert (base / "katex.min.css").is_file()
         assert list((base / "fonts").glob("KaTeX_Main-Regular.woff2"))
 
 
