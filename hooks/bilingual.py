@@ -277,7 +277,30 @@ def on_post_page(output: str, page, config) -> str:
             return m.group(0)
         return f'<{m.group(1)} class="arithmatex">{rendered}</{m.group(1)}>'
 
-    return _MATH.sub(render, output)
+    return _preload_math_fonts(_MATH.sub(render, output))
+
+
+_KATEX_CSS = re.compile(r'<link rel="stylesheet" href="((?:\.\./)*)assets/katex/katex\.min\.css">')
+# The two faces nearly every formula uses (upright and math italic). Fetched early, they are in place before the
+# first paint, so text around inline math does not reflow when they arrive (Lighthouse measured a 0.19 layout
+# shift on the spectral page without them). The other faces (big delimiters, bold, AMS) load on demand.
+_MATH_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
+
+
+def _preload_math_fonts(output: str) -> str:
+    """On pages with rendered math, preload KaTeX's two common font faces next to KaTeX's stylesheet."""
+    if 'class="katex"' not in output:
+        return output
+
+    def links(m: re.Match[str]) -> str:
+        base = f"{m.group(1)}assets/katex/fonts/"
+        pre = "".join(
+            f'<link rel="preload" href="{base}{face}.woff2" as="font" type="font/woff2" crossorigin>'
+            for face in _MATH_FONTS
+        )
+        return pre + m.group(0)
+
+    return _KATEX_CSS.sub(links, output, count=1)
 
 
 # Material 9.8.1's search worker segments a Chinese query greedily against the index's tokens, but its loop

@@ -152,6 +152,20 @@ def test_katex_is_served_by_the_site(site_dir):
         assert list((base / "fonts").glob("KaTeX_Main-Regular.woff2"))
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_with_math_preload_its_common_fonts_and_others_do_not(site_dir, lang):
+    for src in page_sources(lang):
+        path = html_of(site_dir, lang, src)
+        html = path.read_text(encoding="utf-8")
+        preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', html)
+        if 'class="katex"' not in html:
+            assert not preloads, src
+            continue
+        assert [Path(p).name for p in preloads] == ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"], src
+        assert all((path.parent / p).resolve().is_file() for p in preloads), src
+        assert html.index(preloads[0]) < html.index("katex.min.css"), src
+
+
 def test_no_broken_internal_links_or_anchors(site_dir, tmp_path):
     from tools.links import check
 
