@@ -12,6 +12,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.numeric import central_diff, max_rel_err
+from derivations.spectral import run_rnn
 from derivations.symbols import symbol_matrix, symbol_vector
 
 N_STATE = 3
@@ -19,14 +20,7 @@ N_STATE = 3
 
 def relu_rnn_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray) -> tuple:
     """Run h_t = relu(W h_{t-1} + U x_t + b); return (states h_0..h_T, masks 1[a_t > 0], Jacobians D_t W)."""
-    hs, masks, jacs = [h0], [], []
-    for xt in xs:
-        a = w @ hs[-1] + u @ xt + b
-        m = (a > 0).astype(float)
-        masks.append(m)
-        jacs.append(m[:, None] * w)
-        hs.append(np.maximum(a, 0.0))
-    return np.array(hs), np.array(masks), jacs
+    return run_rnn(w, u, b, xs, h0, "relu")
 
 
 def _product(jacs: list[np.ndarray]) -> np.ndarray:

@@ -42,15 +42,25 @@ ACTS = {
 }
 
 
+def run_rnn(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, act: str) -> tuple:
+    """Run h_t = f(W h_{t-1} + U x_t + b); return (states h_0..h_T, f'(a_t) per step, J_t = diag(f'(a_t)) W).
+
+    Convention: numerator layout (row i of J_t is unit i of h_t); ``act`` is one of ``ACTS``.
+    """
+    fn, fp = ACTS[act]
+    hs, derivs, jacs = [h0], [], []
+    for xt in xs:
+        a = w @ hs[-1] + u @ xt + b
+        d = fp(a)
+        derivs.append(d)
+        jacs.append(d[:, None] * w)
+        hs.append(fn(a))
+    return np.array(hs), np.array(derivs), jacs
+
+
 def step_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, act: str) -> list:
     """Run h_t = f(W h_{t-1} + U x_t + b) and return [J_1, ..., J_T] with J_t = diag(f'(a_t)) W (numerator layout)."""
-    fn, fp = ACTS[act]
-    h, jacs = h0, []
-    for xt in xs:
-        a = w @ h + u @ xt + b
-        jacs.append(fp(a)[:, None] * w)
-        h = fn(a)
-    return jacs
+    return run_rnn(w, u, b, xs, h0, act)[2]
 
 
 # --- the one-step Jacobian ---------------------------------------------------------------------------------------
