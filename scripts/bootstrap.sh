@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the site and the tests need, idempotently:
 #   - a virtual environment .venv with the package and its pinned dependencies (requirements/constraints.txt)
-#   - KaTeX from the npm registry (package-lock.json), served by the site itself
+#   - KaTeX (served by the site itself) and PurgeCSS (trims notebook styles at build) from npm (package-lock.json)
 #   - Debian packages: a CJK font for Chinese plot labels, and chromium for the browser tests
 # Usage: scripts/bootstrap.sh docs|site|test
 #   docs: what `mkdocs build` needs; site: docs + the PyTorch oracle (so the published check tables skip nothing);
@@ -52,8 +52,8 @@ if [ ! -f "$stamp" ] || [ requirements/constraints.txt -nt "$stamp" ] || [ pypro
   touch "$stamp"
 fi
 
-# --- npm (KaTeX) -------------------------------------------------------------------------------------------
+# --- npm (KaTeX, PurgeCSS) ---------------------------------------------------------------------------------
 if [ ! -f node_modules/katex/dist/katex.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci (KaTeX)"
+  log "npm ci (KaTeX, PurgeCSS)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
