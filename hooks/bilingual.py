@@ -186,6 +186,14 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def _node(purpose: str) -> str:
+    """Path of the ``node`` executable; a clear build error naming ``purpose`` if Node.js is missing."""
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError(f"node not found: {purpose} (install Node.js)")
+    return node
+
+
 class _KaTeX:
     """A node process running KaTeX, fed one JSON line per formula (started on first use, one per build)."""
 
@@ -194,11 +202,8 @@ class _KaTeX:
 
     def render(self, tex: str, display: bool) -> tuple[str | None, str | None]:
         if self.proc is None or self.proc.poll() is not None:
-            node = shutil.which("node")
-            if node is None:
-                raise PluginError("node not found: KaTeX renders the math at build time (install Node.js)")
             self.proc = subprocess.Popen(
-                [node, str(ROOT / "scripts" / "katex-render.cjs")],
+                [_node("KaTeX renders the math at build time"), str(ROOT / "scripts" / "katex-render.cjs")],
                 cwd=ROOT,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -229,11 +234,8 @@ _NB_STYLE = re.compile(r'<style type="text/css">(.{2000,}?)</style>', re.S)
 
 def purge_css(css: str, html: str) -> str:
     """The rules of ``css`` that can match ``html`` (PurgeCSS, scripts/purge-css.cjs), unused variables dropped."""
-    node = shutil.which("node")
-    if node is None:
-        raise PluginError("node not found: notebook styles are trimmed at build time (install Node.js)")
     done = subprocess.run(
-        [node, str(ROOT / "scripts" / "purge-css.cjs")],
+        [_node("notebook styles are trimmed at build time"), str(ROOT / "scripts" / "purge-css.cjs")],
         cwd=ROOT,
         input=json.dumps({"css": css, "html": html}),
         capture_output=True,
@@ -248,10 +250,11 @@ def purge_css(css: str, html: str) -> str:
 def _shared_notebook_css(output: str, page, config) -> str:
     """Replace nbconvert's inline stylesheets (~0.6 MB on every notebook page, almost all of it JupyterLab rules
     a static page never uses) by one file holding the rules this page can use, named by its content."""
-    styles = _NB_STYLE.findall(output)
+    styles = list(_NB_STYLE.finditer(output))
     if not styles:
         return output
-    css = purge_css("\n".join(styles), _NB_STYLE.sub("", output))
+    rest = _NB_STYLE.sub("", output)  # the page without them: what the rules must match
+    css = purge_css("\n".join(m.group(1) for m in styles), rest)
     name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
     target = Path(config.site_dir) / name
     if not target.exists():
@@ -259,9 +262,8 @@ def _shared_notebook_css(output: str, page, config) -> str:
         target.write_text(css, encoding="utf-8")
     depth = page.url.count("/") if page.url else 0
     link = f'<link rel="stylesheet" href="{"../" * depth}{name}">'
-    first = _NB_STYLE.search(output)
-    assert first is not None
-    return output[: first.start()] + link + _NB_STYLE.sub("", output[first.start() :])
+    first = styles[0].start()  # nothing before the first style block was removed, so it sits at the same offset
+    return rest[:first] + link + rest[first:]
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -3,7 +3,7 @@
 
 Usage: python -m tools.budgets SITE_DIR [--lighthouse [--runs N]]
 Lighthouse comes from the npm registry (npx lighthouse@12.8.2) and drives Debian's /usr/bin/chromium; each score
-is the median of N runs (default 3), because single runs on a busy 2-core machine vary by ±10 points. The local
+is the median of N runs (default 3), because single runs on a busy 2-core machine vary by up to ±13 points. The local
 server compresses text with gzip, as GitHub Pages does.
 """
 
@@ -16,6 +16,7 @@ import io
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,9 +44,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
             if not self.path.split("?")[0].endswith("/"):
                 return super().send_head()  # the redirect to the trailing slash
             path = path / "index.html"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in _COMPRESSIBLE:
-            return super().send_head()
-        if not path.is_file():
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts or path.suffix not in _COMPRESSIBLE or not path.is_file():
             return super().send_head()
         body = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nLighthouse (mobile), median of {runs} runs:")
             for path in dict.fromkeys(picks):
                 scores = [lighthouse(base + path.lstrip("/")) for _ in range(runs)]
-                median = {k: sorted(s[k] for s in scores)[len(scores) // 2] for k in scores[0]}
+                median = {k: statistics.median_high(s[k] for s in scores) for k in scores[0]}
                 print(f"  {path:38} {median}")
         return 1 if any(gz > LIMIT for _, _, gz in sizes.values()) else 0
     finally:
