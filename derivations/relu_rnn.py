@@ -12,7 +12,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.numeric import central_diff, max_rel_err
-from derivations.spectral import run_rnn
+from derivations.spectral import jacobian_product, run_rnn
 from derivations.symbols import symbol_matrix, symbol_vector
 
 N_STATE = 3
@@ -21,13 +21,6 @@ N_STATE = 3
 def relu_rnn_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray) -> tuple:
     """Run h_t = relu(W h_{t-1} + U x_t + b); return (states h_0..h_T, masks 1[a_t > 0], Jacobians D_t W)."""
     return run_rnn(w, u, b, xs, h0, "relu")
-
-
-def _product(jacs: list[np.ndarray]) -> np.ndarray:
-    p = np.eye(jacs[0].shape[0])
-    for jac in jacs:
-        p = jac @ p
-    return p
 
 
 @derivation(
@@ -97,7 +90,7 @@ def _() -> float:
         return h
 
     jt = torch.autograd.functional.jacobian(run, torch.tensor(h0)).numpy()
-    return max_rel_err(_product(jacs), jt, floor=1e-6)
+    return max_rel_err(jacobian_product(jacs), jt, floor=1e-6)
 
 
 @derivation(
@@ -159,7 +152,7 @@ def relu_active_set_powers() -> Result:
 def _two_unit_case(w: np.ndarray, b: np.ndarray, steps: int, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xs = np.zeros((steps, 1))
     _, masks, jacs = relu_rnn_jacobians(w, np.zeros((2, 1)), b, xs, h0)
-    return _product(jacs), masks
+    return jacobian_product(jacs), masks
 
 
 @relu_active_set_powers.check(
@@ -274,13 +267,13 @@ def _() -> float:
     w = 1.05 * np.eye(n)
     h0 = np.array([1.0, 2.0, 0.5])
     _, _, jacs = relu_rnn_jacobians(w, np.zeros((n, 1)), np.zeros(n), np.zeros((steps, 1)), h0)
-    p = _product(jacs)
+    p = jacobian_product(jacs)
     err = max_rel_err(np.diag(p), np.full(n, 1.05**steps)) + float(np.max(np.abs(p - np.diag(np.diag(p)))))
     # kill unit 3 at step 10 with a large negative input on that unit only
     xs = np.zeros((steps, 1))
     xs[9, 0] = 1.0
     u = np.array([[0.0], [0.0], [-100.0]])
     _, _, jacs = relu_rnn_jacobians(w, u, np.zeros(n), xs, h0)
-    p = _product(jacs)
+    p = jacobian_product(jacs)
     expected = np.diag([1.05**steps, 1.05**steps, 0.0])
     return err + float(np.max(np.abs(p - expected)) / 1.05**steps)

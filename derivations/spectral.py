@@ -58,6 +58,14 @@ def run_rnn(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.
     return np.array(hs), np.array(derivs), jacs
 
 
+def jacobian_product(jacs: list[np.ndarray]) -> np.ndarray:
+    """J_T ... J_2 J_1 = dh_T/dh_0 for [J_1, ..., J_T] (numerator layout: later steps multiply on the left)."""
+    p = np.eye(jacs[0].shape[0])
+    for jac in jacs:
+        p = jac @ p
+    return p
+
+
 def step_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, act: str) -> list:
     """Run h_t = f(W h_{t-1} + U x_t + b) and return [J_1, ..., J_T] with J_t = diag(f'(a_t)) W (numerator layout)."""
     return run_rnn(w, u, b, xs, h0, act)[2]
@@ -332,10 +340,7 @@ def _() -> float:
     jacs = step_jacobians(
         w, rng.normal(size=(2, 1)), rng.normal(size=2), rng.normal(size=(20, 1)), rng.normal(size=2), "tanh"
     )
-    p = np.eye(2)
-    for jac in jacs:
-        p = jac @ p
-    return float(np.linalg.norm(p, 2)) + abs(np.linalg.norm(w, 2) - 5.0)
+    return float(np.linalg.norm(jacobian_product(jacs), 2)) + abs(np.linalg.norm(w, 2) - 5.0)
 
 
 # --- eigenvalue vs singular value ----------------------------------------------------------------------------------
