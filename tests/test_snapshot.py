@@ -1,0 +1,47 @@
+"""No change a reader can see in the math: every derivation's `show --format json` latex and sympy (srepr) equal the
+snapshot committed before the second-edition reorganisation (tests/snapshots/derivations.json).
+
+A derivation whose math changes on purpose updates its entry in the same commit, with the reason in the message;
+a new derivation adds one (regenerate with ``python -m tests.test_snapshot``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from derivations import registry
+from derivations.cli import main
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "derivations.json"
+EXPECTED: dict[str, dict[str, str]] = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def shown(name: str) -> dict[str, str]:
+    """The latex and sympy fields that ``python -m derivations show NAME --format json`` prints."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["show", name, "--format", "json"]) in (0, None)
+    data = json.loads(buf.getvalue())
+    return {"latex": data["latex"], "sympy": data["sympy"]}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_math_is_unchanged(name):
+    assert name in registry(), f"{name} is in the snapshot but no longer registered"
+    assert shown(name) == EXPECTED[name]
+
+
+def test_every_derivation_is_in_the_snapshot():
+    missing = sorted(set(registry()) - set(EXPECTED))
+    assert not missing, f"not in {SNAPSHOT.name} (run python -m tests.test_snapshot): {missing}"
+
+
+if __name__ == "__main__":  # regenerate: adds new derivations, rewrites changed ones
+    current = {name: shown(name) for name in registry()}
+    SNAPSHOT.write_text(json.dumps(current, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(current)} derivations written to {SNAPSHOT}")
