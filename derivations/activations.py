@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff, max_abs_err, mp_diff
+from derivations.oracles.finite import central_diff, max_abs_err, mp_diff
 
 x = sp.Symbol("x", real=True)
 w = sp.Symbol("w", real=True)

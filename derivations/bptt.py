@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff, max_rel_err
+from derivations.oracles.finite import central_diff, max_rel_err
 
 # scalar recurrence symbols (shared by both notations)
 w, u, b, v = sp.symbols("w u b v", real=True)

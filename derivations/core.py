@@ -39,6 +39,7 @@ class Check:
     run: Callable[[], float]
     tol: float
     needs: str = ""  # optional module that must be importable (e.g. "torch"); missing -> skipped
+    oracle_zh: str = ""  # the oracle described in Chinese, for the Chinese pages' check tables
 
 
 @dataclass
@@ -60,11 +61,14 @@ class Derivation:
             raise TypeError(f"derivation {self.name} returned {type(out).__name__}, expected Result")
         return out
 
-    def check(self, oracle: str, tol: float, needs: str = "") -> Callable[[Callable[[], float]], Callable[[], float]]:
-        """Decorator registering a check of this derivation against ``oracle`` with tolerance ``tol``."""
+    def check(
+        self, oracle: str, tol: float, needs: str = "", oracle_zh: str = ""
+    ) -> Callable[[Callable[[], float]], Callable[[], float]]:
+        """Decorator registering a check of this derivation against ``oracle`` (described in English, and in Chinese
+        as ``oracle_zh``) with tolerance ``tol``; ``needs`` names a module whose absence skips the check."""
 
         def register(fn: Callable[[], float]) -> Callable[[], float]:
-            self.checks.append(Check(oracle=oracle, run=fn, tol=tol, needs=needs))
+            self.checks.append(Check(oracle=oracle, run=fn, tol=tol, needs=needs, oracle_zh=oracle_zh))
             return fn
 
         return register
@@ -86,8 +90,8 @@ def derivation(name: str, title: str, title_zh: str) -> Callable[[Callable[[], R
     return register
 
 
-# Modules of the package that hold no derivations.
-_NOT_TOPICS = {"core", "cli", "render", "verify", "plotting", "numeric", "symbols", "__main__"}
+# Modules of the package that hold no derivations (subpackages hold none either: nets, oracles, experiments).
+_NOT_TOPICS = {"core", "cli", "render", "verify", "plotting", "symbols", "sym", "__main__"}
 
 
 @functools.cache
@@ -103,7 +107,7 @@ def _topic_modules() -> tuple[str, ...]:
     return tuple(
         f"derivations.{info.name}"
         for info in sorted(pkgutil.iter_modules(derivations.__path__), key=lambda i: i.name)
-        if info.name not in _NOT_TOPICS and not info.name.startswith("_")
+        if not info.ispkg and info.name not in _NOT_TOPICS and not info.name.startswith("_")
     )
 
 

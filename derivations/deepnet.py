@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation, get
-from derivations.numeric import central_diff, max_rel_err, mp_diff
+from derivations.oracles.finite import central_diff, max_rel_err, mp_diff
 from derivations.symbols import symbol_matrix
 
 N_CHAIN = 4

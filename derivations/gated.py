@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff
+from derivations.oracles.finite import central_diff
 from derivations.symbols import symbol_matrix, symbol_vector
 
 if TYPE_CHECKING:

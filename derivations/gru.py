@@ -27,7 +27,7 @@ from derivations.gated import (
     symbol_matrix,
     symbol_vector,
 )
-from derivations.numeric import central_diff
+from derivations.oracles.finite import central_diff
 
 if TYPE_CHECKING:
     import torch

@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff
+from derivations.oracles.finite import central_diff
 
 z = sp.Symbol("z", real=True)
 y = sp.Symbol("y", real=True)

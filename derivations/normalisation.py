@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff
+from derivations.oracles.finite import central_diff
 
 a = sp.Symbol("a", positive=True)  # scale of the weights
 w = sp.Symbol("w", real=True)

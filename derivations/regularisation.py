@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation, get
-from derivations.numeric import central_diff
+from derivations.oracles.finite import central_diff
 
 lam = sp.Symbol("lambda", positive=True)
 eta = sp.Symbol("eta", positive=True)

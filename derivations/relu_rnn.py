@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff, max_rel_err
+from derivations.oracles.finite import central_diff, max_rel_err
 from derivations.spectral import jacobian_product, run_rnn
 from derivations.symbols import symbol_matrix, symbol_vector
 

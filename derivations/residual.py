@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff
+from derivations.oracles.finite import central_diff
 
 _X = sp.Matrix(sp.symbols("x1 x2", real=True))
 _W1 = sp.Matrix(2, 2, sp.symbols("a11 a12 a21 a22", real=True))

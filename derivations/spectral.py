@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation, get
-from derivations.numeric import central_diff, max_rel_err
+from derivations.oracles.finite import central_diff, max_rel_err
 from derivations.symbols import symbol_matrix, symbol_vector
 
 f = sp.Function("f")

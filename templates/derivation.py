@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.numeric import central_diff, max_abs_err
+from derivations.oracles.finite import central_diff, max_abs_err
 
 x = sp.Symbol("x", real=True)
 

@@ -1,0 +1,1 @@
+"""Experiments whose results pages show (training runs), with their on-disk caches."""

@@ -1,0 +1,177 @@
+"""On-disk cache of what pages show: each derivation's displayed values, each derivation's check run, each figure in
+each language. An entry is keyed by ``deps.source_hash`` of the code it depends on (and of the pinned requirements,
+and for check runs of the installed PyTorch), so a prose edit recomputes nothing, an edit of one topic module
+recomputes only what imports it, and no entry made by other code is ever read.
+
+Missing entries are computed in fresh worker processes (``spawn``: they import the code as it is on disk now, even
+under ``mkdocs serve``), one task per module, on every core; the build process itself never imports SymPy.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import importlib
+import importlib.metadata
+import importlib.util
+import json
+import math
+import multiprocessing
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docsgen import deps
+
+CACHE_DIR = deps.ROOT / ".cache" / "derived"
+LANGS = ("en", "zh")
+FORMAT = "1"  # bump when the layout of an entry changes
+
+
+def _torch_tag() -> str:
+    if importlib.util.find_spec("torch") is None:
+        return "torch:none"
+    return "torch:" + importlib.metadata.version("torch")
+
+
+def _key(kind: str, name: str, module: str, root: Path) -> Path:
+    extra = (FORMAT, kind, _torch_tag()) if kind == "checks" else (FORMAT, kind)
+    return root / ".cache" / "derived" / kind / f"{name}.{deps.source_hash(module, *extra, root=root)}.json"
+
+
+def _write(path: Path, data: Any) -> None:
+    """Write JSON atomically, and drop the entries of the same name made by other code."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(path.name.split(".")[0] + ".*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def _read(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- what a worker computes ----------------------------------------------------------------------------------
+def _float(value: Any) -> float | None:
+    import sympy as sp
+
+    if isinstance(value, sp.Expr) and value.is_number:
+        try:
+            v = complex(sp.N(value, 30))
+        except (TypeError, ValueError):
+            return None
+        return v.real if v.imag == 0 and math.isfinite(v.real) else None
+    return None
+
+
+def view_of(name: str) -> dict[str, Any]:
+    """What pages can show of a derivation: titles, displayed LaTeX, each part's LaTeX and value, its text values."""
+    import sympy as sp
+
+    from derivations.core import get
+
+    d = get(name)
+    r = d.result
+    return {
+        "name": name,
+        "title": {"en": d.title, "zh": d.title_zh},
+        "latex": r.display_latex(),
+        "parts": {k: {"latex": sp.latex(v), "value": _float(v)} for k, v in r.parts.items()},
+        "text": dict(r.text),
+    }
+
+
+def rows_of(name: str) -> list[dict[str, Any]]:
+    """The check run of a derivation, one dict per check (``derivations.verify.Row`` fields)."""
+    from derivations.core import get
+    from derivations.verify import run_checks
+
+    oracle_zh = {c.oracle: c.oracle_zh for c in get(name).checks}
+    return [
+        {
+            "oracle": r.oracle,
+            "oracle_zh": oracle_zh.get(r.oracle, ""),
+            "error": None if r.error is None or math.isnan(r.error) else r.error,
+            "tol": r.tol,
+            "status": r.status,
+            "detail": r.detail,
+        }
+        for r in run_checks(get(name))
+    ]
+
+
+def _compute_derivations(module: str, names: list[str], root: str) -> None:
+    for name in names:
+        _write(_key("view", name, module, Path(root)), view_of(name))
+        _write(_key("checks", name, module, Path(root)), rows_of(name))
+
+
+def _compute_figures(module: str, ids: list[str], root: str) -> None:
+    from docsgen import figures
+
+    importlib.import_module(module)
+    for fig_id in ids:
+        for lang in LANGS:
+            _write(_key(f"figure-{lang}", fig_id, module, Path(root)), {"svg": figures.render(fig_id, lang)})
+
+
+# --- the build side --------------------------------------------------------------------------------------------
+def _missing(root: Path) -> list[tuple[str, str, list[str]]]:
+    tasks: dict[tuple[str, str], list[str]] = {}
+    for name, module in deps.registered("derivation", root).items():
+        if not (_key("view", name, module, root).is_file() and _key("checks", name, module, root).is_file()):
+            tasks.setdefault(("derivations", module), []).append(name)
+    for fig_id, module in deps.registered("figure", root).items():
+        if not all(_key(f"figure-{lang}", fig_id, module, root).is_file() for lang in LANGS):
+            tasks.setdefault(("figures", module), []).append(fig_id)
+    # biggest modules first, so that the last task to finish is a small one
+    order = sorted(tasks, key=lambda t: -(deps.module_path(t[1], root) or Path()).stat().st_size)
+    return [(kind, module, tasks[kind, module]) for kind, module in order]
+
+
+def ensure(root: Path = deps.ROOT, workers: int | None = None) -> list[str]:
+    """Compute every missing entry in worker processes; returns the modules recomputed (empty when all is cached)."""
+    tasks = _missing(root)
+    if not tasks:
+        return []
+    workers = max(1, min(len(tasks), workers or os.cpu_count() or 1))
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [
+            pool.submit(_compute_derivations if kind == "derivations" else _compute_figures, module, names, str(root))
+            for kind, module, names in tasks
+        ]
+        for f in concurrent.futures.as_completed(futures):
+            f.result()  # a derivation that raises fails the build here, with its traceback
+    return [module for _, module, _ in tasks]
+
+
+def view(name: str, root: Path = deps.ROOT) -> dict[str, Any]:
+    """The cached view of derivation ``name`` (computed first if missing); KeyError if no such derivation."""
+    module = deps.registered("derivation", root)[name]
+    path = _key("view", name, module, root)
+    if not path.is_file():
+        ensure(root)
+    return _read(path)
+
+
+def check_rows(name: str, root: Path = deps.ROOT) -> list[dict[str, Any]]:
+    """The cached check run of derivation ``name`` (run first if missing)."""
+    module = deps.registered("derivation", root)[name]
+    path = _key("checks", name, module, root)
+    if not path.is_file():
+        ensure(root)
+    return _read(path)
+
+
+def figure_svg(fig_id: str, lang: str, root: Path = deps.ROOT) -> str:
+    """The cached SVG of figure ``fig_id`` labelled in ``lang`` (drawn first if missing); KeyError if unknown."""
+    module = deps.registered("figure", root)[fig_id]
+    path = _key(f"figure-{lang}", fig_id, module, root)
+    if not path.is_file():
+        ensure(root)
+    return _read(path)["svg"]

@@ -1,0 +1,114 @@
+"""The macros pages call (mkdocs-macros): a page is prose plus one-line references to derived results.
+
+    {{ eq("name") }}              display formula of a derivation ({{ eq("name", "part") }}: one named part)
+    {{ tex("name", "part") }}     the same, inline
+    {{ val("name", "key") }}      a value the derivation produced (Result.text: numbers, exact strings, LaTeX)
+    {{ num("name", "part", 4) }}  a part evaluated to a number, with that many significant digits
+    {{ title("name") }}           the derivation's title in the page's language
+    {{ figure("id") }}            a figure, labelled in the page's language
+    {{ uses("name", ...) }}       nothing shown: a derivation whose checks back a sentence of the page
+    {{ checks() }}                table of the checks of every derivation the page referenced above it
+
+Everything comes from ``docsgen.cache``: computed once per version of the code it depends on, shared by both
+languages. Jinja's comment marker is ``{##`` here, so that ``{#anchor}`` headings stay Markdown.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# mkdocs-macros executes this file by path: make this checkout's packages the ones imported, freshly on every
+# build, so that `mkdocs serve` never runs code older than what is on disk (the derivations themselves are only
+# ever imported by the cache's worker processes).
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if sys.path[0] != _ROOT:
+    sys.path.insert(0, _ROOT)
+for _m in [m for m in sys.modules if m.split(".")[0] == "docsgen"]:
+    del sys.modules[_m]
+
+from docsgen import cache, labels  # noqa: E402
+from docsgen.render import checks_table, display, fmt_number  # noqa: E402
+
+
+def define_env(env) -> None:
+    """Register the macros for one language build (the language is the theme's)."""
+    lang = env.conf["theme"]["language"]
+    used: dict[str, list[str]] = {}
+    cache.ensure()  # compute whatever the current code has not cached yet, on every core
+
+    def _use(name: str) -> dict:
+        try:
+            v = cache.view(name)
+        except KeyError:
+            raise KeyError(f"unknown derivation {name!r} (python -m derivations list)") from None
+        names = used.setdefault(env.page.file.src_uri, [])
+        if name not in names:
+            names.append(name)
+        return v
+
+    def _part(v: dict, part: str) -> dict:
+        if part not in v["parts"]:
+            raise KeyError(f"{v['name']} has no part {part!r}; parts: {', '.join(v['parts'])}")
+        return v["parts"][part]
+
+    @env.macro
+    def eq(name: str, part: str | None = None) -> str:
+        """Display math: a derivation's result, or one named part."""
+        v = _use(name)
+        return display(v["latex"] if part is None else _part(v, part)["latex"])
+
+    @env.macro
+    def tex(name: str, part: str | None = None) -> str:
+        """Inline math: a derivation's result, or one named part."""
+        v = _use(name)
+        return f"${v['latex'] if part is None else _part(v, part)['latex']}$"
+
+    @env.macro
+    def val(name: str, key: str) -> str:
+        """A language-neutral value the derivation produced (``Result.text[key]``)."""
+        v = _use(name)
+        if key not in v["text"]:
+            raise KeyError(f"{name} has no text value {key!r}; values: {', '.join(v['text'])}")
+        return v["text"][key]
+
+    @env.macro
+    def num(name: str, part: str, digits: int = 6) -> str:
+        """A numeric part with ``digits`` significant digits."""
+        value = _part(_use(name), part)["value"]
+        if value is None:
+            raise ValueError(f"{name}: part {part!r} is not a real number")
+        return fmt_number(value, digits)
+
+    @env.macro
+    def title(name: str) -> str:
+        """The derivation's one-line title in this page's language."""
+        return _use(name)["title"][lang]
+
+    @env.macro
+    def uses(*names: str) -> str:
+        """Record derivations whose checks back this page's prose; shows nothing."""
+        for name in names:
+            _use(name)
+        return ""
+
+    @env.macro
+    def figure(fig_id: str) -> str:
+        """A figure labelled in this page's language (inline SVG)."""
+        try:
+            return cache.figure_svg(fig_id, lang)
+        except KeyError:
+            raise KeyError(f"unknown figure {fig_id!r} (registered with @figure in docsgen/figures/)") from None
+
+    @env.macro
+    def checks() -> str:
+        """Markdown table of the checks of every derivation referenced above on this page."""
+        names = used.get(env.page.file.src_uri, [])
+        if not names:
+            raise ValueError("checks() on a page that references no derivation")
+        return checks_table([(cache.view(n), cache.check_rows(n)) for n in names], lang)
+
+    @env.macro
+    def label(key: str) -> str:
+        """An interface label from docsgen/labels.py in this page's language."""
+        return labels.label(key, lang)
