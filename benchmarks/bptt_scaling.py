@@ -15,7 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from derivations.bptt import SCALE_CASE, naive_unrolled_diff, scalar_rnn_grad, scale_sequence, time_adjoint
+import sympy as sp
+
+from derivations.bptt import SCALE_CASE, b, scalar_rnn_grad, scale_sequence, u, v, w
 
 NAIVE_T = (5, 10, 20, 50, 100, 1000)
 ADJOINT_T = (10, 100, 1000)
@@ -23,9 +25,33 @@ CAP_PER_RUN = 20.0  # seconds for one naive attempt
 TOTAL_BUDGET = 50.0  # seconds for all naive attempts together
 
 
-def _naive_child(seq: int, out: mp.Queue) -> None:
-    import sympy as sp
+def naive_unrolled_diff(seq: int) -> sp.Expr:
+    """The naive way: build the fully nested unrolled loss sum_t (v h_t - y_t)^2/2, h_t = tanh(w h_{t-1} + u x_t + b),
+    for T = ``seq`` and call sympy.diff on it with respect to w."""
+    xs = sp.symbols(f"x_1:{seq + 1}", real=True)
+    ys = sp.symbols(f"y_1:{seq + 1}", real=True)
+    h, loss = sp.Symbol("h_0", real=True), sp.Integer(0)
+    for t in range(seq):
+        h = sp.tanh(w * h + u * xs[t] + b)
+        loss += (v * h - ys[t]) ** 2 / 2
+    return sp.diff(loss, w)
 
+
+def time_adjoint(seq: int, repeat: int = 3) -> float:
+    """Best wall time (s) over ``repeat`` runs of ``derivations.bptt.scalar_rnn_grad`` on a seeded sequence of length
+    ``seq`` (the local derivatives are derived and lambdified once, outside the timing)."""
+    xs, ys = scale_sequence(seq)
+    c = SCALE_CASE
+    scalar_rnn_grad(c["w"], c["u"], c["b"], c["v"], xs[:2], ys[:2], c["h0"])
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        scalar_rnn_grad(c["w"], c["u"], c["b"], c["v"], xs, ys, c["h0"])
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _naive_child(seq: int, out: mp.Queue) -> None:
     try:
         t0 = time.perf_counter()
         d = naive_unrolled_diff(seq)

@@ -12,7 +12,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derivations.core import Result, derivation
+from derivations.core import Derivation, Result, derivation
+from derivations.nets.act import sigmoid
 from derivations.oracles.finite import central_diff, max_abs_err, mp_diff
 
 x = sp.Symbol("x", real=True)
@@ -27,11 +28,7 @@ _GRID = np.linspace(-8.0, 8.0, 321)
 _MP_POINTS = (-6.5, -2.0, -0.3, 0.0, 0.7, 3.0, 9.0)
 
 
-# --- independent oracles: plain numpy / mpmath definitions, never taken from the SymPy code path -------------
-def _np_sigmoid(t: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-t))
-
-
+# --- independent oracles: numpy (derivations.nets.act) / mpmath definitions, never the SymPy code path ---------
 def _mp_sigmoid(t: mpmath.mpf) -> mpmath.mpf:
     return 1 / (1 + mpmath.exp(-t))
 
@@ -44,7 +41,7 @@ def _critical_points(expr: sp.Expr) -> sp.Set:
 @derivation(
     "sigmoid_derivative",
     title="Logistic sigmoid: sigma'(x) = sigma(x)(1 - sigma(x))",
-    title_zh="Logistic sigmoid 的导数：σ'(x) = σ(x)(1 − σ(x))",
+    title_zh="logistic sigmoid 的导数：σ'(x) = σ(x)(1 − σ(x))",
 )
 def sigmoid_derivative() -> Result:
     d = sp.diff(SIGMA, x)
@@ -59,13 +56,15 @@ def sigmoid_derivative() -> Result:
     )
 
 
-@sigmoid_derivative.check("central finite differences, float64 (h=1e-5)", tol=1e-9)
+@sigmoid_derivative.check(
+    "central finite differences, float64 (h=1e-5)", tol=1e-9, oracle_zh="float64 中心有限差分（h = 1e-5）"
+)
 def _() -> float:
     f = sp.lambdify(x, sigmoid_derivative.result.parts["derivative"], "numpy")
-    return max_abs_err(f(_GRID), central_diff(_np_sigmoid, _GRID))
+    return max_abs_err(f(_GRID), central_diff(sigmoid, _GRID))
 
 
-@sigmoid_derivative.check("mpmath.diff at 50 digits", tol=1e-40)
+@sigmoid_derivative.check("mpmath.diff at 50 digits", tol=1e-40, oracle_zh="mpmath.diff 数值求导（50 位有效数字）")
 def _() -> float:
     f = sp.lambdify(x, sigmoid_derivative.result.parts["derivative"], "mpmath")
     with mpmath.workdps(50):
@@ -100,7 +99,11 @@ def sigmoid_derivative_max() -> Result:
     )
 
 
-@sigmoid_derivative_max.check("mpmath.findroot of sigma'' (from mpmath.diff, 50 digits) and value there", tol=1e-30)
+@sigmoid_derivative_max.check(
+    "mpmath.findroot of sigma'' (from mpmath.diff, 50 digits) and value there",
+    tol=1e-30,
+    oracle_zh="用 mpmath.findroot 求 σ″ 的零点（σ″ 由 mpmath.diff 求得，50 位有效数字），并在该点求值",
+)
 def _() -> float:
     with mpmath.workdps(50):
         root = mpmath.findroot(lambda t: mp_diff(_mp_sigmoid, t, 2), mpmath.mpf("0.4"))
@@ -109,10 +112,12 @@ def _() -> float:
         return max(abs(root - float(r["argmax"])), abs(peak - mpmath.mpf(r["max"].p) / r["max"].q))
 
 
-@sigmoid_derivative_max.check("dense float64 grid maximum of a numpy sigma'", tol=1e-12)
+@sigmoid_derivative_max.check(
+    "dense float64 grid maximum of a numpy sigma'", tol=1e-12, oracle_zh="NumPy 实现的 σ′ 在稠密 float64 网格上的最大值"
+)
 def _() -> float:
     t = np.linspace(-10.0, 10.0, 200001)
-    s = _np_sigmoid(t)
+    s = sigmoid(t)
     return abs(float(np.max(s * (1 - s))) - float(sigmoid_derivative_max.result.parts["max"]))
 
 
@@ -138,13 +143,15 @@ def tanh_derivative() -> Result:
     )
 
 
-@tanh_derivative.check("central finite differences, float64 (h=1e-5)", tol=1e-9)
+@tanh_derivative.check(
+    "central finite differences, float64 (h=1e-5)", tol=1e-9, oracle_zh="float64 中心有限差分（h = 1e-5）"
+)
 def _() -> float:
     f = sp.lambdify(x, tanh_derivative.result.parts["derivative"], "numpy")
     return max_abs_err(f(_GRID), central_diff(np.tanh, _GRID))
 
 
-@tanh_derivative.check("mpmath.diff at 50 digits", tol=1e-40)
+@tanh_derivative.check("mpmath.diff at 50 digits", tol=1e-40, oracle_zh="mpmath.diff 数值求导（50 位有效数字）")
 def _() -> float:
     f = sp.lambdify(x, tanh_derivative.result.parts["derivative"], "mpmath")
     with mpmath.workdps(50):
@@ -176,7 +183,11 @@ def tanh_derivative_max() -> Result:
     )
 
 
-@tanh_derivative_max.check("mpmath.findroot of tanh'' (from mpmath.diff, 50 digits) and value there", tol=1e-30)
+@tanh_derivative_max.check(
+    "mpmath.findroot of tanh'' (from mpmath.diff, 50 digits) and value there",
+    tol=1e-30,
+    oracle_zh="用 mpmath.findroot 求 tanh″ 的零点（tanh″ 由 mpmath.diff 求得，50 位有效数字），并在该点求值",
+)
 def _() -> float:
     with mpmath.workdps(50):
         root = mpmath.findroot(lambda t: mp_diff(mpmath.tanh, t, 2), mpmath.mpf("0.3"))
@@ -245,10 +256,8 @@ def elu_derivative() -> Result:
     )
 
 
-def _check_piecewise(d_name: str, np_f, a: float) -> float:
-    from derivations.core import get
-
-    r = get(d_name).result.parts
+def _check_piecewise(d: Derivation, np_f, a: float) -> float:
+    r = d.result.parts
     d = sp.lambdify(x, r["derivative"].subs(alpha, a), "numpy")
     t = _GRID[np.abs(_GRID) > 1e-3]
     fd = central_diff(lambda u: np_f(u, a), t, 1e-6)
@@ -272,19 +281,31 @@ def _np_elu(u: np.ndarray, a: float) -> np.ndarray:
     return np.where(u < 0, a * np.expm1(np.minimum(u, 0.0)), u)
 
 
-@relu_derivative.check("float64 finite differences off 0, one-sided quotients at 0", tol=1e-6)
+@relu_derivative.check(
+    "float64 finite differences off 0, one-sided quotients at 0",
+    tol=1e-6,
+    oracle_zh="0 以外用 float64 有限差分，0 处用单侧差商",
+)
 def _() -> float:
-    return _check_piecewise("relu_derivative", _np_relu, 0.0)
+    return _check_piecewise(relu_derivative, _np_relu, 0.0)
 
 
-@leaky_relu_derivative.check("float64 finite differences off 0, one-sided quotients at 0 (alpha=0.01)", tol=1e-6)
+@leaky_relu_derivative.check(
+    "float64 finite differences off 0, one-sided quotients at 0 (alpha=0.01)",
+    tol=1e-6,
+    oracle_zh="0 以外用 float64 有限差分，0 处用单侧差商（α = 0.01）",
+)
 def _() -> float:
-    return _check_piecewise("leaky_relu_derivative", _np_leaky, 0.01)
+    return _check_piecewise(leaky_relu_derivative, _np_leaky, 0.01)
 
 
-@elu_derivative.check("float64 finite differences off 0, one-sided quotients at 0 (alpha=0.5)", tol=1e-6)
+@elu_derivative.check(
+    "float64 finite differences off 0, one-sided quotients at 0 (alpha=0.5)",
+    tol=1e-6,
+    oracle_zh="0 以外用 float64 有限差分，0 处用单侧差商（α = 0.5）",
+)
 def _() -> float:
-    return _check_piecewise("elu_derivative", _np_elu, 0.5)
+    return _check_piecewise(elu_derivative, _np_elu, 0.5)
 
 
 # --- consequences for products of factors --------------------------------------------------------------------
@@ -295,9 +316,7 @@ def _() -> float:
 )
 def sigmoid_chain_bound() -> Result:
     peak = sp.Rational(1, 4)  # the maximum derived in sigmoid_derivative_max; checked equal below
-    from derivations.core import get
-
-    if get("sigmoid_derivative_max").result.parts["max"] != peak:
+    if sigmoid_derivative_max.result.parts["max"] != peak:
         raise ArithmeticError("max sigma' is not 1/4")
     bound = peak**n
     ten = bound.subs(n, 10)
@@ -318,7 +337,11 @@ def sigmoid_chain_bound() -> Result:
     )
 
 
-@sigmoid_chain_bound.check("exact decimal arithmetic (Python decimal) of 0.25**10", tol=0.0)
+@sigmoid_chain_bound.check(
+    "exact decimal arithmetic (Python decimal) of 0.25**10",
+    tol=0.0,
+    oracle_zh="用 Python 的 decimal 模块精确计算 0.25**10",
+)
 def _() -> float:
     with decimal.localcontext() as ctx:
         ctx.prec = 60
@@ -334,12 +357,16 @@ def _() -> float:
     )
 
 
-@sigmoid_chain_bound.check("largest product of 10 numpy sigma' factors over random pre-activations", tol=0.0)
+@sigmoid_chain_bound.check(
+    "largest product of 10 numpy sigma' factors over random pre-activations",
+    tol=0.0,
+    oracle_zh="随机预激活值下 10 个 σ′ 因子（NumPy）之积的最大值",
+)
 def _() -> float:
     rng = np.random.default_rng(0)
     z = rng.normal(scale=3.0, size=(20000, 10))
     z[0] = 0.0  # the bound is attained only when every pre-activation is 0
-    s = _np_sigmoid(z)
+    s = sigmoid(z)
     worst = float(np.max(np.prod(s * (1 - s), axis=1)))
     bound = float(sigmoid_chain_bound.result.parts["ten_layers"])
     return max(0.0, worst - bound) + abs(worst - bound)  # never above, and equal at z = 0
@@ -351,9 +378,7 @@ def _() -> float:
     title_zh="sup_x |w·σ'(x)| = |w|/4，因此当且仅当 |w| < 4 时，对任意输入都有 |w·σ'| < 1（logistic）",
 )
 def hochreiter_weight_bound() -> Result:
-    from derivations.core import get
-
-    peak = get("sigmoid_derivative_max").result.parts["max"]
+    peak = sigmoid_derivative_max.result.parts["max"]
     sup = sp.Abs(w) * peak
     region = sp.solve_univariate_inequality(sup < 1, w, relational=False)
     if region != sp.Interval.open(-4, 4):
@@ -366,10 +391,14 @@ def hochreiter_weight_bound() -> Result:
     )
 
 
-@hochreiter_weight_bound.check("float64 grid: max over x of |w sigma'(x)| for w in [-6, 6]", tol=1e-9)
+@hochreiter_weight_bound.check(
+    "float64 grid: max over x of |w sigma'(x)| for w in [-6, 6]",
+    tol=1e-9,
+    oracle_zh="float64 网格：w ∈ [−6, 6] 时 |w·σ′(x)| 关于 x 的最大值",
+)
 def _() -> float:
     t = np.linspace(-12.0, 12.0, 48001)
-    s = _np_sigmoid(t)
+    s = sigmoid(t)
     ds = s * (1 - s)
     sup = sp.lambdify(w, hochreiter_weight_bound.result.parts["sup"], "numpy")
     ws = np.linspace(-6.0, 6.0, 121)
@@ -380,12 +409,10 @@ def _() -> float:
     return max_abs_err(sup(ws), numeric) + disagree
 
 
-def _torch_piecewise(d_name: str, fn_name: str, a: float) -> float:
+def _torch_piecewise(d: Derivation, fn_name: str, a: float) -> float:
     import torch
 
-    from derivations.core import get
-
-    r = get(d_name).result.parts
+    r = d.result.parts
     fn = {
         "relu": torch.relu,
         "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, a),
@@ -398,18 +425,31 @@ def _torch_piecewise(d_name: str, fn_name: str, a: float) -> float:
     return max(max_abs_err(t.grad.numpy()[:-1], expected), abs(float(t.grad[-1]) - at_zero))
 
 
-@relu_derivative.check("PyTorch autograd (float64); at 0 torch returns the left derivative 0", tol=1e-12, needs="torch")
+@relu_derivative.check(
+    "PyTorch autograd (float64); at 0 torch returns the left derivative 0",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64）；在 0 处 torch 取左导数 0",
+)
 def _() -> float:
-    return _torch_piecewise("relu_derivative", "relu", 0.0)
+    return _torch_piecewise(relu_derivative, "relu", 0.0)
 
 
 @leaky_relu_derivative.check(
-    "PyTorch autograd (float64, alpha=0.01); at 0 torch returns alpha", tol=1e-12, needs="torch"
+    "PyTorch autograd (float64, alpha=0.01); at 0 torch returns alpha",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64，α = 0.01）；在 0 处 torch 取左导数 α",
 )
 def _() -> float:
-    return _torch_piecewise("leaky_relu_derivative", "leaky_relu", 0.01)
+    return _torch_piecewise(leaky_relu_derivative, "leaky_relu", 0.01)
 
 
-@elu_derivative.check("PyTorch autograd (float64, alpha=0.5); at 0 torch returns alpha", tol=1e-12, needs="torch")
+@elu_derivative.check(
+    "PyTorch autograd (float64, alpha=0.5); at 0 torch returns alpha",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64，α = 0.5）；在 0 处 torch 取左导数 α",
+)
 def _() -> float:
-    return _torch_piecewise("elu_derivative", "elu", 0.5)
+    return _torch_piecewise(elu_derivative, "elu", 0.5)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import time
 from collections.abc import Callable
 
 import mpmath
@@ -18,22 +17,15 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.nets import rnn
 from derivations.oracles.finite import central_diff, max_rel_err
+from derivations.sym import replace_fprime
 
 # scalar recurrence symbols (shared by both notations)
 w, u, b, v = sp.symbols("w u b v", real=True)
 f = sp.Function("f")
 f_prime = sp.Function("f_prime")
 T_SMALL = 4
-
-
-def _replace_fprime(expr: sp.Expr, fn: sp.FunctionClass, fp: sp.FunctionClass) -> sp.Expr:
-    """Replace SymPy's Derivative(fn(xi), xi) (also inside Subs) by fp(.) and evaluate the Subs."""
-    out = expr.replace(
-        lambda e: isinstance(e, sp.Derivative) and e.expr.func == fn and len(e.variables) == 1,
-        lambda e: fp(e.variables[0]),
-    )
-    return out.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
 
 
 def _nc(prefix: str, n: int) -> list[sp.Symbol]:
@@ -71,6 +63,23 @@ def path_sum(g: list[sp.Expr], jac: list[sp.Expr], p: list[sp.Expr], t_max: int 
 Wc, Wx, Wh = sp.symbols("W_c W_x W_h", real=True)
 C0 = sp.Symbol("C_0", real=True)
 BLOG_CASE = {"W_c": 0.8, "W_x": 0.9, "W_h": 1.1, "X": (0.5, -0.3, 0.8, 0.2), "Y": 0.1}
+"""The tutorial-notation example of ``bptt_single_chain_is_one_path`` (k = 4 steps, no bias), evaluated at C_0 = 0.5
+and C_0 = 0."""
+BLOG_C0 = (0.5, 0.0)
+
+
+def _blog_states(c0: float, wc: float = BLOG_CASE["W_c"]) -> list[float]:
+    """[C_0, C_1, ..., C_4] of C_t = tanh(W_c C_{t-1} + W_x X_t) for :data:`BLOG_CASE`."""
+    return rnn.scalar_states(wc, BLOG_CASE["W_x"], 0.0, BLOG_CASE["X"], c0)
+
+
+def _blog_values(exprs: dict[str, sp.Expr], c0: float) -> dict[str, float]:
+    """The expressions in ``exprs`` (in W_c, W_h, C_0..C_4, Y_4) evaluated on :data:`BLOG_CASE` at C_0 = ``c0``."""
+    k = T_SMALL
+    states = _blog_states(c0)
+    subs = {Wc: BLOG_CASE["W_c"], Wh: BLOG_CASE["W_h"], C0: c0, sp.Symbol(f"Y_{k}", real=True): BLOG_CASE["Y"]}
+    subs |= {sp.Symbol(f"C_{t}", real=True): states[t] for t in range(1, k + 1)}
+    return {key: float(e.subs(subs)) for key, e in exprs.items()}
 
 
 @derivation(
@@ -110,6 +119,7 @@ def bptt_single_chain_is_one_path() -> Result:
     single = terms[0]  # dE_k/dH_k dH_k/dC_k prod_{t=2}^{k} dC_t/dC_{t-1} dC_1/dW
     if sp.expand(d - single) == 0:
         raise ArithmeticError("single chain unexpectedly complete")
+    missing = sum(terms[1:])
     g_, jj, pp = [sp.Symbol("g", commutative=False)], _nc("J", k), _nc("p", k)
     shown = sum((g_[0] * sp.Mul(*reversed(jj[i:])) * pp[i - 1] for i in range(1, k + 1)), sp.Integer(0))
     names = {
@@ -136,67 +146,40 @@ def bptt_single_chain_is_one_path() -> Result:
             "popular": r"\frac{\partial E_k}{\partial W}=\frac{\partial E_k}{\partial H_k}"
             r"\frac{\partial H_k}{\partial C_k}"
             r"\Bigl(\prod_{t=2}^{k}\frac{\partial C_t}{\partial C_{t-1}}\Bigr)\frac{\partial C_1}{\partial W}",
-            "note": "with C_0 = 0 the single chain is exactly 0 while the true derivative is not",
-            "example": "W_c=0.8, W_x=0.9, W_h=1.1, X=(0.5,-0.3,0.8,0.2), Y_4=0.1",
+            "example": (
+                rf"W_c = {BLOG_CASE['W_c']},\ W_x = {BLOG_CASE['W_x']},\ W_h = {BLOG_CASE['W_h']},\ "
+                rf"X = ({', '.join(str(x) for x in BLOG_CASE['X'])}),\ Y_{k} = {BLOG_CASE['Y']}"
+            ),
             **{
                 f"{key}_C0_{c0}": f"{val:.6g}"
-                for c0 in (0.5, 0.0)
-                for key, val in _blog_numbers(single, sum(terms[1:]), d, cs, yk, c0).items()
+                for c0 in BLOG_C0
+                for key, val in _blog_values({"total": d, "single_chain": single, "missing": missing}, c0).items()
             },
         },
     )
 
 
-def _blog_numbers(single: sp.Expr, missing: sp.Expr, total: sp.Expr, cs: tuple, yk: sp.Symbol, c0: float) -> dict:
-    c, states = c0, []
-    for xt in BLOG_CASE["X"]:
-        c = math.tanh(BLOG_CASE["W_c"] * c + BLOG_CASE["W_x"] * xt)
-        states.append(c)
-    subs = {Wc: BLOG_CASE["W_c"], Wh: BLOG_CASE["W_h"], C0: c0, yk: BLOG_CASE["Y"]}
-    subs |= dict(zip(cs, states, strict=True))
-    return {
-        "total": float(total.subs(subs)),
-        "single_chain": float(single.subs(subs)),
-        "missing": float(missing.subs(subs)),
-    }
-
-
-def _blog_rnn_loss(params: tuple[float, float, float], c0: float, xs: np.ndarray, yk: float) -> float:
-    wc, wx, wh = params
-    c = c0
-    for xt in xs:
-        c = math.tanh(wc * c + wx * xt)
-    return 0.5 * (wh * c - yk) ** 2
-
-
 def blog_example(c0: float) -> dict[str, float]:
-    """Evaluate the k = 4 example: the true dE_4/dW_c (sum of 4 paths), the single chain, and the other 3 paths."""
+    """The k = 4 example at C_0 = ``c0``: the true dE_4/dW_c (sum of 4 paths), the single chain, the other 3 paths."""
     r = bptt_single_chain_is_one_path.result.parts
-    k = T_SMALL
-    cs, c = [], c0
-    for xt in BLOG_CASE["X"]:
-        c = math.tanh(BLOG_CASE["W_c"] * c + BLOG_CASE["W_x"] * xt)
-        cs.append(c)
-    subs = {Wc: BLOG_CASE["W_c"], Wh: BLOG_CASE["W_h"], C0: c0, sp.Symbol(f"Y_{k}", real=True): BLOG_CASE["Y"]}
-    subs |= {sp.Symbol(f"C_{t + 1}", real=True): cs[t] for t in range(k)}
-    return {key: float(r[key].subs(subs)) for key in ("total", "single_chain", "missing")}
+    return _blog_values({key: r[key] for key in ("total", "single_chain", "missing")}, c0)
 
 
-@bptt_single_chain_is_one_path.check("central finite difference in W_c (float64), C_0 = 0.5 and C_0 = 0", tol=1e-9)
+def _blog_loss(wc: float, c0: float) -> float:
+    """E_4 = (W_h C_4 - Y_4)^2 / 2 of :data:`BLOG_CASE` as a function of W_c."""
+    return 0.5 * (BLOG_CASE["W_h"] * _blog_states(c0, wc)[-1] - BLOG_CASE["Y"]) ** 2
+
+
+@bptt_single_chain_is_one_path.check(
+    "central finite difference in W_c (float64), C_0 = 0.5 and C_0 = 0",
+    tol=1e-9,
+    oracle_zh="对 W_c 的中心有限差分（float64），C_0 = 0.5 与 C_0 = 0",
+)
 def _() -> float:
     errs = []
-    for c0 in (0.5, 0.0):
+    for c0 in BLOG_C0:
         ex = blog_example(c0)
-        p = (BLOG_CASE["W_c"], BLOG_CASE["W_x"], BLOG_CASE["W_h"])
-        fd = float(
-            central_diff(
-                lambda t, p=p, c0=c0: np.array(
-                    _blog_rnn_loss((float(t), p[1], p[2]), c0, np.array(BLOG_CASE["X"]), BLOG_CASE["Y"])
-                ),
-                np.array(p[0]),
-                1e-6,
-            )
-        )
+        fd = float(central_diff(lambda t, c0=c0: np.array(_blog_loss(float(t), c0)), np.array(BLOG_CASE["W_c"]), 1e-6))
         errs.append(abs(ex["total"] - fd))
         errs.append(abs((fd - ex["single_chain"]) - ex["missing"]))  # what the popular formula misses
     return max(errs)
@@ -229,12 +212,12 @@ def _name_states(expr: sp.Expr, n: int, xs: list[sp.Symbol], hs: list[sp.Symbol]
 def bptt_total_derivative() -> Result:
     n = T_SMALL
     loss, xs, ys, hs, a_s = _unrolled_scalar(n)
-    d = _name_states(_replace_fprime(sp.diff(loss, w), f, f_prime), n, xs, hs, a_s)
+    d = _name_states(replace_fprime(sp.diff(loss, w), f, f_prime), n, xs, hs, a_s)
     g = [sp.diff((v * hs[t] - ys[t - 1]) ** 2 / 2, hs[t]) for t in range(1, n + 1)]
     a_sym = sp.Symbol("a")
     step = f(w * sp.Symbol("h_prev") + u * sp.Symbol("x") + b)
-    jac_local = _replace_fprime(sp.diff(step, sp.Symbol("h_prev")), f, f_prime)
-    imm_local = _replace_fprime(sp.diff(step, w), f, f_prime)
+    jac_local = replace_fprime(sp.diff(step, sp.Symbol("h_prev")), f, f_prime)
+    imm_local = replace_fprime(sp.diff(step, w), f, f_prime)
     arg = w * sp.Symbol("h_prev") + u * sp.Symbol("x") + b
     jac_local, imm_local = jac_local.subs(arg, a_sym), imm_local.subs(arg, a_sym)
     jac = [jac_local.subs(a_sym, a_s[t]) for t in range(n)]
@@ -277,20 +260,11 @@ def bptt_total_derivative() -> Result:
     )
 
 
-def _scalar_rnn_states(params: dict[str, float], xs: np.ndarray, h0: float) -> list[float]:
-    hs, h = [h0], h0
-    for xt in xs:
-        h = math.tanh(params["w"] * h + params["u"] * xt + params["b"])
-        hs.append(h)
-    return hs
-
-
-def _scalar_rnn_loss(params: dict[str, float], xs: np.ndarray, ys: np.ndarray, h0: float) -> float:
-    hs = _scalar_rnn_states(params, xs, h0)
-    return 0.5 * sum((params["v"] * h - y) ** 2 for h, y in zip(hs[1:], ys, strict=True))
-
-
-@bptt_total_derivative.check("central finite difference (float64) of a tanh RNN with T = 4, 10 random draws", tol=1e-8)
+@bptt_total_derivative.check(
+    "central finite difference (float64) of a tanh RNN with T = 4, 10 random draws",
+    tol=1e-8,
+    oracle_zh="T = 4 的 tanh RNN 的中心有限差分（float64），随机抽取 10 组参数",
+)
 def _() -> float:
     r = bptt_total_derivative.result.parts["derivative"]
     n = T_SMALL
@@ -302,12 +276,14 @@ def _() -> float:
     for _ in range(10):
         prm = dict(zip("wubv", rng.normal(size=4), strict=True))
         xs, ys, h0 = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
-        hs = _scalar_rnn_states(prm, xs, h0)
+        hs = rnn.scalar_states(prm["w"], prm["u"], prm["b"], xs, h0)
         a_vals = [prm["w"] * hs[t] + prm["u"] * xs[t] + prm["b"] for t in range(n)]
         derived = fn(*prm.values(), *xs, *ys, *hs, *a_vals)
         fd = float(
             central_diff(
-                lambda t, prm=prm, xs=xs, ys=ys, h0=h0: np.array(_scalar_rnn_loss({**prm, "w": float(t)}, xs, ys, h0)),
+                lambda t, prm=prm, xs=xs, ys=ys, h0=h0: np.array(
+                    rnn.scalar_loss(float(t), prm["u"], prm["b"], prm["v"], xs, ys, h0)
+                ),
                 np.array(prm["w"]),
             )
         )
@@ -354,21 +330,36 @@ def bptt_recursion_closed_form() -> Result:
     )
 
 
-def _recursions(prm: dict[str, float], xs: np.ndarray, h0: float) -> tuple[list[float], list[float], list[float]]:
-    """For a scalar tanh RNN: the '+' recursion a_t = b_t + c_t a_{t-1}, the '=' version a_t = c_t a_{t-1}, and b_t."""
-    hs = _scalar_rnn_states(prm, xs, h0)
-    plus, eq, bs = [], [], []
+CASE = {"w": 0.9, "u": 0.7, "b": 0.1, "h0": 0.4, "x": (0.5, -1.0, 0.3, 0.8, -0.2, 0.6)}
+"""The scalar tanh RNN h_t = tanh(w h_{t-1} + u x_t + b) of the recursion examples: the '+'/'=' counter-example uses
+the first four inputs (T = 4), the check of the '+' recursion all six."""
+CASE_T = 4
+
+
+def _case_states(n: int, w_: float = CASE["w"]) -> list[float]:
+    """[h_0, ..., h_n] of :data:`CASE` (first ``n`` inputs), with the recurrent weight set to ``w_``."""
+    return rnn.scalar_states(w_, CASE["u"], CASE["b"], CASE["x"][:n], CASE["h0"])
+
+
+def _recursions(n: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    """For :data:`CASE` over ``n`` steps: the '+' recursion a_t = b_t + c_t a_{t-1}, the '=' version a_t = c_t a_{t-1},
+    b_t = d+h_t/dw and c_t = dh_t/dh_{t-1} (t = 1..n)."""
+    hs = _case_states(n)
+    plus, eq, bs, cs = [], [], [], []
     for t in range(1, len(hs)):
         dt = 1 - hs[t] ** 2
-        b_t, c_t = dt * hs[t - 1], dt * prm["w"]
+        b_t, c_t = dt * hs[t - 1], dt * CASE["w"]
         plus.append(b_t + (c_t * plus[-1] if plus else 0.0))
         eq.append(c_t * eq[-1] if eq else b_t)
         bs.append(b_t)
-    return plus, eq, bs
+        cs.append(c_t)
+    return plus, eq, bs, cs
 
 
 @bptt_recursion_closed_form.check(
-    "closed form (lambdified) vs the recursion run in plain Python, random b, c", tol=1e-12
+    "closed form (evaluated) vs the recursion run in plain Python, random b, c",
+    tol=1e-12,
+    oracle_zh="闭式解（代入数值）与用纯 Python 运行的递推比较，b、c 随机",
 )
 def _() -> float:
     bb, cc = sp.IndexedBase("b"), sp.IndexedBase("c")
@@ -384,17 +375,16 @@ def _() -> float:
 
 
 @bptt_recursion_closed_form.check(
-    "'+' recursion vs central finite differences of dh_t/dw, tanh RNN, t = 1..6", tol=1e-9
+    "'+' recursion vs central finite differences of dh_t/dw, tanh RNN, t = 1..6",
+    tol=1e-9,
+    oracle_zh="“+”递推与 dh_t/dw 的中心有限差分比较，tanh RNN，t = 1..6",
 )
 def _() -> float:
-    prm = {"w": 0.9, "u": 0.7, "b": 0.1, "v": 1.0}
-    xs, h0 = np.array([0.5, -1.0, 0.3, 0.8, -0.2, 0.6]), 0.4
-    plus, _, _ = _recursions(prm, xs, h0)
+    n = len(CASE["x"])
+    plus, _, _, _ = _recursions(n)
     fd = [
-        float(
-            central_diff(lambda s, t=t: np.array(_scalar_rnn_states({**prm, "w": float(s)}, xs, h0)[t]), np.array(0.9))
-        )
-        for t in range(1, 7)
+        float(central_diff(lambda s, t=t: np.array(_case_states(n, float(s))[t]), np.array(CASE["w"])))
+        for t in range(1, n + 1)
     ]
     return max(abs(p_ - q_) for p_, q_ in zip(plus, fd, strict=True))
 
@@ -415,9 +405,8 @@ def bptt_equals_instead_of_plus() -> Result:
         * bb[1]
     )
     missing = closed - wrong  # b_t + sum_{i=2}^{t-1} (prod c) b_i : every path except the longest
-    prm = {"w": 0.9, "u": 0.7, "b": 0.1, "v": 1.0}
-    xs, h0 = np.array([0.5, -1.0, 0.3, 0.8]), 0.4
-    plus, eq, _ = _recursions(prm, xs, h0)
+    plus, eq, _, _ = _recursions(CASE_T)
+    xs = CASE["x"][:CASE_T]
     return Result(
         expr=sp.Tuple(sp.Lambda(ts, wrong), sp.Float(plus[-1], 17), sp.Float(eq[-1], 17)),
         latex=(
@@ -432,23 +421,30 @@ def bptt_equals_instead_of_plus() -> Result:
             "correct_T4": sp.Float(plus[-1], 17),
             "wrong_T4": sp.Float(eq[-1], 17),
         },
-        symbols={"b_t, c_t": "as in bptt_recursion_closed_form", "example": "tanh RNN w=0.9, u=0.7, b=0.1, h_0=0.4"},
-        text={"example_x": "0.5, -1.0, 0.3, 0.8", "correct_T4": f"{plus[-1]:.12g}", "wrong_T4": f"{eq[-1]:.12g}"},
+        symbols={
+            "b_t, c_t": "as in bptt_recursion_closed_form",
+            "example": f"tanh RNN w={CASE['w']}, u={CASE['u']}, b={CASE['b']}, h_0={CASE['h0']}, x={xs}",
+        },
+        text={
+            "case": rf"w = {CASE['w']},\ u = {CASE['u']},\ b = {CASE['b']},\ h_0 = {CASE['h0']}",
+            "example_x": rf"(x_1, \dots, x_{CASE_T}) = ({', '.join(str(x) for x in xs)})",
+            "correct_T4": f"{plus[-1]:.12g}",
+            "wrong_T4": f"{eq[-1]:.12g}",
+        },
     )
 
 
 @bptt_equals_instead_of_plus.check(
-    "finite differences agree with '+' and miss '=' by the dropped paths (T = 4)", tol=1e-9
+    "finite differences agree with '+' and miss '=' by the dropped paths (T = 4)",
+    tol=1e-9,
+    oracle_zh="中心有限差分与“+”递推一致，与“=”写法之差恰为被丢掉的路径（T = 4）",
 )
 def _() -> float:
     r = bptt_equals_instead_of_plus.result.parts
-    prm = {"w": 0.9, "u": 0.7, "b": 0.1, "v": 1.0}
-    xs, h0 = np.array([0.5, -1.0, 0.3, 0.8]), 0.4
-    fd = float(central_diff(lambda s: np.array(_scalar_rnn_states({**prm, "w": float(s)}, xs, h0)[4]), np.array(0.9)))
-    _, _, bs = _recursions(prm, xs, h0)
-    hs = _scalar_rnn_states(prm, xs, h0)
-    cs = [(1 - hs[t] ** 2) * prm["w"] for t in range(1, 5)]
-    dropped = bs[3] + sum(math.prod(cs[j - 1] for j in range(i + 1, 5)) * bs[i - 1] for i in range(2, 4))
+    n = CASE_T
+    fd = float(central_diff(lambda s: np.array(_case_states(n, float(s))[n]), np.array(CASE["w"])))
+    _, _, bs, cs = _recursions(n)
+    dropped = bs[n - 1] + sum(math.prod(cs[j - 1] for j in range(i + 1, n + 1)) * bs[i - 1] for i in range(2, n))
     gap = abs((fd - float(r["wrong_T4"])) - dropped)
     if abs(fd - float(r["wrong_T4"])) < 1e-3:  # the counter-example must actually separate the two
         return 1.0
@@ -488,61 +484,7 @@ def bptt_adjoint_recursion() -> Result:
             "p_k": "d+h_k/dW",
             "delta_t": "dL/dh_t counting every path from h_t to the losses L_t..L_T (column vector)",
         },
-        text={"cost": "one backward sweep: T Jacobian-vector products instead of T(T+1)/2 chains"},
     )
-
-
-def rnn_forward(params: dict[str, np.ndarray], xs: np.ndarray, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vanilla tanh RNN h_t = tanh(W_hh h_{t-1} + W_hx x_t + b), column-vector convention; returns (hs, pre-acts).
-
-    ``hs[0]`` is h_0, ``hs[t]`` is h_t; ``pre[t-1]`` is a_t. xs has shape (T, n_in).
-    """
-    hs, pre = [h0], []
-    for xt in xs:
-        a = params["Whh"] @ hs[-1] + params["Whx"] @ xt + params["b"]
-        pre.append(a)
-        hs.append(np.tanh(a))
-    return np.array(hs), np.array(pre)
-
-
-def rnn_loss(params: dict[str, np.ndarray], xs: np.ndarray, ys: np.ndarray, h0: np.ndarray) -> float:
-    """L = sum_t ||W_oh h_t - y_t||^2 / 2 for the tanh RNN of :func:`rnn_forward`."""
-    hs, _ = rnn_forward(params, xs, h0)
-    return float(0.5 * np.sum((hs[1:] @ params["Woh"].T - ys) ** 2))
-
-
-def rnn_grad_adjoint(
-    params: dict[str, np.ndarray], xs: np.ndarray, ys: np.ndarray, h0: np.ndarray, tau: int | None = None
-) -> dict[str, np.ndarray]:
-    """dL/dW_hh, dL/dW_hx, dL/db, dL/dh_0 by the adjoint recursion (numerator layout, gradients shaped like W).
-
-    With ``tau`` set, every L_t is back-propagated through at most ``tau`` Jacobians (terms with t - k > tau dropped,
-    i.e. BPTT truncated per loss term); ``tau=None`` is exact BPTT.
-    """
-    hs, pre = rnn_forward(params, xs, h0)
-    n = len(xs)
-    fp = 1 - np.tanh(pre) ** 2
-    g = (hs[1:] @ params["Woh"].T - ys) @ params["Woh"]  # row t-1: (dL_t/dh_t)^T
-    out = {k: np.zeros_like(params[k]) for k in ("Whh", "Whx", "b")}
-    if tau is None:
-        delta = np.zeros_like(h0)
-        for t in range(n, 0, -1):
-            delta = g[t - 1] + (params["Whh"].T @ (fp[t] * delta) if t < n else 0.0)
-            da = delta * fp[t - 1]
-            out["Whh"] += np.outer(da, hs[t - 1])
-            out["Whx"] += np.outer(da, xs[t - 1])
-            out["b"] += da
-        out["h0"] = params["Whh"].T @ (fp[0] * delta)
-        return out
-    for t in range(n, 0, -1):  # per loss term, back through at most tau Jacobians
-        delta = g[t - 1].copy()
-        for k in range(t, max(0, t - tau - 1), -1):
-            da = delta * fp[k - 1]
-            out["Whh"] += np.outer(da, hs[k - 1])
-            out["Whx"] += np.outer(da, xs[k - 1])
-            out["b"] += da
-            delta = params["Whh"].T @ da
-    return out
 
 
 def random_rnn(n_h: int, n_in: int, n_out: int, seq: int, seed: int, scale: float = 1.0) -> tuple:
@@ -559,11 +501,13 @@ def random_rnn(n_h: int, n_in: int, n_out: int, seq: int, seed: int, scale: floa
 
 
 @bptt_adjoint_recursion.check(
-    "central finite differences (float64) of a 4-unit tanh RNN, T = 12, all parameters", tol=1e-7
+    "central finite differences (float64) of a 4-unit tanh RNN, T = 12, all parameters",
+    tol=1e-7,
+    oracle_zh="4 个隐藏单元、T = 12 的 tanh RNN 的中心有限差分（float64），全部参数",
 )
 def _() -> float:
     params, xs, ys, h0 = random_rnn(4, 3, 2, 12, seed=5, scale=1.2)
-    grads = rnn_grad_adjoint(params, xs, ys, h0)
+    grads = rnn.grad_adjoint(params, xs, ys, h0)
     errs = []
     for key in ("Whh", "Whx", "b"):
         fd = np.zeros_like(params[key])
@@ -572,7 +516,7 @@ def _() -> float:
             def loss_at(s: np.ndarray, key: str = key, idx: tuple = idx) -> np.ndarray:
                 p2 = {k: val.copy() for k, val in params.items()}
                 p2[key][idx] = float(s)
-                return np.array(rnn_loss(p2, xs, ys, h0))
+                return np.array(rnn.loss(p2, xs, ys, h0))
 
             fd[idx] = float(central_diff(loss_at, np.array(params[key][idx]), 1e-5))
         errs.append(max_rel_err(grads[key], fd, floor=1e-2))
@@ -580,13 +524,16 @@ def _() -> float:
 
 
 @bptt_adjoint_recursion.check(
-    "PyTorch autograd (float64), same weights, T = 30, W_hh W_hx b h_0", tol=1e-12, needs="torch"
+    "PyTorch autograd (float64), same weights, T = 30, W_hh W_hx b h_0",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64），相同权重，T = 30，对 W_hh、W_hx、b、h_0 求梯度",
 )
 def _() -> float:
     import torch
 
     params, xs, ys, h0 = random_rnn(5, 3, 2, 30, seed=6, scale=1.1)
-    grads = rnn_grad_adjoint(params, xs, ys, h0)
+    grads = rnn.grad_adjoint(params, xs, ys, h0)
     tp = {k: torch.tensor(val, dtype=torch.float64, requires_grad=True) for k, val in params.items()}
     th0 = torch.tensor(h0, dtype=torch.float64, requires_grad=True)
     h, loss = th0, torch.zeros((), dtype=torch.float64)
@@ -599,18 +546,19 @@ def _() -> float:
 
 
 # --- truncated BPTT ----------------------------------------------------------------------------------------------
-TRUNC_CASES = ((0.9, "lambda_1 = 0.9"), (1.5, "lambda_1 = 1.5"))
+TRUNC_LAMBDAS = (0.9, 1.5)
+"""Largest singular values of W_hh in the truncation table and figure (5-unit tanh RNN, :func:`random_rnn`)."""
 TRUNC_TAUS = (1, 3, 5, 10, 20)
 
 
 def truncation_table(seq: int = 60, seed: int = 7) -> dict[float, dict[int, float]]:
     """||dropped||_F / ||exact||_F for dL/dW_hh of a 5-unit tanh RNN when each L_t is truncated after tau steps."""
     table: dict[float, dict[int, float]] = {}
-    for scale, _ in TRUNC_CASES:
+    for scale in TRUNC_LAMBDAS:
         params, xs, ys, h0 = random_rnn(5, 3, 2, seq, seed=seed, scale=scale)
-        exact = rnn_grad_adjoint(params, xs, ys, h0)["Whh"]
+        exact = rnn.grad_adjoint(params, xs, ys, h0)["Whh"]
         table[scale] = {
-            tau: float(np.linalg.norm(exact - rnn_grad_adjoint(params, xs, ys, h0, tau)["Whh"]) / np.linalg.norm(exact))
+            tau: float(np.linalg.norm(exact - rnn.grad_adjoint(params, xs, ys, h0, tau)["Whh"]) / np.linalg.norm(exact))
             for tau in TRUNC_TAUS
         }
     return table
@@ -644,18 +592,20 @@ def bptt_truncated() -> Result:
         ),
         parts={"kept_T6_tau2": kept, "dropped_T6_tau2": dropped, "n_dropped": sp.Integer(n_dropped)},
         symbols={"tau": "truncation length (Jacobian factors kept per loss term)", "T": "sequence length"},
-        text={"table_keys": "lambda1_tau -> ||dropped||_F/||exact||_F, 5-unit tanh RNN, T = 60", **text},
+        text=text,  # "<lambda_1>_<tau>": ||dropped||_F / ||exact||_F of dL/dW_hh, 5-unit tanh RNN, T = 60
     )
 
 
 @bptt_truncated.check(
-    "truncated gradient vs per-window finite differences with h_{t-tau-1} frozen (T = 10, tau = 3)", tol=1e-7
+    "truncated gradient vs per-window finite differences with h_{t-tau-1} frozen (T = 10, tau = 3)",
+    tol=1e-7,
+    oracle_zh="截断梯度与逐窗口中心有限差分比较，窗口起点 h_{t−τ−1} 固定为常量（T = 10，τ = 3）",
 )
 def _() -> float:
     tau = 3
     params, xs, ys, h0 = random_rnn(3, 2, 2, 10, seed=8, scale=1.3)
-    trunc = rnn_grad_adjoint(params, xs, ys, h0, tau)["Whh"]
-    hs, _ = rnn_forward(params, xs, h0)
+    trunc = rnn.grad_adjoint(params, xs, ys, h0, tau)["Whh"]
+    hs, _ = rnn.forward(params, xs, h0)
     fd = np.zeros_like(params["Whh"])
     for t in range(1, len(xs) + 1):
         start = max(0, t - tau - 1)  # state entering the window, treated as a constant
@@ -663,7 +613,7 @@ def _() -> float:
         def window_loss(s: np.ndarray, idx: tuple, t: int = t, start: int = start) -> np.ndarray:
             p2 = {k: val.copy() for k, val in params.items()}
             p2["Whh"][idx] = float(s)
-            hw, _ = rnn_forward(p2, xs[start:t], hs[start])
+            hw, _ = rnn.forward(p2, xs[start:t], hs[start])
             return np.array(0.5 * np.sum((p2["Woh"] @ hw[-1] - ys[t - 1]) ** 2))
 
         for idx in np.ndindex(fd.shape):
@@ -678,7 +628,7 @@ hp, xt_, yt_ = sp.symbols("h_{t-1} x_t y_t", real=True)
 @derivation(
     "bptt_scalar_tanh_any_T",
     title="Scalar tanh RNN, any T: derive the one-step local derivatives once, then run the adjoint (T = 1000 < 1 s)",
-    title_zh="标量 tanh RNN（任意 T）：一次性推导单步局部导数，再数值运行伴随递推（T = 1000 用时 < 1 秒）",
+    title_zh="标量 tanh RNN（任意 T）：单步局部导数只推导一次，再数值运行伴随递推（T = 1000 时用时不到 1 秒）",
 )
 def bptt_scalar_tanh_any_T() -> Result:
     a = w * hp + u * xt_ + b
@@ -719,28 +669,10 @@ def _scalar_local_fns() -> tuple[Callable, ...]:
 
 
 def scalar_rnn_grad(w_: float, u_: float, b_: float, v_: float, xs: np.ndarray, ys: np.ndarray, h0: float) -> dict:
-    """Exact dL/d(w, u, b, v, h_0) of L = sum_t (v h_t - y_t)^2/2, h_t = tanh(w h_{t-1} + u x_t + b), O(T) adjoint.
-
-    Uses the local derivatives derived in ``bptt_scalar_tanh_any_T`` (lambdified once) and a backward sweep.
-    """
-    jac, imm_w, imm_u, imm_b, dl_dh, dl_dv = _scalar_local_fns()
-    hs, h = [h0], h0
-    for xt in xs:
-        h = math.tanh(w_ * h + u_ * xt + b_)
-        hs.append(h)
-    gw = gu = gb = gv = 0.0
-    delta, n = 0.0, len(xs)
-    for t in range(n, 0, -1):
-        ht, xt, yt = hs[t], float(xs[t - 1]), float(ys[t - 1])
-        if t < n:
-            delta = delta * jac(w_, u_, b_, v_, ht, float(xs[t]), 0.0, hs[t + 1])
-        delta += dl_dh(w_, u_, b_, v_, hs[t - 1], xt, yt, ht)
-        gw += delta * imm_w(w_, u_, b_, v_, hs[t - 1], xt, yt, ht)
-        gu += delta * imm_u(w_, u_, b_, v_, hs[t - 1], xt, yt, ht)
-        gb += delta * imm_b(w_, u_, b_, v_, hs[t - 1], xt, yt, ht)
-        gv += dl_dv(w_, u_, b_, v_, hs[t - 1], xt, yt, ht)
-    gh0 = delta * jac(w_, u_, b_, v_, h0, float(xs[0]), 0.0, hs[1])
-    return {"w": gw, "u": gu, "b": gb, "v": gv, "h0": gh0}
+    """Exact dL/d(w, u, b, v, h_0) of L = sum_t (v h_t - y_t)^2/2, h_t = tanh(w h_{t-1} + u x_t + b), by the O(T)
+    adjoint sweep of ``nets.rnn.scalar_grad_adjoint`` run with the local derivatives derived in
+    ``bptt_scalar_tanh_any_T`` (lambdified once)."""
+    return rnn.scalar_grad_adjoint(w_, u_, b_, v_, xs, ys, h0, local=_scalar_local_fns())
 
 
 SCALE_CASE = {"w": 0.95, "u": 0.7, "b": 0.1, "v": 1.3, "h0": 0.2}
@@ -774,7 +706,9 @@ def mp_scalar_grad_fd(xs: np.ndarray, ys: np.ndarray, dps: int = 40, step: str =
 
 
 @bptt_scalar_tanh_any_T.check(
-    "mpmath central differences at 40 digits (step 1e-15), T = 1000, all 5 gradients", tol=1e-10
+    "mpmath central differences at 40 digits (step 1e-15), T = 1000, all 5 gradients",
+    tol=1e-10,
+    oracle_zh="mpmath 40 位精度的中心差分（步长 1e-15），T = 1000，全部 5 个梯度",
 )
 def _() -> float:
     xs, ys = scale_sequence(1000)
@@ -784,7 +718,12 @@ def _() -> float:
     return max(abs(mine[k] - ref[k]) / abs(ref[k]) for k in ref)
 
 
-@bptt_scalar_tanh_any_T.check("PyTorch autograd (float64), T = 1000, same weights", tol=1e-11, needs="torch")
+@bptt_scalar_tanh_any_T.check(
+    "PyTorch autograd (float64), T = 1000, same weights",
+    tol=1e-11,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64），T = 1000，相同权重",
+)
 def _() -> float:
     import torch
 
@@ -800,66 +739,10 @@ def _() -> float:
     return max(abs(mine[k] - float(tp[k].grad)) / abs(float(tp[k].grad)) for k in tp)
 
 
-def naive_unrolled_diff(seq: int) -> sp.Expr:
-    """The naive way (for the benchmark): build the fully nested unrolled loss for T = ``seq`` and call sympy.diff."""
-    xs = sp.symbols(f"x_1:{seq + 1}", real=True)
-    ys = sp.symbols(f"y_1:{seq + 1}", real=True)
-    h, loss = sp.Symbol("h_0", real=True), sp.Integer(0)
-    for t in range(seq):
-        h = sp.tanh(w * h + u * xs[t] + b)
-        loss += (v * h - ys[t]) ** 2 / 2
-    return sp.diff(loss, w)
-
-
-def time_adjoint(seq: int, repeat: int = 3) -> float:
-    """Best wall time (s) of :func:`scalar_rnn_grad` on a seeded sequence of length ``seq``."""
-    xs, ys = scale_sequence(seq)
-    c = SCALE_CASE
-    scalar_rnn_grad(c["w"], c["u"], c["b"], c["v"], xs[:2], ys[:2], c["h0"])  # lambdify once, outside the timing
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        scalar_rnn_grad(c["w"], c["u"], c["b"], c["v"], xs, ys, c["h0"])
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def figure_path_contributions(lang: str = "en", seq: int = 40):
-    """Figure: |contribution| of the paths of length t - k to dL/dW_hh (Frobenius norm, summed over t), for a
-    5-unit tanh RNN with lambda_1 = 0.9 and 1.5; the truncated-BPTT cut tau = 10 is marked."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    labels = {
-        "en": (
-            "Contribution of paths of each length to dL/dW",
-            r"path length $t-k$ (Jacobian factors)",
-            r"$\|\sum_t \mathrm{term}(t, k)\|_F$",
-            r"truncation $\tau$ = 10",
-        ),
-        "zh": (
-            "各长度路径对 dL/dW 的贡献",
-            r"路径长度 $t-k$（雅可比矩阵因子个数）",
-            r"$\|\sum_t \mathrm{term}(t, k)\|_F$",
-            r"截断 $\tau$ = 10",
-        ),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    for scale, _ in TRUNC_CASES:
-        params, xs, ys, h0 = random_rnn(5, 3, 2, seq, seed=7, scale=scale)
-        by_len = path_length_contributions(params, xs, ys, h0)
-        ax.semilogy(np.arange(seq), by_len, label=rf"$\lambda_1$ = {scale}")
-    ax.axvline(10, color="grey", linestyle=":", label=labels[3])
-    ax.set(title=labels[0], xlabel=labels[1], ylabel=labels[2])
-    ax.legend()
-    ax.grid(alpha=0.3, which="both")
-    fig.tight_layout()
-    return fig
-
-
+# --- figure data -----------------------------------------------------------------------------------------------------
 def path_length_contributions(params: dict, xs: np.ndarray, ys: np.ndarray, h0: np.ndarray) -> np.ndarray:
     """||sum over t of the (t, k = t - m) term of dL/dW_hh||_F for each path length m = 0..T-1 (numerator layout)."""
-    hs, pre = rnn_forward(params, xs, h0)
+    hs, pre = rnn.forward(params, xs, h0)
     n = len(xs)
     fp = 1 - np.tanh(pre) ** 2
     g = (hs[1:] @ params["Woh"].T - ys) @ params["Woh"]
@@ -873,18 +756,15 @@ def path_length_contributions(params: dict, xs: np.ndarray, ys: np.ndarray, h0: 
     return np.linalg.norm(acc, axis=(1, 2))
 
 
-def scaling_rows(lengths: tuple[int, ...] = (10, 20, 100)) -> list[tuple[int, float, float | None, str]]:
-    """(T, adjoint seconds, naive sympy.diff seconds or None, status) for each T; status is 'ok' or the error name.
+TRUNC_FIGURE_TAU = 10
 
-    The naive route builds the fully nested unrolled loss and calls sympy.diff; a RecursionError is caught.
-    """
-    rows = []
-    for seq in lengths:
-        adj = time_adjoint(seq)
-        t0 = time.perf_counter()
-        try:
-            naive_unrolled_diff(seq)
-            rows.append((seq, adj, time.perf_counter() - t0, "ok"))
-        except RecursionError:
-            rows.append((seq, adj, None, "RecursionError"))
-    return rows
+
+def figure_data_path_contributions(seq: int = 40, seed: int = 7) -> dict:
+    """Path-length profile of dL/dW_hh for the 5-unit tanh RNNs of the truncation table (same seed, T = ``seq``):
+    {"lengths": m = 0..T-1, "lambdas": TRUNC_LAMBDAS, "norms": (len(lambdas), T) array of
+    :func:`path_length_contributions`, "tau": the truncation marked in the figure}."""
+    norms = []
+    for scale in TRUNC_LAMBDAS:
+        params, xs, ys, h0 = random_rnn(5, 3, 2, seq, seed=seed, scale=scale)
+        norms.append(path_length_contributions(params, xs, ys, h0))
+    return {"lengths": np.arange(seq), "lambdas": TRUNC_LAMBDAS, "norms": np.array(norms), "tau": TRUNC_FIGURE_TAU}

@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.nets.clip import clip_by_norm, clip_by_value, clip_like_torch
 
 c = sp.Symbol("c", positive=True)  # threshold
 r = sp.Symbol("r", nonnegative=True)  # ||g||
@@ -20,26 +21,6 @@ TORCH_EPS = sp.Rational(1, 10**6)
 
 EXAMPLE_G = sp.Matrix([30, -40])
 EXAMPLE_C = sp.Integer(15)
-
-
-# --- plain NumPy reference implementations (used by figures and tests) -------------------------------------
-def clip_by_value(g: np.ndarray, c_val: float) -> np.ndarray:
-    """Clip by value: each component clamped to [-c, c] independently (the direction of g may change)."""
-    return np.clip(np.asarray(g, dtype=np.float64), -c_val, c_val)
-
-
-def clip_by_norm(g: np.ndarray, c_val: float) -> np.ndarray:
-    """Clip by 2-norm (Pascanu et al. 2013, Algorithm 1): g -> c g/||g|| if ||g|| >= c, else g unchanged."""
-    g = np.asarray(g, dtype=np.float64)
-    nrm = float(np.linalg.norm(g))
-    return g * (c_val / nrm) if nrm >= c_val else g.copy()
-
-
-def clip_like_torch(g: np.ndarray, c_val: float, eps_val: float = 1e-6) -> tuple[np.ndarray, float]:
-    """torch.nn.utils.clip_grad_norm_ re-implemented: g * min(c/(N + 1e-6), 1) and the pre-clip 2-norm N."""
-    g = np.asarray(g, dtype=np.float64)
-    total = float(np.linalg.norm(g))
-    return g * min(c_val / (total + eps_val), 1.0), total
 
 
 def _clamp(v: sp.Expr, lim: sp.Expr) -> sp.Expr:
@@ -68,12 +49,16 @@ def clip_value_vs_norm_example() -> Result:
     if norm_after_norm != cc:
         raise ArithmeticError("clipped norm is not the threshold")
     angle_text = f"{float(angle_deg):.2f}"
+    ratio_value = sp.Tuple(*(by_value[i] / g[i] for i in range(2)))  # per-component factor: (1/2, 3/8)
+    ratio_norm = sp.Tuple(*(by_norm[i] / g[i] for i in range(2)))  # (3/10, 3/10): one factor for the whole vector
+    if not all(0 < f < 1 for f in ratio_value) or ratio_value[0] == ratio_value[1]:
+        raise ArithmeticError("the example should cut both components by different factors")
     return Result(
         expr=sp.Tuple(by_value, by_norm, cos_value),
         latex=(
-            rf"g={sp.latex(g.T)}^\top,\ c={sp.latex(cc)}:\quad \operatorname{{clip}}_{{\text{{value}}}}(g)"
+            rf"g={sp.latex(g.T)}^\top,\ c={sp.latex(cc)}:\quad \operatorname{{clip}}_{{\infty}}(g)"
             rf"={sp.latex(by_value.T)}^\top,\ \cos\angle={sp.latex(cos_value)}\ ({angle_text}^\circ);\quad"
-            rf"\operatorname{{clip}}_{{\text{{norm}}}}(g)=\tfrac{{{sp.latex(cc)}}}{{{sp.latex(norm)}}}g"
+            rf"\operatorname{{clip}}_{{2}}(g)=\tfrac{{{sp.latex(cc)}}}{{{sp.latex(norm)}}}g"
             rf"={sp.latex(by_norm.T)}^\top"
         ),
         parts={
@@ -87,27 +72,42 @@ def clip_value_vs_norm_example() -> Result:
             "norm_after_value": norm_after_value,
             "norm_after_norm": norm_after_norm,
             "scale_by_norm": scale_norm,
+            "ratios_by_value": ratio_value,
+            "ratios_by_norm": ratio_norm,
         },
         text={"angle_deg_by_value": angle_text, "norm_after_value": f"{float(norm_after_value):.4f}"},
         symbols={"g": "example gradient (column vector)", "c": "clipping threshold"},
     )
 
 
-@clip_value_vs_norm_example.check("numpy: np.clip and rescaling, angle by arccos in float64", tol=1e-12)
+@clip_value_vs_norm_example.check(
+    "numpy: np.clip and rescaling; angle by arccos; each component's factor clipped/original, all float64",
+    tol=1e-12,
+    oracle_zh="NumPy：np.clip 与整体缩放；用 arccos 求夹角；逐分量计算裁剪后与原值之比，均为 float64",
+)
 def _() -> float:
     p = clip_value_vs_norm_example.result.parts
     g = np.array([30.0, -40.0])
     v, n_ = clip_by_value(g, 15.0), clip_by_norm(g, 15.0)
     ang = np.degrees(np.arccos(g @ v / (np.linalg.norm(g) * np.linalg.norm(v))))
+
+    def err(a: np.ndarray, part: str) -> float:
+        return float(np.max(np.abs(a - np.array(p[part], dtype=float).ravel())))
+
     return max(
-        float(np.max(np.abs(v - np.array(p["by_value"], dtype=float).ravel()))),
-        float(np.max(np.abs(n_ - np.array(p["by_norm"], dtype=float).ravel()))),
+        err(v, "by_value"),
+        err(n_, "by_norm"),
         abs(ang - float(p["angle_deg_by_value"])),
+        err(v / g, "ratios_by_value"),  # both components cut (factors < 1), by different factors
+        err(n_ / g, "ratios_by_norm"),  # one factor for both
     )
 
 
 @clip_value_vs_norm_example.check(
-    "torch.nn.utils.clip_grad_value_ / clip_grad_norm_ (float64)", tol=1e-6, needs="torch"
+    "torch.nn.utils.clip_grad_value_ / clip_grad_norm_ (float64)",
+    tol=1e-6,
+    needs="torch",
+    oracle_zh="`torch.nn.utils.clip_grad_value_` / `clip_grad_norm_`（float64）",
 )
 def _() -> float:
     import torch
@@ -145,21 +145,19 @@ def clip_norm_properties() -> Result:
         expr=sp.Tuple(sp.Lambda((r, c), s), sp.Lambda((r, c), sp.Min(r, c))),
         latex=(
             r"\operatorname{clip}_c(g)=s\,g,\quad s=\begin{cases}c/\lVert g\rVert_2 & \lVert g\rVert_2\ge c\\"
-            r"1 & \text{otherwise}\end{cases}\in(0,1],\qquad \lVert\operatorname{clip}_c(g)\rVert_2="
+            r"1 & \lVert g\rVert_2<c\end{cases}\in(0,1],\qquad \lVert\operatorname{clip}_c(g)\rVert_2="
             r"\min(\lVert g\rVert_2,c)\le\lVert g\rVert_2"
         ),
         parts={"scale": s, "norm_after": sp.Min(r, c), "ratio_after_before": ratio, "shrink_on_clip": shrink},
-        text={
-            "cannot_cure_vanishing": (
-                "the scale s never exceeds 1, so a small gradient (||g|| < c) passes unchanged: clipping can only "
-                "shrink, never amplify, and cannot undo a vanishing gradient"
-            )
-        },
         symbols={"r": "||g||_2 (Euclidean norm of the full gradient)", "c": "threshold (> 0)", "s": "scale"},
     )
 
 
-@clip_norm_properties.check("numpy on 2000 seeded random gradients, norms from 1e-12 to 1e6", tol=1e-12)
+@clip_norm_properties.check(
+    "numpy on 2000 seeded random gradients, norms from 1e-12 to 1e6",
+    tol=1e-12,
+    oracle_zh="NumPy：2000 个固定随机种子的随机梯度，范数从 1e-12 到 1e6",
+)
 def _() -> float:
     rng = np.random.default_rng(1)
     f_norm = sp.lambdify((r, c), clip_norm_properties.result.parts["norm_after"], "numpy")
@@ -180,7 +178,10 @@ def _() -> float:
 
 
 @clip_norm_properties.check(
-    "torch.nn.utils.clip_grad_norm_ leaves a vanishing gradient unchanged", tol=0.0, needs="torch"
+    "torch.nn.utils.clip_grad_norm_ leaves a vanishing gradient unchanged",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="`torch.nn.utils.clip_grad_norm_` 对消失的梯度原样保留",
 )
 def _() -> float:
     import torch
@@ -215,8 +216,8 @@ def torch_clip_grad_norm() -> Result:
         latex=(
             r"g\leftarrow g\cdot\min\!\Bigl(\frac{c}{N+\epsilon},1\Bigr),\ "
             r"N=\Bigl(\sum_p\lVert g_p\rVert_2^2\Bigr)^{1/2}"
-            r",\ \epsilon=10^{-6};\ \text{returns }N;\quad \text{scales iff }N>c-\epsilon,\quad"
-            rf"\lVert g_{{\text{{after}}}}\rVert_2={sp.latex(after)}=c-{sp.latex(gap)}<c"
+            r",\ \epsilon=10^{-6};\quad \min\!\Bigl(\frac{c}{N+\epsilon},1\Bigr)<1\iff N>c-\epsilon,\quad"
+            rf"\lVert g'\rVert_2={sp.latex(after)}=c-{sp.latex(gap)}<c"
         ),
         parts={
             "coef": coef,
@@ -226,17 +227,15 @@ def torch_clip_grad_norm() -> Result:
             "rel_diff_vs_algorithm1": rel_vs_pascanu,
             "epsilon": TORCH_EPS,
         },
-        text={
-            "returns": "the total norm N computed BEFORE clipping (as a tensor)",
-            "source": "torch/nn/utils/clip_grad.py (torch 2.13.0): clip_coef = max_norm / (total_norm + 1e-6); "
-            "clip_coef_clamped = torch.clamp(clip_coef, max=1.0); grads multiplied by it unconditionally",
-        },
         symbols={"N": "total 2-norm of all gradients concatenated", "c": "max_norm", "epsilon": "1e-6 in torch"},
     )
 
 
 @torch_clip_grad_norm.check(
-    "torch.nn.utils.clip_grad_norm_ on 3 float64 tensors: scale, tiny-norm case, return value", tol=1e-12, needs="torch"
+    "torch.nn.utils.clip_grad_norm_ on 3 float64 tensors: scale, tiny-norm case, return value",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="`torch.nn.utils.clip_grad_norm_` 作用于 3 个 float64 张量：缩放系数、极小范数的情形、返回值",
 )
 def _() -> float:
     import torch
@@ -259,7 +258,11 @@ def _() -> float:
     return worst
 
 
-@torch_clip_grad_norm.check("numpy re-implementation vs the derived norm after clipping (N in [1, 1e3])", tol=1e-12)
+@torch_clip_grad_norm.check(
+    "numpy re-implementation vs the derived norm after clipping (N in [1, 1e3])",
+    tol=1e-12,
+    oracle_zh="NumPy 重新实现的 PyTorch 裁剪与推导出的裁剪后范数比较（N 取 [1, 1e3]）",
+)
 def _() -> float:
     after = sp.lambdify((sp.Symbol("N", positive=True), c, eps), torch_clip_grad_norm.result.parts["norm_after"])
     worst = 0.0
@@ -268,46 +271,3 @@ def _() -> float:
         out, total = clip_like_torch(g, 0.5)
         worst = max(worst, abs(np.linalg.norm(out) - after(nn, 0.5, 1e-6)), abs(total - nn) / nn)
     return worst
-
-
-# --- figure ----------------------------------------------------------------------------------------------------
-def figure_clipping_2d(lang: str = "en"):
-    """The worked example in the plane: g = (30, -40), the box |g_i| <= 15 (by value), the circle ||g|| = 15."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    p = clip_value_vs_norm_example.result.parts
-    g = np.array(p["g"], dtype=float).ravel()
-    by_value = np.array(p["by_value"], dtype=float).ravel()
-    by_norm = np.array(p["by_norm"], dtype=float).ravel()
-    cv = float(p["threshold"])
-    lab = {
-        "en": (
-            "Clipping g = (30, -40) at c = 15",
-            "g (original)",
-            "clipped by value",
-            "clipped by norm",
-            r"$|g_i| \leq c$",
-            r"$\|g\| = c$",
-        ),
-        "zh": (
-            "在 c = 15 处裁剪 g = (30, −40)",
-            "g（原始梯度）",
-            "按值裁剪",
-            "按范数裁剪",
-            r"$|g_i| \leq c$",
-            r"$\|g\| = c$",
-        ),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(5, 5))
-    ax.add_patch(plt.Rectangle((-cv, -cv), 2 * cv, 2 * cv, fill=False, linestyle="--", color="grey", label=lab[4]))
-    theta = np.linspace(0, 2 * np.pi, 200)
-    ax.plot(cv * np.cos(theta), cv * np.sin(theta), ":", color="grey", label=lab[5])
-    for vec, name, color in ((g, lab[1], "black"), (by_value, lab[2], "tab:red"), (by_norm, lab[3], "tab:blue")):
-        ax.annotate("", xy=vec, xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": color, "linewidth": 2})
-        ax.plot([], [], color=color, linewidth=2, label=f"{name}: ({vec[0]:g}, {vec[1]:g})")
-    ax.set(xlim=(-20, 35), ylim=(-45, 20), aspect="equal", title=lab[0], xlabel=r"$g_1$", ylabel=r"$g_2$")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
-    return fig

@@ -91,7 +91,7 @@ def derivation(name: str, title: str, title_zh: str) -> Callable[[Callable[[], R
 
 
 # Modules of the package that hold no derivations (subpackages hold none either: nets, oracles, experiments).
-_NOT_TOPICS = {"core", "cli", "render", "verify", "plotting", "symbols", "sym", "__main__"}
+_NOT_TOPICS = {"core", "cli", "verify", "sym", "__main__"}
 
 
 @functools.cache

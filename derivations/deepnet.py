@@ -14,9 +14,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derivations.core import Result, derivation, get
+from derivations.activations import sigmoid_derivative_max
+from derivations.core import Result, derivation
+from derivations.nets import mlp
+from derivations.nets.act import sigmoid
 from derivations.oracles.finite import central_diff, max_rel_err, mp_diff
-from derivations.symbols import symbol_matrix
+from derivations.sym import symbol_matrix
 
 N_CHAIN = 4
 x = sp.Symbol("x", real=True)
@@ -32,10 +35,6 @@ sigma_prime = sp.Function("sigma_prime")
 C = sp.Function("C")
 C_prime = sp.Function("C_prime")
 SIGMA_X = 1 / (1 + sp.exp(-x))
-
-
-def _np_sigmoid(t: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-t))
 
 
 def _mp_sigmoid_prime(t: mpmath.mpf) -> mpmath.mpf:
@@ -94,13 +93,8 @@ def nielsen_chain() -> Result:
 
 
 def _chain_forward(params: np.ndarray, xin: float, y: float) -> tuple[float, list[float], float]:
-    """Numpy forward pass of the 4-neuron logistic chain with C = (a4 - y)^2 / 2; returns (C, z list, a4)."""
-    ws, bs = params[:N_CHAIN], params[N_CHAIN:]
-    a, zs = xin, []
-    for j in range(N_CHAIN):
-        z = ws[j] * a + bs[j]
-        zs.append(z)
-        a = 1.0 / (1.0 + np.exp(-z))
+    """The 4-neuron logistic chain (derivations.nets.mlp) with C = (a4 - y)^2 / 2; returns (C, z list, a4)."""
+    zs, a = mlp.sigmoid_chain(params[:N_CHAIN], params[N_CHAIN:], xin)
     return 0.5 * (a - y) ** 2, zs, a
 
 
@@ -114,7 +108,11 @@ def _nielsen_numeric() -> object:
     return sp.lambdify([*WS, *ZS, A4, Y_TARGET], concrete, "numpy")
 
 
-@nielsen_chain.check("central finite difference in b1 of a numpy 4-neuron chain, C=(a4-y)^2/2 (abs err)", tol=1e-9)
+@nielsen_chain.check(
+    "central finite difference in b1 of a numpy 4-neuron chain, C=(a4-y)^2/2 (abs err)",
+    tol=1e-9,
+    oracle_zh="NumPy 四神经元链对 b1 的中心有限差分，C = (a4 − y)²/2（绝对误差）",
+)
 def _() -> float:
     f = _nielsen_numeric()
     rng = np.random.default_rng(1)
@@ -134,7 +132,11 @@ def _() -> float:
     return max(errs)
 
 
-@nielsen_chain.check("mpmath.diff in b1 of an mpmath 4-neuron chain at 50 digits (relative error)", tol=1e-13)
+@nielsen_chain.check(
+    "mpmath.diff in b1 of an mpmath 4-neuron chain at 50 digits (relative error)",
+    tol=1e-13,
+    oracle_zh="mpmath 四神经元链对 b1 的 mpmath.diff 数值求导，50 位有效数字（相对误差）",
+)
 def _() -> float:
     f = _nielsen_numeric()
     rng = np.random.default_rng(2)
@@ -163,7 +165,7 @@ def _() -> float:
 )
 def deepnet_factor_bounds() -> Result:
     wsym = sp.Symbol("w", real=True)
-    peak = get("sigmoid_derivative_max").result.parts["max"]  # max sigma' = 1/4 at z = 0
+    peak = sigmoid_derivative_max.result.parts["max"]  # max sigma' = 1/4 at z = 0
     d1 = sp.diff(SIGMA_X, x)
     if d1.subs(x, 0) != peak:
         raise ArithmeticError("sigma'(0) is not the maximum")
@@ -182,21 +184,24 @@ def deepnet_factor_bounds() -> Result:
         ),
         parts={"sup": sup, "small_weight_bound": small, "w100": big, "w100_attained_at_z0": attained},
         symbols={"w": "weight w_j multiplying sigma'(z_j)", "z": "pre-activation z_j = w_j a_{j-1} + b_j"},
-        text={"condition": "25 needs z_j = 0, i.e. b_j = -w_j a_{j-1}; for other inputs the factor is much smaller"},
     )
 
 
-@deepnet_factor_bounds.check("float64 grid of |w sigma'(z)| (numpy sigmoid): sup for |w|<=1 and at w=100", tol=1e-12)
+@deepnet_factor_bounds.check(
+    "float64 grid of |w sigma'(z)| (numpy sigmoid): sup for |w|<=1 and at w=100",
+    tol=1e-12,
+    oracle_zh="|w·σ′(z)| 在 float64 网格上的取值（NumPy sigmoid）：|w| ≤ 1 时的上确界，以及 w = 100 时的值",
+)
 def _() -> float:
     z = np.linspace(-20.0, 20.0, 400001)
-    s = _np_sigmoid(z)
+    s = sigmoid(z)
     ds = s * (1 - s)
     r = deepnet_factor_bounds.result.parts
     ws = np.linspace(-1.0, 1.0, 201)
     small = max(float(np.max(np.abs(v * ds))) for v in ws)
     big = float(np.max(np.abs(100.0 * ds)))
     a_prev = 0.37  # any input works once b = -w a, so that z = w a + b = 0
-    s0 = float(_np_sigmoid(np.array(100.0 * a_prev - 100.0 * a_prev)))
+    s0 = float(sigmoid(np.array(100.0 * a_prev - 100.0 * a_prev)))
     at_tuned_bias = abs(100.0 * s0 * (1.0 - s0))
     return max(abs(small - float(r["small_weight_bound"])), abs(big - 25.0), abs(at_tuned_bias - float(r["w100"])))
 
@@ -259,7 +264,11 @@ def _mp_width(wabs: mpmath.mpf) -> mpmath.mpf:
     return 2 * u_plus / wabs
 
 
-@sigmoid_unstable_width.check("mpmath (30 digits): findroot of |w|s'(u)=1, then findroot of d(width)/d|w|", tol=1e-12)
+@sigmoid_unstable_width.check(
+    "mpmath (30 digits): findroot of |w|s'(u)=1, then findroot of d(width)/d|w|",
+    tol=1e-12,
+    oracle_zh="mpmath（30 位有效数字）：用 findroot 解 |w|σ′(u) = 1，再用 findroot 求 d(宽度)/d|w| 的零点",
+)
 def _() -> float:
     r = sigmoid_unstable_width.result.parts
     f = sp.lambdify(W, r["width"], "mpmath")
@@ -275,13 +284,15 @@ def _() -> float:
 @sigmoid_unstable_width.check(
     "brute float64 grid: measure of {a : |w s'(w a)| >= 1} (a-step 2e-5), |w| in [4.5, 12] step 0.02, and its max",
     tol=1e-4,
+    oracle_zh="float64 网格穷举：{a : |w·σ′(wa)| ≥ 1} 的长度（a 的步长 2e-5），"
+    "|w| 取 [4.5, 12]、步长 0.02，以及其最大值",
 )
 def _() -> float:
     r = sigmoid_unstable_width.result.parts
     a = np.linspace(-0.25, 0.25, 25001)  # the interval is centred at a = -b/w = 0 and narrower than 0.45
     da = a[1] - a[0]
     ws = np.arange(4.5, 12.0, 0.02)
-    s = _np_sigmoid(np.outer(ws, a))
+    s = sigmoid(np.outer(ws, a))
     measured = np.count_nonzero(ws[:, None] * s * (1 - s) >= 1.0, axis=1) * da
     # the curve is flat at its peak, so a grid argmax is ill-conditioned; the mpmath check tests the argmax
     derived = sp.lambdify(W, r["width"], "numpy")(ws)
@@ -353,11 +364,8 @@ def matrix_chain_3layer() -> Result:
 
 
 def _np_net3(ws: list[np.ndarray], xv: np.ndarray, yv: np.ndarray, act: str) -> float:
-    h = xv
-    for wm in ws:
-        a = wm @ h
-        h = np.tanh(a) if act == "tanh" else _np_sigmoid(a)
-    return float(0.5 * np.sum((h - yv) ** 2))
+    hs = mlp.forward(ws, xv, act)[1]
+    return float(0.5 * np.sum((hs[-1] - yv) ** 2))
 
 
 def _derived_grad_w1(ws: list[np.ndarray], xv: np.ndarray, yv: np.ndarray, act: str) -> np.ndarray:
@@ -388,7 +396,11 @@ def _random_net3(seed: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     return ws, rng.normal(size=(n0, 1)), rng.normal(size=(n3, 1))
 
 
-@matrix_chain_3layer.check("central finite differences of a numpy 3-layer net (tanh and sigmoid), relative", tol=1e-7)
+@matrix_chain_3layer.check(
+    "central finite differences of a numpy 3-layer net (tanh and sigmoid), relative",
+    tol=1e-7,
+    oracle_zh="NumPy 三层网络（tanh 与 sigmoid）的中心有限差分（相对误差）",
+)
 def _() -> float:
     errs = []
     for seed, act in ((0, "tanh"), (1, "sigmoid"), (2, "tanh")):
@@ -408,7 +420,10 @@ def _() -> float:
 
 
 @matrix_chain_3layer.check(
-    "PyTorch autograd (float64) of the same 3-layer net, tanh and sigmoid", tol=1e-12, needs="torch"
+    "PyTorch autograd (float64) of the same 3-layer net, tanh and sigmoid",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="同一三层网络（tanh 与 sigmoid）的 PyTorch 自动微分（float64）",
 )
 def _() -> float:
     import torch
@@ -426,100 +441,110 @@ def _() -> float:
     return max(errs)
 
 
-# --- figure data -----------------------------------------------------------------------------------------------
+# --- 5. per-layer gradients of a deep MLP: sigmoid with N(0, 1) weights vs ReLU with He initialisation ------------
+MLP_DEPTH, MLP_WIDTH, MLP_BATCH = 30, 64, 32
+
+
+def _mlp_setup(depth: int, width: int, batch: int, seed: int) -> tuple[np.ndarray, np.ndarray, list, list]:
+    """Seeded inputs x ~ N(0, I), targets y ~ U(0, 1), sigmoid weights N(0, 1), ReLU weights N(0, 2/width)."""
+    rng = np.random.default_rng(seed)
+    xb = rng.normal(size=(width, batch))
+    yb = rng.uniform(size=(width, batch))
+    sig_w = [rng.normal(size=(width, width)) for _ in range(depth)]
+    relu_w = [rng.normal(scale=np.sqrt(2.0 / width), size=(width, width)) for _ in range(depth)]
+    return xb, yb, sig_w, relu_w
+
+
 def mlp_layer_grad_norms(
     weights: list[np.ndarray], xb: np.ndarray, yb: np.ndarray, act: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Numpy backprop through h_l = f(W_l h_{l-1}) (no bias, columns are samples), loss = ||h_L - y||_F^2 / (2 batch).
-
-    Returns (Frobenius norm of dL/dW_l per layer, Euclidean norm of dL/dh_l averaged over the batch), l = 1..L,
-    using the matrix chain rule of ``matrix_chain_3layer``: dL/da_l = (W_{l+1}^T dL/da_{l+1}) * f'(a_l).
-    """
-    hs, pre = [xb], []
-    for wm in weights:
-        a = wm @ hs[-1]
-        pre.append(a)
-        hs.append(_np_sigmoid(a) if act == "sigmoid" else np.maximum(a, 0.0))
-    batch = xb.shape[1]
-    delta_h = (hs[-1] - yb) / batch
-    w_norms, h_norms = np.empty(len(weights)), np.empty(len(weights))
-    for l_ in range(len(weights) - 1, -1, -1):
-        a = pre[l_]
-        fp = _np_sigmoid(a) * (1 - _np_sigmoid(a)) if act == "sigmoid" else (a > 0).astype(float)
-        h_norms[l_] = float(np.mean(np.linalg.norm(delta_h, axis=0)))
-        delta_a = delta_h * fp
-        w_norms[l_] = float(np.linalg.norm(delta_a @ hs[l_].T))
-        delta_h = weights[l_].T @ delta_a
-    return w_norms, h_norms
+    """Per-layer gradient norms of the bias-free MLP h_l = f(W_l h_{l-1}) (columns are samples) with loss
+    ||h_L - y||_F^2 / (2 batch): (||dL/dW_l||_F, mean over the batch of ||dL/dh_l||_2), l = 1..L, computed by the
+    matrix chain rule of ``matrix_chain_3layer`` (derivations.nets.mlp)."""
+    _, d_w, d_h = mlp.mse_grads(weights, xb, yb, act)
+    return (
+        np.array([float(np.linalg.norm(g)) for g in d_w]),
+        np.array([float(np.mean(np.linalg.norm(g, axis=0))) for g in d_h]),
+    )
 
 
-def figure_data_mlp_gradient_norms(depth: int = 30, width: int = 64, batch: int = 32, seed: int = 0) -> dict:
+def figure_data_mlp_gradient_norms(
+    depth: int = MLP_DEPTH, width: int = MLP_WIDTH, batch: int = MLP_BATCH, seed: int = 0
+) -> dict:
     """Per-layer ||dL/dW_l||_F for a deep sigmoid MLP with N(0, 1) weights vs a ReLU MLP with He init N(0, 2/fan_in).
 
     Same seeded inputs x ~ N(0, I) and targets y ~ U(0, 1); no biases; loss = ||h_L - y||_F^2 / (2 batch).
     Layer 1 is next to the input. Returns arrays keyed "layer", "sigmoid", "relu_he" (Frobenius norms) and
     "sigmoid_h", "relu_he_h" (mean norm of dL/dh_l).
     """
-    rng = np.random.default_rng(seed)
-    xb = rng.normal(size=(width, batch))
-    yb = rng.uniform(size=(width, batch))
-    sig_w = [rng.normal(size=(width, width)) for _ in range(depth)]
-    relu_w = [rng.normal(scale=np.sqrt(2.0 / width), size=(width, width)) for _ in range(depth)]
+    xb, yb, sig_w, relu_w = _mlp_setup(depth, width, batch, seed)
     s_w, s_h = mlp_layer_grad_norms(sig_w, xb, yb, "sigmoid")
     r_w, r_h = mlp_layer_grad_norms(relu_w, xb, yb, "relu")
     return {"layer": np.arange(1, depth + 1), "sigmoid": s_w, "relu_he": r_w, "sigmoid_h": s_h, "relu_he_h": r_h}
 
 
-def figure_mlp_gradient_norms(lang: str = "en"):
-    """Figure: per-layer ||dL/dW_l||_F of a 30-layer sigmoid MLP (N(0,1) init) vs a ReLU MLP (He init), log scale."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
+@derivation(
+    "deepnet_mlp_gradient_spread",
+    title="30-layer MLP, width 64 (seeded): last/first-layer ||dL/dW_l||_F for sigmoid with N(0,1) weights; "
+    "max/min over layers for ReLU with He init",
+    title_zh="30 层、宽 64 的 MLP（固定随机种子）：sigmoid（权重 N(0,1)）最后一层与第一层 ‖∂L/∂W_l‖_F 之比；"
+    "ReLU（He 初始化）各层中的最大值与最小值之比",
+)
+def deepnet_mlp_gradient_spread() -> Result:
     d = figure_data_mlp_gradient_norms()
-    labels = {
-        "en": (
-            "Gradient norm per layer (30 layers, width 64)",
-            "layer l (1 = next to the input)",
-            r"$\|\partial L/\partial W_l\|_F$",
-            "sigmoid, N(0, 1) weights",
-            "ReLU, He init N(0, 2/n)",
+    s, r = d["sigmoid"], d["relu_he"]
+    last_first = float(s[-1] / s[0])
+    spread = float(r.max() / r.min())
+    per_layer = last_first ** (1.0 / (MLP_DEPTH - 1))
+    lf, sp_ = sp.Float(f"{last_first:.4g}"), sp.Float(f"{spread:.4g}")
+    return Result(
+        expr=sp.Tuple(lf, sp_),
+        latex=(
+            r"\sigma,\ N(0,1):\ "
+            r"\frac{\lVert\partial L/\partial W_{30}\rVert_F}{\lVert\partial L/\partial W_{1}\rVert_F}"
+            rf"\approx {last_first:.4g};\qquad \mathrm{{ReLU}},\ N(0,2/n):\ "
+            r"\frac{\max_l\lVert\partial L/\partial W_l\rVert_F}{\min_l\lVert\partial L/\partial W_l\rVert_F}"
+            rf"\approx {spread:.4g}"
         ),
-        "zh": (
-            "逐层梯度范数（30 层，宽度 64）",
-            "层号 l（1 为最靠近输入的一层）",
-            r"$\|\partial L/\partial W_l\|_F$",
-            "sigmoid，N(0, 1) 初始化",
-            "ReLU，He 初始化 N(0, 2/n)",
-        ),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    ax.semilogy(d["layer"], d["sigmoid"], "o-", label=labels[3], markersize=3)
-    ax.semilogy(d["layer"], d["relu_he"], "s-", label=labels[4], markersize=3)
-    ax.set(title=labels[0], xlabel=labels[1], ylabel=labels[2])
-    ax.legend()
-    ax.grid(alpha=0.3, which="both")
-    fig.tight_layout()
-    return fig
+        parts={
+            "sigmoid_last_over_first": lf,
+            "relu_max_over_min": sp_,
+            "sigmoid_per_layer": sp.Float(f"{per_layer:.4g}"),
+        },
+        text={
+            "sigmoid_last_over_first": f"{last_first:.0f}",
+            "relu_max_over_min": f"{spread:.1f}",
+            "sigmoid_per_layer": f"{per_layer:.2f}",
+        },
+        symbols={
+            "W_l": f"layer l weights ({MLP_WIDTH}x{MLP_WIDTH}, no bias), l = 1 next to the input",
+            "L": f"||h_L - y||_F^2 / (2 batch), batch {MLP_BATCH}, x ~ N(0, I), y ~ U(0, 1), seed 0",
+        },
+    )
 
 
-def figure_unstable_width(lang: str = "en"):
-    """Figure: the derived width of {a : |w s'(w a + b)| >= 1} against |w|, with its maximum marked."""
-    from derivations.plotting import setup
+@deepnet_mlp_gradient_spread.check(
+    "PyTorch autograd (float64) of the same seeded 30-layer nets: per-layer ||dL/dW_l||_F, then the two ratios "
+    "(relative error)",
+    tol=1e-3,
+    needs="torch",
+    oracle_zh="对同一组固定随机种子的 30 层网络做 PyTorch 自动微分（float64）："
+    "逐层 ‖∂L/∂W_l‖_F，再求两个比值（相对误差）",
+)
+def _() -> float:
+    import torch
 
-    plt = setup(lang)
-    r = get("sigmoid_unstable_width").result.parts
-    ws = np.linspace(4.0, 40.0, 400)
-    width = sp.lambdify(W, r["width"], "numpy")(ws)
-    labels = {
-        "en": ("Inputs where a sigmoid factor exceeds 1", "|w|", "width of the input interval", "maximum"),
-        "zh": ("使 sigmoid 因子超过 1 的输入区间", "|w|", "输入区间的宽度", "最大值"),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    ax.plot(ws, width, linewidth=2)
-    wm, mm = float(r["argmax"]), float(r["max"])
-    ax.plot([wm], [mm], "o", color="C3")
-    ax.annotate(f"{labels[3]} ≈ {mm:.4f} (|w| ≈ {wm:.3f})", (wm, mm), xytext=(wm + 4, mm - 0.05))
-    ax.set(title=labels[0], xlabel=labels[1], ylabel=labels[2], ylim=(0, 0.5))
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
+    xb, yb, sig_w, relu_w = _mlp_setup(MLP_DEPTH, MLP_WIDTH, MLP_BATCH, 0)
+    norms = {}
+    for name, ws, f in (("sigmoid", sig_w, torch.sigmoid), ("relu", relu_w, torch.relu)):
+        tw = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in ws]
+        h = torch.tensor(xb, dtype=torch.float64)
+        for w in tw:
+            h = f(w @ h)
+        loss = torch.sum((h - torch.tensor(yb, dtype=torch.float64)) ** 2) / (2 * MLP_BATCH)
+        loss.backward()
+        norms[name] = np.array([float(torch.linalg.norm(w.grad)) for w in tw])
+    p = deepnet_mlp_gradient_spread.result.parts
+    got = (norms["sigmoid"][-1] / norms["sigmoid"][0], norms["relu"].max() / norms["relu"].min())
+    want = (float(p["sigmoid_last_over_first"]), float(p["relu_max_over_min"]))
+    return max(abs(g / w_ - 1.0) for g, w_ in zip(got, want, strict=True))

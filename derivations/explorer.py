@@ -8,83 +8,45 @@ singular value). The bound ||prod J|| <= (gamma * lambda_1)^(T-t) holds with gam
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.nets.rnn import run_rnn
 
 ACTIVATIONS: dict[str, float] = {"linear": 1.0, "tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}  # name -> sup|f'|
 LAMBDAS = tuple(round(v, 2) for v in np.arange(0.5, 2.01, 0.1))
+HIDDEN, STEPS = 32, 60
 
 
-def _act(name: str, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if name == "linear":
-        return a, np.ones_like(a)
-    if name == "tanh":
-        h = np.tanh(a)
-        return h, 1 - h**2
-    if name == "sigmoid":
-        s = 1 / (1 + np.exp(-a))
-        return s, s * (1 - s)
-    if name == "relu":
-        return np.maximum(a, 0), (a > 0).astype(float)
-    raise ValueError(f"unknown activation {name!r}; accepted: {', '.join(ACTIVATIONS)}")
-
-
-def jacobian_norms(activation: str, lam: float, hidden: int = 32, steps: int = 60, seed: int = 0) -> np.ndarray:
-    """||dh_T/dh_t||_2 for t = T, T-1, ..., 0 (index k = T - t), for W = lam * Q with Q orthogonal; seeded."""
+def jacobian_norms(activation: str, lam: float, hidden: int = HIDDEN, steps: int = STEPS, seed: int = 0) -> np.ndarray:
+    """||dh_T/dh_t||_2 for t = T, T-1, ..., 0 (index k = T - t) of h_t = f(W h_{t-1} + U x_t), W = lam * Q with Q
+    orthogonal, U_ij ~ N(0, 1/hidden), x_t ~ N(0, I), h_0 = 0; seeded. Numerator layout, spectral norm."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; accepted: {', '.join(ACTIVATIONS)}")
     rng = np.random.default_rng(seed)
     q, _ = np.linalg.qr(rng.normal(size=(hidden, hidden)))
     w = lam * q
     u = rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, hidden))
     xs = rng.normal(size=(steps, hidden))
-    h = np.zeros(hidden)
-    derivs = []
-    for t in range(steps):
-        h, d = _act(activation, w @ h + u @ xs[t])
-        derivs.append(d)
+    _, _, jacs = run_rnn(w, u, np.zeros(hidden), xs, np.zeros(hidden), activation)
     prod = np.eye(hidden)
     norms = [1.0]
-    for d in reversed(derivs):  # multiply J_T J_{T-1} ... J_{t+1}
-        prod = prod @ (d[:, None] * w)
+    for jac in reversed(jacs):  # multiply J_T J_{T-1} ... J_{t+1}
+        prod = prod @ jac
         norms.append(float(np.linalg.norm(prod, 2)))
     return np.array(norms)
 
 
-@cache
-def explorer_data(lang: str = "en") -> str:
-    """JSON for the explorer page: norms per activation and lambda_1, the bound, and labels in ``lang``."""
-    labels = {
-        "en": {"activation": "activation", "lambda": "largest singular value λ₁ of W", "x": "steps back, T − t",
-               "y": "‖∂h_T/∂h_t‖₂ (log scale)", "measured": "measured", "bound": "bound (γλ₁)^(T−t)",
-               "readout": "after {k} steps: measured {m}, bound {b}"},
-        "zh": {"activation": "激活函数", "lambda": "W 的最大奇异值 λ₁", "x": "回传步数 T − t",
-               "y": "‖∂h_T/∂h_t‖₂（对数坐标）", "measured": "实测", "bound": "上界 (γλ₁)^(T−t)",
-               "readout": "回传 {k} 步后：实测 {m}，上界 {b}"},
-    }[lang]  # fmt: skip
+def explorer_series() -> dict:
+    """The explorer's data, language-neutral: {"gamma": sup|f'| per activation, "lambdas": ["0.5", ...],
+    "series": {activation: {lambda: [||dh_T/dh_t||_2 for T - t = 0..T], 4 significant digits}}}."""
     series = {
         act: {f"{lam:.1f}": [float(f"{v:.4g}") for v in jacobian_norms(act, lam)] for lam in LAMBDAS}
         for act in ACTIVATIONS
     }
-    return json.dumps(
-        {"gamma": ACTIVATIONS, "lambdas": [f"{v:.1f}" for v in LAMBDAS], "series": series, "labels": labels},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def explorer_html(lang: str = "en") -> str:
-    """The explorer widget: a container, its data as embedded JSON (computed at build time), and no-JS fallback."""
-    fallback = {
-        "en": "The interactive explorer needs JavaScript; the data it plots is embedded in this page.",
-        "zh": "交互式图表需要启用 JavaScript；其数据已嵌入本页。",
-    }[lang]
-    return (
-        f'<div class="gradient-explorer" data-lang="{lang}"><noscript>{fallback}</noscript></div>\n'
-        f'<script type="application/json" class="gradient-explorer-data">{explorer_data(lang)}</script>'
-    )
+    return {"gamma": ACTIVATIONS, "lambdas": [f"{v:.1f}" for v in LAMBDAS], "series": series}
 
 
 # --- registered results behind the explorer -------------------------------------------------------------------
@@ -116,7 +78,11 @@ def orthogonal_linear_power() -> Result:
     )
 
 
-@orthogonal_linear_power.check("numpy: spectral norms of the explorer's linear-RNN products, 60 steps", tol=1e-9)
+@orthogonal_linear_power.check(
+    "numpy: spectral norms of the explorer's linear-RNN products, 60 steps",
+    tol=1e-9,
+    oracle_zh="NumPy：交互图中线性 RNN 雅可比矩阵乘积的谱范数，60 步",
+)
 def _() -> float:
     f = sp.lambdify((_lam, _k), orthogonal_linear_power.result.parts["norm"], "numpy")
     worst = 0.0
@@ -146,14 +112,19 @@ def explorer_bound() -> Result:
         ),
         parts={"bound": bound, **{f"gamma_{k}": v for k, v in gammas.items()}},
         symbols={"gamma": "sup |f'|", "lambda_1": "largest singular value of W", "k": "steps back, T - t"},
+        text={"series_json": json.dumps(explorer_series(), separators=(",", ":"))},
     )
 
 
-@explorer_bound.check("numpy: max over all explorer series of measured / bound - 1 (must be <= 0)", tol=1e-9)
+@explorer_bound.check(
+    "numpy: max over all explorer series of measured / bound - 1 (must be <= 0)",
+    tol=1e-9,
+    oracle_zh="NumPy：交互图全部曲线上 实测值 / 上界 − 1 的最大值（应 ≤ 0）",
+)
 def _() -> float:
     worst = -1.0
     for act, gamma in ACTIVATIONS.items():
-        for lam in LAMBDAS[::3]:
+        for lam in LAMBDAS:
             norms = jacobian_norms(act, lam)
             worst = max(worst, float(np.max(norms / (gamma * lam) ** np.arange(len(norms)) - 1)))
     return max(worst, 0.0)

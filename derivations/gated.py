@@ -1,98 +1,39 @@
-"""Gated recurrences h_t = G1 * h_{t-1} + G2 * h^_t: their Jacobian, why gating alone does not bound it by 1,
-the GRU (G2 = 1 - G1) and the LSTM cell (independent f and i) as instances, and figure data comparing cells.
+"""Gated recurrences h_t = G1 * h_{t-1} + G2 * h^_t: where a sigmoid gate's values lie (exactly and in float64), the
+Jacobian of the general recurrence, why gating alone does not bound it by 1, the GRU (G2 = 1 - G1) and the LSTM cell
+(independent f and i) as instances, and the data of the figure comparing the cells' gradient norms over time.
 
 Conventions: vectors are columns, Jacobians are d(output)/d(input) with rows indexing outputs (numerator
 layout); "*" is the elementwise product; sigma is the logistic sigmoid; "norm" of a matrix is its spectral norm
-(largest singular value) unless stated otherwise. Shared pieces for lstm.py and gru.py live here: a SymPy
-``Sigmoid`` whose derivative rule is sigma(1 - sigma), a NumPy sigmoid, and the plain tanh RNN cell.
+(largest singular value) unless stated otherwise. fl(x) is x rounded to the nearest float64 (ties to even).
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from fractions import Fraction
 
 import mpmath
 import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.nets.act import sigmoid, sigmoid_naive
+from derivations.nets.gru import gru_cell_np, gru_jacobian_np
+from derivations.nets.lstm import init_params, lstm_block_jacobian_np, lstm_cell_np
+from derivations.nets.rnn import run_rnn
 from derivations.oracles.finite import central_diff
-from derivations.symbols import symbol_matrix, symbol_vector
+from derivations.sym import Sigmoid, diag, sigmoid_explicit, symbol_vector
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-
-# --- shared symbolic and numeric pieces ------------------------------------------------------------------------
-class Sigmoid(sp.Function):
-    """Logistic sigmoid sigma(z) = 1/(1 + e^{-z}) as a SymPy function whose derivative is sigma(z)(1 - sigma(z))."""
-
-    nargs = 1
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        """The derivative sigma(1 - sigma); ``sigmoid_rule_ok`` checks it against the exponential form."""
-        s = Sigmoid(self.args[0])
-        return s * (1 - s)
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\sigma\left({printer._print(self.args[0])}\right)"
-
-
-def sigmoid_explicit(expr: sp.Basic) -> sp.Basic:
-    """``expr`` with every ``Sigmoid(z)`` replaced by 1/(1 + exp(-z)), so that ``sympy.srepr`` can rebuild it."""
-    return expr.replace(Sigmoid, lambda z: 1 / (1 + sp.exp(-z)))
-
-
-def sigmoid_rule_ok() -> bool:
-    """True if the derivative rule of ``Sigmoid`` equals d/dz 1/(1 + e^{-z}) (checked symbolically)."""
-    z = sp.Symbol("z", real=True)
-    explicit = sp.diff(1 / (1 + sp.exp(-z)), z)
-    return sp.simplify(explicit - sigmoid_explicit(sp.diff(Sigmoid(z), z))) == 0
-
-
-def np_sigmoid(t: np.ndarray) -> np.ndarray:
-    """Logistic sigmoid 1/(1 + exp(-t)) elementwise in float64 (NumPy reference implementation)."""
-    t = np.asarray(t, dtype=np.float64)
-    e = np.exp(-np.abs(t))  # never overflows
-    return np.where(t >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def diag(v: sp.Matrix) -> sp.Matrix:
-    """The diagonal matrix with the entries of the column ``v`` on its diagonal."""
-    return sp.diag(*list(v))
-
-
-def rnn_cell_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """Plain tanh RNN step h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (PyTorch nn.RNNCell layout), float64."""
-    return np.tanh(params["weight_ih"] @ x + params["bias_ih"] + params["weight_hh"] @ h + params["bias_hh"])
-
-
-def rnn_jacobian_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """dh'/dh = diag(1 - h'^2) W_hh for the plain tanh RNN (numerator layout), float64."""
-    hn = rnn_cell_np(params, x, h)
-    return (1.0 - hn**2)[:, None] * params["weight_hh"]
-
-
-def init_params(gates: int, input_size: int, hidden: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """PyTorch-style parameters U(-1/sqrt(H), 1/sqrt(H)): weight_ih (gates*H, I), weight_hh (gates*H, H), 2 biases."""
-    k = 1.0 / math.sqrt(hidden)
-    return {
-        "weight_ih": rng.uniform(-k, k, (gates * hidden, input_size)),
-        "weight_hh": rng.uniform(-k, k, (gates * hidden, hidden)),
-        "bias_ih": rng.uniform(-k, k, gates * hidden),
-        "bias_hh": rng.uniform(-k, k, gates * hidden),
-    }
-
-
-# --- sigmoid gates live in the open interval (0, 1) --------------------------------------------------------
+# --- sigmoid gates live in the open interval (0, 1); float64 rounds them to 0 and 1 ------------------------------
 _z = sp.Symbol("z", real=True)
 
 
 @derivation(
     "sigmoid_gate_open_interval",
-    title="A sigmoid gate takes every value in (0, 1) but never 0 or 1 exactly (float64 rounds it to 1 for z > 36.7)",
-    title_zh="sigmoid 门取遍 (0, 1) 内的值，但在精确算术中永远取不到 0 或 1（float64 在 z > 36.7 时舍入为 1）",
+    title="A sigmoid gate never equals 0 or 1 in exact arithmetic; float64 rounds it to exactly 1 from z ≈ 37.43 "
+    "(correctly rounded), from z ≈ 36.74 by the formula 1/(1+e^-z) that torch evaluates",
+    title_zh="在精确算术中 sigmoid 门永远取不到 0 或 1；float64 从 z ≈ 37.43 起把它舍入为恰好 1（正确舍入），"
+    "按 torch 所用的公式 1/(1+e^-z) 逐步计算则从 z ≈ 36.74 起就是 1",
 )
 def sigmoid_gate_open_interval() -> Result:
     s = 1 / (1 + sp.exp(-_z))
@@ -102,64 +43,119 @@ def sigmoid_gate_open_interval() -> Result:
     if reach_one != sp.S.EmptySet or reach_zero != sp.S.EmptySet or (lo, hi) != (0, 1):
         raise ArithmeticError("sigmoid reaches 0 or 1, or has unexpected limits")
     gap = sp.simplify(1 - s)  # = 1/(1 + e^z) = sigma(-z) > 0
-    # float64: 1 - sigma(z) = 1/(1+e^z) falls below half an ulp of 1 (2^-53) once e^z > 2^53 - 1, i.e. z > 53 ln 2
-    round_up = 53 * sp.log(2)
-    # float64: sigma(z) ~ e^z for z << 0 rounds to 0 once it is below half the smallest subnormal 2^-1074
-    round_down = -1075 * sp.log(2)
-    # the naive formula 1/(1 + e^{-z}) (PyTorch's float64 sigmoid) returns 0 once e^{-z} overflows: z < -ln(DBL_MAX)
+    # Correctly rounded: below 1 the float64 grid has spacing 2^-53, so fl(sigma) = 1 iff 1 - sigma = 1/(1 + e^z) is at
+    # most half of it, 2^-54 (the tie goes to the even neighbour 1.0): iff e^z >= 2^54 - 1.
+    one_from = sp.log(sp.Integer(2) ** 54 - 1)
+    # sigma(37): 2^-54 < 1 - sigma(37) < 3 * 2^-54, so the nearest float64 is 1 - 2^-53, not 1.
+    gap37 = gap.subs(_z, 37)
+    if not (sp.Rational(1, 2**54) < gap37 < sp.Rational(3, 2**54)):
+        raise ArithmeticError("1 - sigma(37) is not between 2^-54 and 3 * 2^-54")
+    sigma37 = 1 - sp.Rational(1, 2**53)
+    # Correctly rounded towards 0: fl(sigma) = 0 iff sigma <= 2^-1075, half the smallest subnormal 2^-1074 (tie to 0).
+    zero_below = -sp.log(sp.Integer(2) ** 1075 - 1)
+    # The formula 1/(1 + e^{-z}) evaluated in float64 step by step (torch.sigmoid): 1 + fl(e^{-z}) rounds to 1 once
+    # e^{-z} <= 2^-53, half an ulp of 1 above it (tie to even), i.e. z >= 53 ln 2; and it returns 0 once e^{-z}
+    # overflows, z < -ln(DBL_MAX).
+    naive_one_from = 53 * sp.log(2)
     overflow = -sp.log((2 - sp.Rational(1, 2**52)) * sp.Integer(2) ** 1023)
     return Result(
-        expr=sp.Tuple(sp.Interval.open(0, 1), reach_zero, reach_one, round_up, round_down, overflow),
+        expr=sp.Tuple(sp.Interval.open(0, 1), reach_zero, reach_one, one_from, zero_below, naive_one_from, overflow),
         latex=(
             r"\begin{aligned}&\sigma(z)=\frac{1}{1+e^{-z}}\in(0,1),\quad"
             r"\{z:\sigma(z)=1\}=\{z:\sigma(z)=0\}=\varnothing,"
             rf"\quad 1-\sigma(z)={sp.latex(gap)}>0;\\"
-            rf"&z>{sp.latex(round_up)}\approx{float(round_up):.4f}\Rightarrow\operatorname{{fl}}(\sigma(z))=1;\quad "
-            rf"z<{sp.latex(round_down)}\approx{float(round_down):.2f}\Rightarrow\operatorname{{fl}}(\sigma(z))=0;\\"
-            rf"&z<-\ln(\mathrm{{DBL\_MAX}})\approx{float(overflow):.2f}\Rightarrow"
+            rf"&\operatorname{{fl}}(\sigma(z))=1\iff z\ge\ln(2^{{54}}-1)\approx{float(one_from):.4f},\quad"
+            r"\operatorname{fl}(\sigma(37))=1-2^{-53};\\"
+            rf"&\operatorname{{fl}}(\sigma(z))=0\iff z\le-\ln(2^{{1075}}-1)\approx{float(zero_below):.2f};\\"
+            rf"&z\ge 53\ln 2\approx{float(naive_one_from):.4f}\Rightarrow"
+            r"\operatorname{fl}\bigl(1/(1+e^{-z})\bigr)=1,\quad "
+            rf"z<-\ln(\mathrm{{DBL\_MAX}})\approx{float(overflow):.2f}\Rightarrow"
             r"\operatorname{fl}\bigl(1/(1+e^{-z})\bigr)=0\end{aligned}"
         ),
         parts={
             "range": sp.Interval.open(0, 1),
             "gap_to_one": gap,
-            "float64_rounds_to_one_above": round_up,
-            "float64_rounds_to_zero_below": round_down,
+            "float64_rounds_to_one_from": one_from,
+            "float64_sigma_37": sigma37,
+            "float64_rounds_to_zero_below": zero_below,
+            "naive_float64_one_from": naive_one_from,
             "naive_float64_zero_below": overflow,
         },
         symbols={"z": "gate pre-activation (real)"},
         text={
-            "float64_rounds_to_one_above": f"{float(round_up):.4f}",
-            "float64_rounds_to_zero_below": f"{float(round_down):.2f}",
+            "float64_rounds_to_one_from": f"{float(one_from):.4f}",
+            "float64_rounds_to_zero_below": f"{float(zero_below):.2f}",
+            "naive_float64_one_from": f"{float(naive_one_from):.4f}",
             "naive_float64_zero_below": f"{float(overflow):.2f}",
         },
     )
 
 
+def _nearest_float64(x: mpmath.mpf) -> float:
+    """The float64 nearest to the binary number ``x`` (ties to even, subnormals included): Python's float(Fraction)
+    is correctly rounded."""
+    man, exp = x.man_exp
+    return float(Fraction(int(man)) * Fraction(2) ** int(exp))
+
+
 @sigmoid_gate_open_interval.check(
-    "mpmath at 400 digits: 0 < sigma(z) < 1 at z = +-40, +-800; NumPy float64 rounds 0.5 past each threshold", tol=0.0
+    "mpmath at 60 digits rounded to the nearest float64: sigma at the floats on either side of each threshold, "
+    "sigma(37); and 0 < sigma < 1 at z = ±40, ±800 at 400 digits",
+    tol=0.0,
+    oracle_zh="mpmath 60 位精度计算后按最近舍入到 float64：在每个阈值两侧相邻的浮点数处求 σ，以及 σ(37)；"
+    "并在 400 位精度下验证 z = ±40、±800 时 0 < σ < 1",
 )
 def _() -> float:
-    with mpmath.workdps(400):
-        inside = all(0 < 1 / (1 + mpmath.exp(-mpmath.mpf(t))) < 1 for t in (-800, -40, 40, 800))
     p = sigmoid_gate_open_interval.result.parts
-    up, down = float(p["float64_rounds_to_one_above"]), float(p["float64_rounds_to_zero_below"])
-    f64 = np_sigmoid(np.array([up - 0.5, up + 0.5, down + 0.5, down - 0.5]))
-    rounds = f64[0] < 1.0 and f64[1] == 1.0 and f64[2] > 0.0 and f64[3] == 0.0
-    return (0.0 if inside else 1.0) + (0.0 if rounds else 1.0)
+    one, zero = float(p["float64_rounds_to_one_from"]), float(p["float64_rounds_to_zero_below"])
+
+    def fl_sigma(t: float) -> float:
+        with mpmath.workdps(60):
+            return _nearest_float64(1 / (1 + mpmath.exp(-mpmath.mpf(t))))
+
+    ok = [
+        fl_sigma(np.nextafter(one, np.inf)) == 1.0,
+        fl_sigma(np.nextafter(one, -np.inf)) == 1.0 - 2.0**-53,
+        fl_sigma(37.0) == float(p["float64_sigma_37"]),
+        fl_sigma(np.nextafter(zero, -np.inf)) == 0.0,
+        fl_sigma(np.nextafter(zero, np.inf)) == 2.0**-1074,
+    ]
+    with mpmath.workdps(400):
+        ok.append(all(0 < 1 / (1 + mpmath.exp(-mpmath.mpf(t))) < 1 for t in (-800, -40, 40, 800)))
+    return float(ok.count(False))
 
 
 @sigmoid_gate_open_interval.check(
-    "torch.sigmoid float64 (CPU): 1.0 just above 53 ln 2, 0.0 just below -ln(DBL_MAX), positive just above",
+    "the formula 1/(1 + exp(-z)) in NumPy float64 (nets.act.sigmoid_naive) 1e-12 on either side of 53 ln 2 "
+    "and 0.01 on either side of -ln(DBL_MAX); it gives 1.0 at z = 37",
+    tol=0.0,
+    oracle_zh="NumPy float64 按公式 1/(1 + exp(-z)) 计算（nets.act.sigmoid_naive）：在 53 ln 2 两侧 1e-12 处、"
+    "−ln(DBL_MAX) 两侧 0.01 处求值；z = 37 时结果为 1.0",
+)
+def _() -> float:
+    p = sigmoid_gate_open_interval.result.parts
+    up, naive = float(p["naive_float64_one_from"]), float(p["naive_float64_zero_below"])
+    s = sigmoid_naive(np.array([up - 1e-12, up + 1e-12, naive + 0.01, naive - 0.01, 37.0]))
+    ok = [s[0] == 1.0 - 2.0**-52, s[1] == 1.0, s[2] > 0.0, s[3] == 0.0, s[4] == 1.0]
+    return float(ok.count(False))
+
+
+@sigmoid_gate_open_interval.check(
+    "torch.sigmoid float64 (CPU) on either side of 53 ln 2 and of -ln(DBL_MAX), and at z = 37: the naive formula's "
+    "thresholds, not the correctly rounded ones",
     tol=0.0,
     needs="torch",
+    oracle_zh="float64 的 `torch.sigmoid`（CPU）在 53 ln 2 与 −ln(DBL_MAX) 两侧以及 z = 37 处的取值："
+    "与朴素公式的阈值一致，而非正确舍入的阈值",
 )
 def _() -> float:
     import torch
 
     p = sigmoid_gate_open_interval.result.parts
-    up, naive = float(p["float64_rounds_to_one_above"]), float(p["naive_float64_zero_below"])
-    s = torch.sigmoid(torch.tensor([up - 0.01, up + 0.01, naive + 0.01, naive - 0.01], dtype=torch.float64))
-    return 0.0 if (s[0] < 1.0 and s[1] == 1.0 and s[2] > 0.0 and s[3] == 0.0) else 1.0
+    up, naive = float(p["naive_float64_one_from"]), float(p["naive_float64_zero_below"])
+    s = torch.sigmoid(torch.tensor([up - 1e-12, up + 1e-12, naive + 0.01, naive - 0.01, 37.0], dtype=torch.float64))
+    ok = [bool(s[0] < 1.0), bool(s[1] == 1.0), bool(s[2] > 0.0), bool(s[3] == 0.0), bool(s[4] == 1.0)]
+    return float(ok.count(False))
 
 
 # --- the general gated recurrence ----------------------------------------------------------------------------
@@ -199,7 +195,7 @@ def gated_recurrence_jacobian() -> Result:
     )
 
 
-def _concrete_gated() -> tuple[dict, sp.Matrix, callable]:
+def _concrete_gated() -> tuple[dict, sp.Matrix, Callable[[np.ndarray], np.ndarray]]:
     """A concrete gated cell (sigmoid gates, tanh candidate) with fixed weights, as SymPy and NumPy."""
     a = np.array([[0.7, -1.2], [0.4, 0.9]])
     b = np.array([[-0.5, 0.8], [1.1, 0.3]])
@@ -214,12 +210,16 @@ def _concrete_gated() -> tuple[dict, sp.Matrix, callable]:
         subs[sp.Function(f"hhat_{i}")(*_h)] = sp.tanh(lu)
 
     def step(hv: np.ndarray) -> np.ndarray:
-        return np_sigmoid(a @ hv + 0.2) * hv + np_sigmoid(b @ hv - 0.1) * np.tanh(u @ hv)
+        return sigmoid(a @ hv + 0.2) * hv + sigmoid(b @ hv - 0.1) * np.tanh(u @ hv)
 
     return subs, gated_recurrence_jacobian.result.parts["structured"], step
 
 
-@gated_recurrence_jacobian.check("central finite differences of a concrete NumPy gated cell, float64", tol=1e-8)
+@gated_recurrence_jacobian.check(
+    "central finite differences of a concrete NumPy gated cell, float64",
+    tol=1e-8,
+    oracle_zh="对一个具体的 NumPy 门控单元做中心有限差分（float64）",
+)
 def _() -> float:
     subs, structured, step = _concrete_gated()
     f = sp.lambdify(list(_h), structured.subs(subs).doit(), "numpy")
@@ -233,7 +233,10 @@ def _() -> float:
 
 
 @gated_recurrence_jacobian.check(
-    "torch.autograd.functional.jacobian of the concrete cell, float64", tol=1e-12, needs="torch"
+    "torch.autograd.functional.jacobian of the concrete cell, float64",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="对同一具体单元用 `torch.autograd.functional.jacobian` 求雅可比矩阵（float64）",
 )
 def _() -> float:
     import torch
@@ -296,12 +299,16 @@ def gated_jacobian_exceeds_one() -> Result:
     )
 
 
-@gated_jacobian_exceeds_one.check("central finite differences of 10 NumPy steps from h = 0 (expect 2^10)", tol=1e-6)
+@gated_jacobian_exceeds_one.check(
+    "central finite differences of 10 NumPy steps from h = 0 (expect 2^10)",
+    tol=1e-6,
+    oracle_zh="从 h = 0 出发对 10 步 NumPy 计算做中心有限差分（应为 2^10）",
+)
 def _() -> float:
     def run(h0: np.ndarray) -> np.ndarray:
         hv = h0
         for _ in range(10):
-            z = np_sigmoid(0.0 * hv)
+            z = sigmoid(0.0 * hv)
             hv = z * hv + (1 - z) * np.tanh(3.0 * hv)
         return hv
 
@@ -310,7 +317,12 @@ def _() -> float:
     return abs(fd - expected) / expected
 
 
-@gated_jacobian_exceeds_one.check("torch autograd through 10 steps from h = 0, float64", tol=1e-12, needs="torch")
+@gated_jacobian_exceeds_one.check(
+    "torch autograd through 10 steps from h = 0, float64",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="从 h = 0 出发，对 10 步 torch 计算做自动微分（float64）",
+)
 def _() -> float:
     import torch
 
@@ -372,10 +384,14 @@ def gated_gru_lstm_instances() -> Result:
 
 
 @gated_gru_lstm_instances.check(
-    "NumPy: saturated LSTM cell reaches c_200 ~ 200 but never |c_0| + t; GRU stays in [-1, 1]", tol=0.0
+    "NumPy float64: an LSTM cell with gates sigma(30) < 1 nears but stays below |c_0| + t (c_200 > 199.9); with "
+    "gates rounded to exactly 1.0 (sigma(40), tanh(40)) it reaches c_200 = 200; a GRU state stays in [-1, 1]",
+    tol=0.0,
+    oracle_zh="NumPy float64：门值为 σ(30) < 1 的 LSTM 细胞状态逼近但始终低于 |c_0| + t（c_200 > 199.9）；"
+    "门值舍入为恰好 1.0（σ(40)、tanh(40)）时 c_200 = 200；GRU 状态始终在 [−1, 1] 内",
 )
 def _() -> float:
-    f = i = g = float(np_sigmoid(np.array(30.0)))  # f, i, g within 1e-13 of 1
+    f = i = g = float(sigmoid(np.array(30.0)))  # f, i, g within 1e-13 of 1
     c, over = 0.0, 0.0
     for t in range(1, 201):
         c = f * c + i * g
@@ -383,18 +399,57 @@ def _() -> float:
     rng = np.random.default_rng(3)
     hv, gru_over = rng.uniform(-1, 1, 4), 0.0
     for _ in range(200):
-        z = np_sigmoid(rng.normal(size=4) * 3)
+        z = sigmoid(rng.normal(size=4) * 3)
         hv = z * hv + (1 - z) * np.tanh(rng.normal(size=4) * 3)
         gru_over = max(gru_over, float(np.max(np.abs(hv))) - 1.0)
     grows = 0.0 if c > 199.9 else 1.0
-    return max(0.0, over) + max(0.0, gru_over) + grows
+    one = float(sigmoid(np.array(40.0))) * float(np.tanh(40.0))  # both round to exactly 1.0
+    c_sat = 0.0
+    for _ in range(200):
+        c_sat = 1.0 * c_sat + one
+    saturated = 0.0 if one == 1.0 and c_sat == 200.0 else 1.0
+    return max(0.0, over) + max(0.0, gru_over) + grows + saturated
 
 
-# --- figure data ---------------------------------------------------------------------------------------------
+@gated_gru_lstm_instances.check(
+    "torch.nn.GRUCell Jacobian vs the general gated formula with G1 = z, G2 = 1 - z, h^ = n (float64)",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="把 G1 = z、G2 = 1 − z、ĥ = n 代入一般公式，与 `torch.nn.GRUCell` 的雅可比矩阵比较（float64）",
+)
+def _() -> float:
+    import torch
+
+    from derivations.oracles.autograd import jacobian, torch_gru_cell
+
+    hid, rng = 4, np.random.default_rng(17)
+    p = {k: 2.0 * v for k, v in init_params(3, 3, hid, rng).items()}
+    x, hv = rng.normal(size=3), rng.uniform(-1, 1, hid)
+    u = {k: p["weight_hh"][n * hid : (n + 1) * hid] for n, k in enumerate("rzn")}
+    b = {k: p["bias_hh"][n * hid : (n + 1) * hid] for n, k in enumerate("rzn")}
+    pre = p["weight_ih"] @ x + p["bias_ih"]
+    r = sigmoid(pre[:hid] + u["r"] @ hv + b["r"])
+    z = sigmoid(pre[hid : 2 * hid] + u["z"] @ hv + b["z"])
+    m = u["n"] @ hv + b["n"]
+    n = np.tanh(pre[2 * hid :] + r * m)
+    d_g1 = (z * (1 - z))[:, None] * u["z"]
+    d_hat = (1 - n**2)[:, None] * (r[:, None] * u["n"] + (m * r * (1 - r))[:, None] * u["r"])
+    g1, g2, d_g2 = z, 1 - z, -d_g1  # the GRU instance of h' = G1*h + G2*h^
+    general = np.diag(g1) + hv[:, None] * d_g1 + n[:, None] * d_g2 + g2[:, None] * d_hat
+    cell = torch_gru_cell(p)
+    jt = jacobian(lambda h: cell(torch.from_numpy(x)[None], h[None])[0], hv)
+    return float(np.max(np.abs(general - jt)))
+
+
+# --- figure data: gradient norms of the cells over time ------------------------------------------------------
 FIG_HIDDEN = 32
 FIG_INPUT = 8
 FIG_STEPS = 100
 FIG_SEED = 0
+
+
+def _figure_inputs(steps: int, seed: int, input_size: int) -> np.ndarray:
+    return np.random.default_rng(seed + 1).normal(size=(steps, input_size))
 
 
 def figure_data_gradient_norms(
@@ -403,14 +458,12 @@ def figure_data_gradient_norms(
     """Spectral norms of dc_T/dc_t and dh_T/dh_t for t = 0..T-1 (tanh RNN, LSTM forget bias 0 and 1, PyTorch GRU).
 
     Every model uses PyTorch's default init U(-1/sqrt(H), 1/sqrt(H)) drawn from ``default_rng(seed)`` and the same
-    inputs x_t ~ N(0, 1). For the LSTM the state is (c, h) and the reported blocks are those of the product of
-    full 2H x 2H block Jacobians (so dc_T/dc_t holds h_t fixed, dh_T/dh_t holds c_t fixed); the forget bias is
-    added to bias_ih[H:2H] on top of the random init. Norm: largest singular value. Keys: "t", "rnn_h",
-    "lstm_b0_c", "lstm_b0_h", "lstm_b1_c", "lstm_b1_h", "gru_h".
+    inputs x_t ~ N(0, 1) from ``default_rng(seed + 1)``, from the zero state. For the LSTM the state is (c, h) and the
+    reported blocks are those of the product of full 2H x 2H block Jacobians (so dc_T/dc_t holds h_t fixed,
+    dh_T/dh_t holds c_t fixed); the forget bias is added to bias_ih[H:2H] on top of the random init. Norm: largest
+    singular value. Keys: "t", "rnn_h", "lstm_b0_c", "lstm_b0_h", "lstm_b1_c", "lstm_b1_h", "gru_h".
     """
-    from derivations import gru, lstm
-
-    xs = np.random.default_rng(seed + 1).normal(size=(steps, input_size))
+    xs = _figure_inputs(steps, seed, input_size)
     out: dict[str, np.ndarray] = {"t": np.arange(steps)}
 
     def norms(jacs: list[np.ndarray], sl: slice | None = None) -> np.ndarray:
@@ -423,10 +476,7 @@ def figure_data_gradient_norms(
         return res
 
     p = init_params(1, input_size, hidden, np.random.default_rng(seed))
-    hv, jacs = np.zeros(hidden), []
-    for x in xs:
-        jacs.append(rnn_jacobian_np(p, x, hv))
-        hv = rnn_cell_np(p, x, hv)
+    _hs, _fp, jacs = run_rnn(p["weight_hh"], p["weight_ih"], p["bias_ih"] + p["bias_hh"], xs, np.zeros(hidden), "tanh")
     out["rnn_h"] = norms(jacs)
 
     for bias in (0, 1):
@@ -434,103 +484,106 @@ def figure_data_gradient_norms(
         p["bias_ih"][hidden : 2 * hidden] += bias
         hv, cv, jacs = np.zeros(hidden), np.zeros(hidden), []
         for x in xs:
-            jacs.append(lstm.lstm_block_jacobian_np(p, x, hv, cv))
-            hv, cv = lstm.lstm_cell_np(p, x, hv, cv)
+            jacs.append(lstm_block_jacobian_np(p, x, hv, cv))
+            hv, cv = lstm_cell_np(p, x, hv, cv)
         out[f"lstm_b{bias}_c"] = norms(jacs, slice(0, hidden))
         out[f"lstm_b{bias}_h"] = norms(jacs, slice(hidden, 2 * hidden))
 
     p = init_params(3, input_size, hidden, np.random.default_rng(seed))
     hv, jacs = np.zeros(hidden), []
     for x in xs:
-        jacs.append(gru.gru_jacobian_np(p, x, hv, "pytorch"))
-        hv = gru.gru_cell_np(p, x, hv, "pytorch")
+        jacs.append(gru_jacobian_np(p, x, hv, "pytorch"))
+        hv = gru_cell_np(p, x, hv, "pytorch")
     out["gru_h"] = norms(jacs)
     return out
 
 
-__all__ = [
-    "Sigmoid",
-    "diag",
-    "figure_data_gradient_norms",
-    "figure_gradient_norms",
-    "init_params",
-    "np_sigmoid",
-    "rnn_cell_np",
-    "rnn_jacobian_np",
-    "sigmoid_explicit",
-    "sigmoid_rule_ok",
-    "symbol_matrix",
-    "symbol_vector",
-]
+_CURVES = ("rnn_h", "lstm_b0_c", "lstm_b1_c", "gru_h")
 
 
-@gated_gru_lstm_instances.check(
-    "torch.nn.GRUCell Jacobian vs the general gated formula with G1 = z, G2 = 1 - z, h^ = n (float64)",
-    tol=1e-12,
+@derivation(
+    "gated_gradient_norms_100",
+    title="At PyTorch's default init (H = 32, seed 0), ||d state_100/d state_0|| for a tanh RNN, an LSTM with forget "
+    "bias 0 and 1, and a GRU: all far below 1",
+    title_zh="PyTorch 默认初始化下（H = 32，随机种子 0），tanh RNN、遗忘门偏置为 0 和 1 的 LSTM、GRU 的 "
+    "‖∂状态_100/∂状态_0‖：都远小于 1",
+)
+def gated_gradient_norms_100() -> Result:
+    d = figure_data_gradient_norms()
+    first = {k: float(d[k][0]) for k in _CURVES}
+    if not all(v < 1e-3 for v in first.values()):
+        raise ArithmeticError("expected every gradient norm to have vanished after 100 steps")
+    decades = float(np.log10(first["lstm_b1_c"] / first["lstm_b0_c"]))
+    return Result(
+        expr=sp.Tuple(*(sp.Float(first[k], 6) for k in _CURVES)),
+        latex=(
+            rf"T={FIG_STEPS},\ H={FIG_HIDDEN}:\quad"
+            r"\bigl\|\partial h_T/\partial h_0\bigr\|_2^{\mathrm{RNN}}"
+            rf"\approx{_sci_latex(first['rnn_h'])},\quad"
+            r"\bigl\|\partial c_T/\partial c_0\bigr\|_2^{b_f=0}"
+            rf"\approx{_sci_latex(first['lstm_b0_c'])},\quad"
+            r"\bigl\|\partial c_T/\partial c_0\bigr\|_2^{b_f=1}"
+            rf"\approx{_sci_latex(first['lstm_b1_c'])},\quad"
+            r"\bigl\|\partial h_T/\partial h_0\bigr\|_2^{\mathrm{GRU}}"
+            rf"\approx{_sci_latex(first['gru_h'])}"
+        ),
+        parts={**{k: sp.Float(first[k], 15) for k in _CURVES}, "decades_b1_over_b0": sp.Float(decades, 15)},
+        text={
+            **{k: f"{first[k]:.1e}" for k in _CURVES},
+            "decades_b1_over_b0": f"{decades:.0f}",
+            "steps": str(FIG_STEPS),
+            "hidden": str(FIG_HIDDEN),
+            "input": str(FIG_INPUT),
+            "seed": str(FIG_SEED),
+        },
+        symbols={"T": "number of steps", "H": "hidden size", "b_f": "forget bias added to bias_ih[H:2H]"},
+    )
+
+
+def _sci_latex(v: float) -> str:
+    mant, exp = f"{v:.1e}".split("e")
+    return rf"{mant}\times10^{{{int(exp)}}}"
+
+
+@gated_gradient_norms_100.check(
+    f"torch autograd through {FIG_STEPS} steps of torch.nn.RNNCell, LSTMCell (forget bias 0 and 1) and GRUCell "
+    "with the same weights and inputs, float64 (relative error of the norms)",
+    tol=1e-9,
     needs="torch",
+    oracle_zh=f"对 {FIG_STEPS} 步 `torch.nn.RNNCell`、`torch.nn.LSTMCell`（遗忘门偏置 0 和 1）与 `torch.nn.GRUCell` "
+    "做自动微分（权重与输入相同，float64），比较范数的相对误差",
 )
 def _() -> float:
     import torch
 
-    from derivations.gru import torch_gru_cell
+    from derivations.oracles.autograd import jacobian, lstm_state_map, torch_gru_cell, torch_lstm_cell
 
-    hid, rng = 4, np.random.default_rng(17)
-    p = {k: 2.0 * v for k, v in init_params(3, 3, hid, rng).items()}
-    x, hv = rng.normal(size=3), rng.uniform(-1, 1, hid)
-    u = {k: p["weight_hh"][n * hid : (n + 1) * hid] for n, k in enumerate("rzn")}
-    b = {k: p["bias_hh"][n * hid : (n + 1) * hid] for n, k in enumerate("rzn")}
-    pre = p["weight_ih"] @ x + p["bias_ih"]
-    r = np_sigmoid(pre[:hid] + u["r"] @ hv + b["r"])
-    z = np_sigmoid(pre[hid : 2 * hid] + u["z"] @ hv + b["z"])
-    m = u["n"] @ hv + b["n"]
-    n = np.tanh(pre[2 * hid :] + r * m)
-    d_g1 = (z * (1 - z))[:, None] * u["z"]
-    d_hat = (1 - n**2)[:, None] * (r[:, None] * u["n"] + (m * r * (1 - r))[:, None] * u["r"])
-    g1, g2, d_g2 = z, 1 - z, -d_g1  # the GRU instance of h' = G1*h + G2*h^
-    general = np.diag(g1) + hv[:, None] * d_g1 + n[:, None] * d_g2 + g2[:, None] * d_hat
-    cell = torch_gru_cell(p)
-    jt = torch.autograd.functional.jacobian(
-        lambda h: cell(torch.from_numpy(x)[None], h[None])[0], torch.from_numpy(hv)
-    ).numpy()
-    return float(np.max(np.abs(general - jt)))
+    parts = gated_gradient_norms_100.result.parts
+    xs = _figure_inputs(FIG_STEPS, FIG_SEED, FIG_INPUT)
+    h0 = np.zeros(FIG_HIDDEN)
+    errs = []
 
+    def rel(j: np.ndarray, key: str) -> float:
+        return abs(float(np.linalg.norm(j, 2)) - float(parts[key])) / float(parts[key])
 
-def figure_gradient_norms(lang: str = "en") -> Figure:
-    """Figure: spectral norms of dstate_T/dstate_t vs t (log scale) for tanh RNN, LSTM forget bias 0 and 1, GRU."""
-    from derivations.plotting import setup
+    rnn = torch.nn.RNNCell(FIG_INPUT, FIG_HIDDEN, dtype=torch.float64)
+    p = init_params(1, FIG_INPUT, FIG_HIDDEN, np.random.default_rng(FIG_SEED))
+    with torch.no_grad():
+        for k, v in p.items():
+            getattr(rnn, k).copy_(torch.from_numpy(v))
+    gru = torch_gru_cell(init_params(3, FIG_INPUT, FIG_HIDDEN, np.random.default_rng(FIG_SEED)))
+    for cell, key in ((rnn, "rnn_h"), (gru, "gru_h")):
 
-    plt = setup(lang)
-    d = figure_data_gradient_norms()
-    steps = len(d["t"])
-    labels = {
-        "en": {
-            "rnn_h": r"tanh RNN  $\|\partial h_T/\partial h_t\|$",
-            "lstm_b0_c": r"LSTM, $b_f = 0$  $\|\partial c_T/\partial c_t\|$",
-            "lstm_b1_c": r"LSTM, $b_f = 1$  $\|\partial c_T/\partial c_t\|$",
-            "lstm_b1_h": r"LSTM, $b_f = 1$  $\|\partial h_T/\partial h_t\|$",
-            "gru_h": r"GRU (PyTorch)  $\|\partial h_T/\partial h_t\|$",
-            "title": f"Gradient norms back from T = {steps} (H = {FIG_HIDDEN}, PyTorch default init, seed {FIG_SEED})",
-            "x": "time step t",
-            "y": "largest singular value",
-        },
-        "zh": {
-            "rnn_h": r"tanh RNN  $\|\partial h_T/\partial h_t\|$",
-            "lstm_b0_c": r"LSTM，$b_f = 0$  $\|\partial c_T/\partial c_t\|$",
-            "lstm_b1_c": r"LSTM，$b_f = 1$  $\|\partial c_T/\partial c_t\|$",
-            "lstm_b1_h": r"LSTM，$b_f = 1$  $\|\partial h_T/\partial h_t\|$",
-            "gru_h": r"GRU（PyTorch）  $\|\partial h_T/\partial h_t\|$",
-            "title": f"从 T = {steps} 反向的梯度范数（H = {FIG_HIDDEN}，PyTorch 默认初始化，种子 {FIG_SEED}）",
-            "x": "时间步 t",
-            "y": "最大奇异值",
-        },
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    styles = {"rnn_h": "-", "lstm_b0_c": "--", "lstm_b1_c": "-", "lstm_b1_h": ":", "gru_h": "-."}
-    for key, style in styles.items():
-        ax.semilogy(d["t"], d[key], style, label=labels[key], linewidth=1.8)
-    ax.set(title=labels["title"], xlabel=labels["x"], ylabel=labels["y"], xlim=(0, steps - 1))
-    ax.title.set_fontsize(10)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.grid(alpha=0.3, which="both")
-    fig.tight_layout()
-    return fig
+        def run(h: torch.Tensor, cell: torch.nn.Module = cell) -> torch.Tensor:
+            for x in xs:
+                h = cell(torch.from_numpy(x)[None], h[None])[0]
+            return h
+
+        errs.append(rel(jacobian(run, h0), key))
+    for bias in (0, 1):
+        p = init_params(4, FIG_INPUT, FIG_HIDDEN, np.random.default_rng(FIG_SEED))
+        p["bias_ih"][FIG_HIDDEN : 2 * FIG_HIDDEN] += bias
+        run = lstm_state_map(torch_lstm_cell(p), xs)
+        j = jacobian(lambda c, run=run: run(c, c.new_zeros(FIG_HIDDEN))[0], h0)
+        errs.append(rel(j, f"lstm_b{bias}_c"))
+    return float(max(errs))

@@ -5,120 +5,30 @@ candidate); forward equations, dh_t/dh_{t-1}, how the conventions differ, and wh
 Conventions: PyTorch layout for all three (rows of weight_ih / weight_hh in gate order r, z, n; two biases
 bias_ih and bias_hh); Cho and Chung have no biases in the papers, here b_in and b_hn are added outside the
 product so the same parameters drive all three cells. Jacobians are in numerator layout; "*" is elementwise;
-sigma is the logistic sigmoid. Symbolic results use H = 2 and input size 2; the formulas hold for every H.
+sigma is the logistic sigmoid. Symbolic results use H = 2 and input size 2; the formulas hold for every H. The
+NumPy cells are in ``derivations.nets.gru``, the torch oracles in ``derivations.oracles.autograd``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy as sp
 
 from derivations.core import Derivation, Result, derivation
-from derivations.gated import (
+from derivations.nets.gru import CONVENTIONS, GATES, gru_cell_np, gru_jacobian_np, gru_parts_np, split_params
+from derivations.nets.lstm import init_params
+from derivations.oracles.finite import central_diff
+from derivations.sym import (
     Sigmoid,
     diag,
-    init_params,
-    np_sigmoid,
+    eval_matrix,
     sigmoid_explicit,
     sigmoid_rule_ok,
     symbol_matrix,
     symbol_vector,
 )
-from derivations.oracles.finite import central_diff
-
-if TYPE_CHECKING:
-    import torch
 
 H, I_SIZE = 2, 2
-GATES = ("r", "z", "n")
-CONVENTIONS = ("pytorch", "cho", "chung")
-
-
-# --- NumPy reference implementation -------------------------------------------------------------------------------
-def _split(params: dict[str, np.ndarray], hid: int) -> dict[str, np.ndarray]:
-    out = {}
-    for n, k in enumerate(GATES):
-        rows = slice(n * hid, (n + 1) * hid)
-        out[f"W{k}"], out[f"U{k}"] = params["weight_ih"][rows], params["weight_hh"][rows]
-        out[f"bi{k}"], out[f"bh{k}"] = params["bias_ih"][rows], params["bias_hh"][rows]
-    return out
-
-
-def gru_parts_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: str) -> dict[str, np.ndarray]:
-    """Gate values r, z and candidate n of one GRU step in ``convention`` ("pytorch", "cho", "chung"), float64."""
-    s = _split(params, h.shape[0])
-    r = np_sigmoid(s["Wr"] @ x + s["bir"] + s["Ur"] @ h + s["bhr"])
-    z = np_sigmoid(s["Wz"] @ x + s["biz"] + s["Uz"] @ h + s["bhz"])
-    if convention == "pytorch":
-        n = np.tanh(s["Wn"] @ x + s["bin"] + r * (s["Un"] @ h + s["bhn"]))
-    elif convention in ("cho", "chung"):
-        n = np.tanh(s["Wn"] @ x + s["bin"] + s["Un"] @ (r * h) + s["bhn"])
-    else:
-        raise ValueError(f"unknown GRU convention {convention!r}; expected one of {CONVENTIONS}")
-    return {"r": r, "z": z, "n": n}
-
-
-def gru_cell_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: str = "pytorch") -> np.ndarray:
-    """One GRU step h': (1-z)*n + z*h for "pytorch" and "cho", (1-z)*h + z*n for "chung" (PyTorch layout), float64."""
-    g = gru_parts_np(params, x, h, convention)
-    if convention == "chung":
-        return (1 - g["z"]) * h + g["z"] * g["n"]
-    return (1 - g["z"]) * g["n"] + g["z"] * h
-
-
-def gru_jacobian_np(
-    params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: str = "pytorch"
-) -> np.ndarray:
-    """dh'/dh of one GRU step in ``convention`` (numerator layout, PyTorch parameter layout), float64."""
-    s = _split(params, h.shape[0])
-    g = gru_parts_np(params, x, h, convention)
-    r, z, n = g["r"], g["z"], g["n"]
-    dn = (1 - n**2)[:, None]
-    if convention == "pytorch":
-        dpre = r[:, None] * s["Un"] + ((s["Un"] @ h + s["bhn"]) * r * (1 - r))[:, None] * s["Ur"]
-    else:
-        dpre = s["Un"] @ (np.diag(r) + (h * r * (1 - r))[:, None] * s["Ur"])
-    dz = (z * (1 - z))[:, None] * s["Uz"]
-    if convention == "chung":
-        return np.diag(1 - z) + (n - h)[:, None] * dz + z[:, None] * dn * dpre
-    return np.diag(z) + (h - n)[:, None] * dz + (1 - z)[:, None] * dn * dpre
-
-
-def torch_gru_cell(params: dict[str, np.ndarray]) -> torch.nn.GRUCell:
-    """A float64 torch.nn.GRUCell loaded with ``params`` (keys weight_ih, weight_hh, bias_ih, bias_hh)."""
-    import torch
-
-    cell = torch.nn.GRUCell(params["weight_ih"].shape[1], params["weight_hh"].shape[1], dtype=torch.float64)
-    with torch.no_grad():
-        for k, v in params.items():
-            getattr(cell, k).copy_(torch.from_numpy(v))
-    return cell
-
-
-def torch_gru_step(
-    params: dict[str, np.ndarray], convention: str
-) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    """h -> h' for one GRU step written in torch ops (float64, any convention), for autograd oracles."""
-    import torch
-
-    t = {k: torch.from_numpy(v) for k, v in params.items()}
-    hid = t["weight_hh"].shape[1]
-
-    def step(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        gi = t["weight_ih"] @ x + t["bias_ih"]
-        r = torch.sigmoid(gi[:hid] + t["weight_hh"][:hid] @ h + t["bias_hh"][:hid])
-        z = torch.sigmoid(gi[hid : 2 * hid] + t["weight_hh"][hid : 2 * hid] @ h + t["bias_hh"][hid : 2 * hid])
-        un, bn = t["weight_hh"][2 * hid :], t["bias_hh"][2 * hid :]
-        if convention == "pytorch":
-            n = torch.tanh(gi[2 * hid :] + r * (un @ h + bn))
-        else:
-            n = torch.tanh(gi[2 * hid :] + un @ (r * h) + bn)
-        return (1 - z) * h + z * n if convention == "chung" else (1 - z) * n + z * h
-
-    return step
 
 
 # --- symbols ------------------------------------------------------------------------------------------------------
@@ -184,7 +94,7 @@ def _sample(seed: int) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
 
 
 def _values(p: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: str) -> dict[sp.Symbol, float]:
-    s = _split(p, H)
+    s = split_params(p, H)
     g = gru_parts_np(p, x, h, convention)
     vals: dict[sp.Symbol, float] = {}
     for k in GATES:
@@ -197,11 +107,6 @@ def _values(p: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: 
                 vals[_W[k][a, b]] = s[f"W{k}"][a, b]
     vals.update({_hp[a]: h[a] for a in range(H)} | {_x[b]: x[b] for b in range(I_SIZE)})
     return vals
-
-
-def _eval(expr: sp.Matrix, vals: dict[sp.Symbol, float]) -> np.ndarray:
-    syms = sorted(expr.free_symbols, key=str)
-    return np.array(sp.lambdify(syms, expr, "numpy")(*[vals[s] for s in syms]), dtype=float)
 
 
 # --- forward equations -------------------------------------------------------------------------------------------
@@ -220,9 +125,9 @@ def gru_equations() -> Result:
             r"&z_t&=\sigma(W_{iz}x_t+b_{iz}+W_{hz}h_{t-1}+b_{hz})\\"
             r"\text{PyTorch/cuDNN: }n_t&=\tanh\bigl(W_{in}x_t+b_{in}+r_t\odot(W_{hn}h_{t-1}+b_{hn})\bigr),"
             r"&h_t&=(1-z_t)\odot n_t+z_t\odot h_{t-1}\\"
-            r"\text{Cho et al. 2014: }\tilde h_t&=\tanh\bigl(W x_t+U(r_t\odot h_{t-1})\bigr),"
+            r"\text{Cho 2014: }\tilde h_t&=\tanh\bigl(W x_t+U(r_t\odot h_{t-1})\bigr),"
             r"&h_t&=z_t\odot h_{t-1}+(1-z_t)\odot\tilde h_t\\"
-            r"\text{Chung et al. 2014: }\tilde h_t&=\tanh\bigl(W x_t+U(r_t\odot h_{t-1})\bigr),"
+            r"\text{Chung 2014: }\tilde h_t&=\tanh\bigl(W x_t+U(r_t\odot h_{t-1})\bigr),"
             r"&h_t&=(1-z_t)\odot h_{t-1}+z_t\odot\tilde h_t"
             r"\end{aligned}"
         ),
@@ -232,16 +137,22 @@ def gru_equations() -> Result:
 
 
 @gru_equations.check(
-    "torch.nn.GRUCell (pytorch) and torch-op cells (cho, chung), float64, same weights", tol=1e-13, needs="torch"
+    "torch.nn.GRUCell (pytorch) and torch-op cells (cho, chung), float64, same weights; and the NumPy cells",
+    tol=1e-13,
+    needs="torch",
+    oracle_zh="`torch.nn.GRUCell`（PyTorch 约定）与用 torch 运算写出的 Cho、Chung 单元，float64，权重相同；"
+    "并核对 NumPy 单元",
 )
 def _() -> float:
     import torch
+
+    from derivations.oracles.autograd import torch_gru_cell, torch_gru_step
 
     errs = []
     p, x, h = _sample(1)
     vals = _values(p, x, h, "pytorch")
     for c in CONVENTIONS:
-        sym = _eval(gru_equations.result.parts[f"h_{c}"], vals).ravel()
+        sym = eval_matrix(gru_equations.result.parts[f"h_{c}"], vals).ravel()
         with torch.no_grad():
             ref = torch_gru_step(p, c)(torch.from_numpy(x), torch.from_numpy(h)).numpy()
             if c == "pytorch":
@@ -290,29 +201,48 @@ _JAC_TITLES = {
 }
 
 
-def _make_jacobian(convention: str) -> Derivation:
-    def func() -> Result:
-        if not sigmoid_rule_ok():
-            raise ArithmeticError("Sigmoid derivative rule is wrong")
-        new, gate = _forward(convention)
-        jac = _to_gate_symbols(new.jacobian(_hp), gate)
-        if jac.free_symbols & {s for v in _W.values() for s in v}:
-            raise ArithmeticError("gate substitution left input terms behind")
-        if sp.expand(jac - _structured(convention)) != sp.zeros(H, H):
-            raise ArithmeticError(f"{convention} Jacobian differs from the structured formula")
-        return Result(expr=jac, latex=_JAC_LATEX[convention], parts={"jacobian": jac}, symbols=_SYMBOLS)
+def _jacobian(convention: str) -> Result:
+    if not sigmoid_rule_ok():
+        raise ArithmeticError("Sigmoid derivative rule is wrong")
+    new, gate = _forward(convention)
+    jac = _to_gate_symbols(new.jacobian(_hp), gate)
+    if jac.free_symbols & {s for v in _W.values() for s in v}:
+        raise ArithmeticError("gate substitution left input terms behind")
+    if sp.expand(jac - _structured(convention)) != sp.zeros(H, H):
+        raise ArithmeticError(f"{convention} Jacobian differs from the structured formula")
+    return Result(expr=jac, latex=_JAC_LATEX[convention], parts={"jacobian": jac}, symbols=_SYMBOLS)
 
-    func.__name__ = f"gru_{convention}_jacobian"
-    func.__qualname__ = func.__name__
-    d = derivation(f"gru_{convention}_jacobian", title=_JAC_TITLES[convention][0], title_zh=_JAC_TITLES[convention][1])(
-        func
-    )
+
+@derivation("gru_pytorch_jacobian", title=_JAC_TITLES["pytorch"][0], title_zh=_JAC_TITLES["pytorch"][1])
+def gru_pytorch_jacobian() -> Result:
+    return _jacobian("pytorch")
+
+
+@derivation("gru_cho_jacobian", title=_JAC_TITLES["cho"][0], title_zh=_JAC_TITLES["cho"][1])
+def gru_cho_jacobian() -> Result:
+    return _jacobian("cho")
+
+
+@derivation("gru_chung_jacobian", title=_JAC_TITLES["chung"][0], title_zh=_JAC_TITLES["chung"][1])
+def gru_chung_jacobian() -> Result:
+    return _jacobian("chung")
+
+
+def _jacobian_checks(d: Derivation, convention: str) -> None:
+    """Register the two checks of one convention's Jacobian: torch autograd and central finite differences."""
 
     @d.check(
-        "torch.autograd.functional.jacobian, float64, same weights (GRUCell for pytorch)", tol=1e-10, needs="torch"
+        "torch.autograd.functional.jacobian, float64, same weights (GRUCell for pytorch, torch ops otherwise); "
+        "and the NumPy Jacobian",
+        tol=1e-10,
+        needs="torch",
+        oracle_zh="`torch.autograd.functional.jacobian`（float64，权重相同；PyTorch 约定用 `torch.nn.GRUCell`，"
+        "其余用 torch 运算写出的单元）；并核对 NumPy 雅可比矩阵",
     )
     def _() -> float:
         import torch
+
+        from derivations.oracles.autograd import jacobian, torch_gru_cell, torch_gru_step
 
         errs = []
         for seed in (2, 3):
@@ -323,35 +253,38 @@ def _make_jacobian(convention: str) -> Derivation:
             else:
                 step = torch_gru_step(p, convention)
                 fn = lambda hv, step=step, x=x: step(torch.from_numpy(x), hv)  # noqa: E731
-            jt = torch.autograd.functional.jacobian(fn, torch.from_numpy(h)).numpy()
-            errs.append(np.max(np.abs(_eval(d.result.parts["jacobian"], _values(p, x, h, convention)) - jt)))
+            jt = jacobian(fn, h)
+            errs.append(np.max(np.abs(eval_matrix(d.result.parts["jacobian"], _values(p, x, h, convention)) - jt)))
             errs.append(np.max(np.abs(gru_jacobian_np(p, x, h, convention) - jt)))
         return float(max(errs))
 
-    @d.check("central finite differences of the NumPy cell, float64 (step 1e-6)", tol=1e-8)
+    @d.check(
+        "central finite differences of the NumPy cell, float64 (step 1e-6)",
+        tol=1e-8,
+        oracle_zh="对 NumPy 单元做中心有限差分（float64，步长 1e-6）",
+    )
     def _() -> float:
         p, x, h = _sample(4)
         cols = [
             central_diff(lambda t, e=e: gru_cell_np(p, x, h + t * e, convention), np.array(0.0), 1e-6)
             for e in np.eye(H)
         ]
-        sym = _eval(d.result.parts["jacobian"], _values(p, x, h, convention))
+        sym = eval_matrix(d.result.parts["jacobian"], _values(p, x, h, convention))
         return float(np.max(np.abs(sym - np.column_stack(cols))))
 
-    return d
 
-
-gru_pytorch_jacobian = _make_jacobian("pytorch")
-gru_cho_jacobian = _make_jacobian("cho")
-gru_chung_jacobian = _make_jacobian("chung")
+_jacobian_checks(gru_pytorch_jacobian, "pytorch")
+_jacobian_checks(gru_cho_jacobian, "cho")
+_jacobian_checks(gru_chung_jacobian, "chung")
 
 
 # --- Cho vs PyTorch --------------------------------------------------------------------------------------------
-CMP_SEED = 5
+CMP_SEED, CMP_HIDDEN = 5, 8
 
 
-def cho_vs_pytorch_np(seed: int = CMP_SEED, hidden: int = 8) -> dict[str, float]:
-    """Largest |h'_pytorch - h'_cho| and spectral norm of the Jacobian difference for shared PyTorch-init weights."""
+def cho_vs_pytorch_np(seed: int = CMP_SEED, hidden: int = CMP_HIDDEN) -> dict[str, float]:
+    """Largest |h'_pytorch - h'_cho| and the spectral norm of the difference of the Jacobians dh'/dh, for one set of
+    PyTorch-default-init weights (H = I = ``hidden``), x ~ N(0, 1) and h ~ U(-1, 1) drawn from ``seed``."""
     rng = np.random.default_rng(seed)
     p = init_params(3, hidden, hidden, np.random.default_rng(seed))
     x, h = rng.normal(size=hidden), rng.uniform(-1, 1, hidden)
@@ -394,18 +327,23 @@ def gru_cho_vs_pytorch() -> Result:
         text={
             "max_abs_dh": f"{m['max_abs_dh']:.3g}",
             "jac_diff_norm": f"{m['jac_diff_norm']:.3g}",
-            "setup": f"H = I = 8, PyTorch default init seed {CMP_SEED}, x ~ N(0,1), h ~ U(-1,1); spectral norm",
-            "setup_zh": f"H = I = 8，PyTorch 默认初始化，随机种子 {CMP_SEED}，x ~ N(0,1)，h ~ U(-1,1)；谱范数",
+            "hidden": str(CMP_HIDDEN),
+            "seed": str(CMP_SEED),
         },
         symbols=_SYMBOLS | {"Delta": "PyTorch candidate pre-activation minus Cho's (same weights)"},
     )
 
 
 @gru_cho_vs_pytorch.check(
-    "torch: GRUCell minus torch-op Cho cell, predicted difference of tanh arguments", tol=1e-13, needs="torch"
+    "torch: GRUCell minus torch-op Cho cell, predicted difference of tanh arguments",
+    tol=1e-13,
+    needs="torch",
+    oracle_zh="torch：`torch.nn.GRUCell` 与用 torch 运算写出的 Cho 单元之差，对照 tanh 自变量之差的预测值",
 )
 def _() -> float:
     import torch
+
+    from derivations.oracles.autograd import torch_gru_cell, torch_gru_step
 
     p, x, h = _sample(6)
     cell = torch_gru_cell(p)
@@ -416,7 +354,7 @@ def _() -> float:
     n_t = (out_torch - g["z"] * h) / (1 - g["z"])  # recover n from h' = (1-z) n + z h (same r, z in both)
     n_c = (out_cho - g["z"] * h) / (1 - g["z"])
     vals = _values(p, x, h, "pytorch")
-    predicted = _eval(gru_cho_vs_pytorch.result.parts["difference"], vals).ravel()
+    predicted = eval_matrix(gru_cho_vs_pytorch.result.parts["difference"], vals).ravel()
     m = cho_vs_pytorch_np()
     differ = 0.0 if m["max_abs_dh"] > 1e-3 and m["jac_diff_norm"] > 1e-3 else 1.0
     return float(np.max(np.abs(np.arctanh(n_t) - np.arctanh(n_c) - predicted))) + differ
@@ -450,6 +388,7 @@ def gru_plain_rnn_reduction() -> Result:
     holds = {c: sp.simplify(at_r1_z1[c] - ns) == 0 for c in CONVENTIONS}
     if holds != {"pytorch": False, "cho": False, "chung": True}:
         raise ArithmeticError(f"unexpected r = z = 1 pattern {holds}")
+    sigma_m40 = 1 / (1 + sp.exp(40))  # the gate value the check uses for "z = 0": not 0, about 4.2e-18
     return Result(
         expr=sp.Tuple(*(sp.Tuple(sp.Integer(1), z_needed[c]) for c in CONVENTIONS)),
         latex=(
@@ -461,27 +400,25 @@ def gru_plain_rnn_reduction() -> Result:
         parts={
             **{f"z_for_plain_{c}": z_needed[c] for c in CONVENTIONS},
             **{f"h_at_r1_z1_{c}": at_r1_z1[c] for c in CONVENTIONS},
+            "sigma_minus_40": sigma_m40,
         },
-        text={
-            "r_z_one_gives_plain_rnn": ", ".join(f"{c}: {'yes' if holds[c] else 'no'}" for c in CONVENTIONS),
-            "caveat": (
-                "sigmoid gates only approach 0 and 1 (see sigmoid_gate_open_interval): the reduction is a limit; in "
-                "float64 a pre-activation above 36.74 rounds the gate to exactly 1.0."
-            ),
-        },
+        text={"sigma_minus_40": f"{float(sigma_m40):.1e}"},
         symbols={"z, r": "update and reset gate values", "h": "previous state h_{t-1}", "n": "candidate"} | _SYMBOLS,
     )
 
 
 @gru_plain_rnn_reduction.check(
-    "torch.nn.GRUCell with gate biases +-40 vs NumPy tanh RNN; torch-op Chung cell with r = z = 1",
+    "torch.nn.GRUCell and torch-op Cho, Chung cells with gate weights 0 and gate biases ±40 (r = 1.0 exactly, "
+    "z = sigma(±40)) vs a NumPy tanh RNN; r = z = 1 in PyTorch's convention copies h",
     tol=1e-15,
     needs="torch",
+    oracle_zh="`torch.nn.GRUCell` 及用 torch 运算写出的 Cho、Chung 单元，门权重置零、门偏置取 ±40（r 恰为 1.0，"
+    "z = σ(±40)），与 NumPy 写的 tanh RNN 比较；PyTorch 约定下 r = z = 1 时复制 h",
 )
 def _() -> float:
     import torch
 
-    from derivations.gated import rnn_cell_np
+    from derivations.oracles.autograd import torch_gru_cell, torch_gru_step
 
     p, x, h = _sample(8)
     hid = H
@@ -498,13 +435,8 @@ def _() -> float:
                 out = torch_gru_cell(q)(torch.from_numpy(x)[None], torch.from_numpy(h)[None])[0].numpy()
             else:
                 out = torch_gru_step(q, convention)(torch.from_numpy(x), torch.from_numpy(h)).numpy()
-        rnn = {
-            "weight_ih": q["weight_ih"][2 * hid :],
-            "weight_hh": q["weight_hh"][2 * hid :],
-            "bias_ih": q["bias_ih"][2 * hid :],
-            "bias_hh": q["bias_hh"][2 * hid :],
-        }
-        plain = rnn_cell_np(rnn, x, h)
+        n = slice(2 * hid, 3 * hid)
+        plain = np.tanh(q["weight_ih"][n] @ x + q["bias_ih"][n] + q["weight_hh"][n] @ h + q["bias_hh"][n])
         expect_plain = not (convention == "pytorch" and zb > 0)
         errs.append(np.max(np.abs(out - (plain if expect_plain else h))))
     return float(max(errs))

@@ -30,7 +30,13 @@ t = sp.Symbol("t", real=True)
 theta = sp.Symbol("theta", real=True)
 i, j = sp.symbols("i j", integer=True, positive=True)
 
-TORCH_TANH_GAIN = sp.Rational(5, 3)  # a constant chosen by torch (calculate_gain), NOT derived from variance
+TORCH_TANH_GAIN = sp.Rational(5, 3)  # the gain torch.nn.init.calculate_gain recommends for tanh (no derivation given)
+
+
+def _sci_latex(value: float, digits: int) -> str:
+    """``value`` in scientific notation with ``digits`` significant digits, as LaTeX: 8.9\\times10^{-16}."""
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return rf"{mantissa}\times10^{{{int(exponent)}}}"
 
 
 def _gauss_pdf(std: sp.Expr) -> sp.Expr:
@@ -76,7 +82,11 @@ def preactivation_variance() -> Result:
     )
 
 
-@preactivation_variance.check("Monte Carlo, 200000 seeded samples, n_in = 32, inputs with nonzero mean", tol=0.03)
+@preactivation_variance.check(
+    "Monte Carlo, 200000 seeded samples, n_in = 32, inputs with nonzero mean",
+    tol=0.03,
+    oracle_zh="蒙特卡洛模拟：200000 个样本（固定随机种子），n_in = 32，输入均值不为 0",
+)
 def _() -> float:
     rng = np.random.default_rng(3)
     n_s, fan = 200_000, 32
@@ -122,16 +132,15 @@ def lecun_glorot_init() -> Result:
             "glorot_uniform_limit": limit,
             "torch_linear_default_var": torch_linear_var,
         },
-        text={
-            "torch_linear_default": "nn.Linear uses kaiming_uniform_(a=sqrt(5)) = U(-1/sqrt(n_in), 1/sqrt(n_in)): "
-            "Var(w) = 1/(3 n_in), a third of LeCun's"
-        },
         symbols={"n_in": "fan-in", "n_out": "fan-out", "a": "half-width of U(-a, a)", "v_x": "Var(x)"},
     )
 
 
 @lecun_glorot_init.check(
-    "torch.nn.init.xavier_uniform_ / nn.Linear default: bound and sample variance", tol=0.01, needs="torch"
+    "torch.nn.init.xavier_uniform_ / nn.Linear default: bound and sample variance",
+    tol=0.01,
+    needs="torch",
+    oracle_zh="torch.nn.init.xavier_uniform_ 与 nn.Linear 的默认初始化：取值界与样本方差",
 )
 def _() -> float:
     import torch
@@ -154,7 +163,11 @@ def _() -> float:
     )
 
 
-@lecun_glorot_init.check("mpmath quadrature of the U(-a, a) variance, a = 0.37", tol=1e-40)
+@lecun_glorot_init.check(
+    "mpmath quadrature of the U(-a, a) variance, a = 0.37",
+    tol=1e-40,
+    oracle_zh="用 mpmath 数值积分计算 U(−a, a) 的方差，a = 0.37",
+)
 def _() -> float:
     f = sp.lambdify(a, lecun_glorot_init.result.parts["uniform_var"], "mpmath")
     with mpmath.workdps(50):
@@ -192,12 +205,18 @@ def he_init() -> Result:
             "he_std": sp.sqrt(vw),
             "gain": gain,
             "per_layer_factor_lecun_relu": ratio_lecun,
+            "lecun_relu_50_layers": ratio_lecun**50,
         },
+        text={"lecun_relu_50_layers": _sci_latex(float(ratio_lecun**50), 2)},
         symbols={"s": "std of the pre-activation z", "n_in": "fan-in", "v_w": "Var(w)"},
     )
 
 
-@he_init.check("mpmath quadrature at 50 digits of E[relu(z)^2], z ~ N(0, s^2)", tol=1e-40)
+@he_init.check(
+    "mpmath quadrature at 50 digits of E[relu(z)^2], z ~ N(0, s^2)",
+    tol=1e-40,
+    oracle_zh="用 mpmath 数值积分（50 位有效数字）计算 E[relu(z)²]，z ~ N(0, s²)",
+)
 def _() -> float:
     f = sp.lambdify(s, he_init.result.parts["relu_second_moment"], "mpmath")
     with mpmath.workdps(50):
@@ -209,7 +228,12 @@ def _() -> float:
         return float(worst)
 
 
-@he_init.check("torch.nn.init.kaiming_normal_(relu) std and calculate_gain('relu')", tol=0.01, needs="torch")
+@he_init.check(
+    "torch.nn.init.kaiming_normal_(relu) std and calculate_gain('relu')",
+    tol=0.01,
+    needs="torch",
+    oracle_zh="torch.nn.init.kaiming_normal_（relu）的标准差与 calculate_gain('relu')",
+)
 def _() -> float:
     import torch
 
@@ -220,10 +244,14 @@ def _() -> float:
     return max(abs(float(w.std()) / std - 1.0), abs(torch.nn.init.calculate_gain("relu") - float(p["gain"])))
 
 
-@he_init.check("seeded simulation: ReLU net, width 256, 50 layers, log2 variance ratio (He ~ 0, LeCun ~ -50)", tol=4.0)
+@he_init.check(
+    "seeded simulation: ReLU net, width 256, 50 layers, log2 variance ratio (He ~ 0, LeCun ~ -50)",
+    tol=4.0,
+    oracle_zh="固定随机种子的模拟：宽 256、50 层的 ReLU 网络，方差比的 log₂（He 约为 0，LeCun 约为 −50）",
+)
 def _() -> float:
-    # finite width: log2 of the ratio fluctuates by about 1.5-2 over seeds (5 seeds: at most 2.8); the two schemes
-    # differ by 50, so a tolerance of 4 separates them without depending on a lucky seed
+    # finite width: log2 of the ratio moves by a few units from seed to seed (seeds 0-7: from -2.8 to +4.0; seed 0:
+    # -0.6 for He, -1.8 for LeCun); the two schemes differ by 50, so a tolerance of 4 still separates them
     d = figure_data_activation_variance(configs=("relu_he", "relu_lecun"))
     pred_lecun = 50 * math.log2(float(he_init.result.parts["per_layer_factor_lecun_relu"]))
     return max(
@@ -262,11 +290,7 @@ def tanh_gain_variance_map() -> Result:
             "torch_tanh_gain": TORCH_TANH_GAIN,
             "fixed_point_5_3": sp.Float(qstar, 15),
         },
-        text={
-            "fixed_point_5_3": f"{qstar:.4f}",
-            "note": "torch's tanh gain 5/3 is a chosen constant (calculate_gain), not the solution of a variance "
-            "equation: with it the forward variance settles at q* instead of decaying to 0",
-        },
+        text={"fixed_point_5_3": f"{qstar:.4f}"},
         symbols={"q": "pre-activation variance", "g": "gain (weights N(0, g^2/n_in))", "Z": "standard normal"},
     )
 
@@ -284,7 +308,11 @@ def _tanh_fixed_point(gain: float) -> float:
         return float(mpmath.findroot(f, mpmath.mpf(1)))
 
 
-@tanh_gain_variance_map.check("Gauss-Hermite quadrature (80 nodes) of E[tanh^2(sqrt(q) Z)] at q = 1e-3", tol=1e-10)
+@tanh_gain_variance_map.check(
+    "Gauss-Hermite quadrature (80 nodes) of E[tanh^2(sqrt(q) Z)] at q = 1e-3",
+    tol=1e-10,
+    oracle_zh="Gauss–Hermite 求积（80 个节点）计算 q = 1e-3 时的 E[tanh²(√q Z)]",
+)
 def _() -> float:
     zs, ws = np.polynomial.hermite_e.hermegauss(80)
     ws = ws / ws.sum()
@@ -293,7 +321,12 @@ def _() -> float:
     return abs(numeric - float(tanh_gain_variance_map.result.parts["map_series"].subs(q, qq)))
 
 
-@tanh_gain_variance_map.check("torch.nn.init.calculate_gain('tanh') equals the 5/3 used here", tol=1e-15, needs="torch")
+@tanh_gain_variance_map.check(
+    "torch.nn.init.calculate_gain('tanh') equals the 5/3 used here",
+    tol=1e-15,
+    needs="torch",
+    oracle_zh="torch.nn.init.calculate_gain('tanh') 与此处所用的 5/3 相等",
+)
 def _() -> float:
     import torch
 
@@ -303,6 +336,8 @@ def _() -> float:
 @tanh_gain_variance_map.check(
     "seeded simulation (width 256, 30 tanh layers, g = 5/3) vs q*; exact map iterated 2000 times (g = 1) vs 1/(2l)",
     tol=0.1,
+    oracle_zh="固定随机种子的模拟（宽 256、30 层 tanh、g = 5/3）与 q* 比较；"
+    "g = 1 时把精确映射迭代 2000 次，与 1/(2l) 比较",
 )
 def _() -> float:
     d = figure_data_activation_variance(width=256, depth=30, batch=64, configs=("tanh_gain_5_3",))
@@ -342,17 +377,23 @@ def orthogonal_init() -> Result:
             r"Q^\top Q=I\ \Rightarrow\ \sigma_i(Q)=\sqrt{\lambda_i(Q^\top Q)}=1\ \forall i\ \Rightarrow\ "
             r"\lVert Q^k x\rVert_2^2=x^\top (Q^k)^\top Q^k x=\lVert x\rVert_2^2"
         ),
-        parts={"gram_rotation": gram, "singular_values_rotation": sp.Tuple(*sing)},
-        text={
-            "contrast": "a Gaussian N(0, 1/n) matrix has spectral radius near 1 for large n but singular values "
-            "spread over (0, 2): a product of such matrices does not preserve norms"
+        parts={
+            "gram_rotation": gram,
+            "singular_values_rotation": sp.Tuple(*sing),
+            # contrast, large-n limits for an n x n matrix with i.i.d. N(0, 1/n) entries: the circular law puts the
+            # eigenvalues in the unit disc (spectral radius -> 1), the quarter-circle law the singular values in [0, 2]
+            "gaussian_spectral_radius": sp.Integer(1),
+            "gaussian_singular_max": sp.Integer(2),
         },
         symbols={"theta": "rotation angle (the 2x2 example)", "Q": "orthogonal matrix", "x": "vector"},
     )
 
 
 @orthogonal_init.check(
-    "torch.nn.init.orthogonal_ (64x64, float64): numpy SVD and ||Q^50 x|| / ||x||", tol=1e-12, needs="torch"
+    "torch.nn.init.orthogonal_ (64x64, float64): numpy SVD and ||Q^50 x|| / ||x||",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="torch.nn.init.orthogonal_（64×64，float64）：NumPy 奇异值分解与 ‖Q⁵⁰x‖/‖x‖",
 )
 def _() -> float:
     import torch
@@ -368,10 +409,28 @@ def _() -> float:
     return max(float(np.max(np.abs(sv - 1.0))), abs(np.linalg.norm(y) / np.linalg.norm(x) - 1.0))
 
 
-@orthogonal_init.check("numpy QR of a seeded Gaussian 128x128 matrix: max |sigma_i - 1|", tol=1e-12)
+@orthogonal_init.check(
+    "numpy QR of a seeded Gaussian 128x128 matrix: max |sigma_i - 1|",
+    tol=1e-12,
+    oracle_zh="对固定随机种子的 128×128 高斯矩阵做 NumPy QR 分解：max |σᵢ − 1|",
+)
 def _() -> float:
     qm, _ = np.linalg.qr(np.random.default_rng(5).normal(size=(128, 128)))
     return float(np.max(np.abs(np.linalg.svd(qm, compute_uv=False) - 1.0)))
+
+
+@orthogonal_init.check(
+    "numpy, seeded 400x400 N(0, 1/n) matrix: spectral radius vs 1, largest singular value vs 2, smallest near 0",
+    tol=0.1,
+    oracle_zh="NumPy，固定随机种子的 400×400 N(0, 1/n) 矩阵：谱半径与 1、最大奇异值与 2 比较，最小奇异值接近 0",
+)
+def _() -> float:
+    n = 400  # finite-n deviations from the limits are a few 1e-2 here
+    a = np.random.default_rng(6).normal(scale=1 / math.sqrt(n), size=(n, n))
+    sv = np.linalg.svd(a, compute_uv=False)
+    rho = float(np.max(np.abs(np.linalg.eigvals(a))))
+    p = orthogonal_init.result.parts
+    return max(abs(rho - float(p["gaussian_spectral_radius"])), abs(sv[0] - float(p["gaussian_singular_max"])), sv[-1])
 
 
 # --- figure data ----------------------------------------------------------------------------------------------
@@ -403,40 +462,3 @@ def figure_data_activation_variance(
             var.append(float(np.var(z)))
         out[name] = np.array(var)
     return out
-
-
-def figure_activation_variance(lang: str = "en"):
-    """Pre-activation variance per layer (log scale) for ReLU with LeCun / He and tanh with gain 1 / 5/3."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    d = figure_data_activation_variance()
-    names = {
-        "en": {
-            "relu_lecun": "ReLU, LeCun (Var w = 1/n)",
-            "relu_he": "ReLU, He (Var w = 2/n)",
-            "tanh_gain_1": "tanh, gain 1",
-            "tanh_gain_5_3": "tanh, gain 5/3 (torch)",
-            "pred": r"prediction $2^{-l}$",
-        },
-        "zh": {
-            "relu_lecun": "ReLU，LeCun（Var w = 1/n）",
-            "relu_he": "ReLU，He（Var w = 2/n）",
-            "tanh_gain_1": "tanh，增益 1",
-            "tanh_gain_5_3": "tanh，增益 5/3（torch）",
-            "pred": r"预测 $2^{-l}$",
-        },
-    }[lang]
-    title, xl, yl = {
-        "en": ("Forward variance through 50 layers (width 256, seeded)", "layer $l$", r"Var$(z_l)$"),
-        "zh": ("前向方差随层数的变化（宽 256，固定随机种子）", "层 $l$", r"Var$(z_l)$"),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for key in ("relu_lecun", "relu_he", "tanh_gain_1", "tanh_gain_5_3"):
-        ax.semilogy(d["layer"], d[key], label=names[key], linewidth=2)
-    ax.semilogy(d["layer"], d["relu_lecun"][0] * 0.5 ** d["layer"], "k:", label=names["pred"])
-    ax.set(title=title, xlabel=xl, ylabel=yl)
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    return fig

@@ -17,6 +17,12 @@ _P = 1 / (1 + sp.exp(-z))
 Z_SATURATED = -10  # a confidently wrong logit for y = 1
 
 
+def _sci(v: float) -> str:
+    r"""LaTeX of ``v`` with 4 significant digits in scientific notation, e.g. -4.539\times10^{-5}."""
+    mant, exp = f"{v:.3e}".split("e")
+    return rf"{mant}\times10^{{{int(exp)}}}"
+
+
 @derivation(
     "sigmoid_output_losses",
     title="Sigmoid output: cross-entropy gives dL/dz = sigma(z) - y; squared error gives (sigma(z) - y) sigma'(z)",
@@ -41,7 +47,8 @@ def sigmoid_output_losses() -> Result:
             r"\frac{\partial}{\partial z}\Bigl[-y\log\sigma(z)-(1-y)\log\bigl(1-\sigma(z)\bigr)\Bigr]=\sigma(z)-y,"
             r"\qquad \frac{\partial}{\partial z}\,\tfrac12\bigl(\sigma(z)-y\bigr)^2"
             r"=\bigl(\sigma(z)-y\bigr)\,\sigma'(z);"
-            rf"\qquad z={Z_SATURATED},\ y=1:\ {float(bce_sat):.5f}\ \text{{vs}}\ {float(mse_sat):.3e}"
+            rf"\qquad z={Z_SATURATED},\ y=1:\ \sigma(z)-y={float(bce_sat):.5f},\ "
+            rf"\bigl(\sigma(z)-y\bigr)\,\sigma'(z)={_sci(float(mse_sat))}"
         ),
         parts={
             "d_bce": _P - y,
@@ -54,7 +61,11 @@ def sigmoid_output_losses() -> Result:
     )
 
 
-@sigmoid_output_losses.check("central finite differences of numpy BCE and MSE, float64, y in {0, 1}", tol=1e-8)
+@sigmoid_output_losses.check(
+    "central finite differences of numpy BCE and MSE, float64, y in {0, 1}",
+    tol=1e-8,
+    oracle_zh="对 NumPy 实现的交叉熵与平方误差做中心有限差分（float64，y ∈ {0, 1}）",
+)
 def _() -> float:
     t = np.linspace(-12, 12, 97)
     r = sigmoid_output_losses.result.parts

@@ -5,88 +5,37 @@ Conventions (torch.nn.LSTMCell): gate order i, f, g, o in the rows of weight_ih 
 two bias vectors bias_ih and bias_hh, both added to every gate pre-activation; the state is the pair (c, h);
 Jacobians are in numerator layout (rows index outputs); "*" is elementwise; sigma is the logistic sigmoid;
 matrix norms are spectral norms (largest singular value) unless stated otherwise. Symbolic results use H = 2
-with explicit symbol matrices; the block formulas they confirm hold for every H.
+with explicit symbol matrices; the block formulas they confirm hold for every H. The NumPy cell is in
+``derivations.nets.lstm``, the torch oracles in ``derivations.oracles.autograd``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+import mpmath
 import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
-from derivations.gated import (
+from derivations.nets.act import sigmoid
+from derivations.nets.lstm import GATES, init_params, lstm_block_jacobian_np, lstm_cell_np, lstm_gates_np
+from derivations.nets.lstm import lstm_multistep_np as _multistep
+from derivations.oracles.finite import central_diff
+from derivations.sym import (
     Sigmoid,
     diag,
-    init_params,
-    np_sigmoid,
+    eval_matrix,
     sigmoid_explicit,
     sigmoid_rule_ok,
     symbol_matrix,
     symbol_vector,
 )
-from derivations.oracles.finite import central_diff
-
-if TYPE_CHECKING:
-    import torch
 
 H, I_SIZE = 2, 2
-GATES = ("i", "f", "g", "o")
-
-
-# --- NumPy reference implementation (PyTorch layout) ---------------------------------------------------------
-def lstm_gates_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray) -> dict[str, np.ndarray]:
-    """Gate values i, f, g, o of torch.nn.LSTMCell (gate order i, f, g, o; both biases added), float64."""
-    hid = h.shape[0]
-    z = params["weight_ih"] @ x + params["bias_ih"] + params["weight_hh"] @ h + params["bias_hh"]
-    zi, zf, zg, zo = (z[k * hid : (k + 1) * hid] for k in range(4))
-    return {"i": np_sigmoid(zi), "f": np_sigmoid(zf), "g": np.tanh(zg), "o": np_sigmoid(zo)}
-
-
-def lstm_cell_np(
-    params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """One LSTM step (h', c') with c' = f*c + i*g and h' = o*tanh(c'), PyTorch LSTMCell convention, float64."""
-    g = lstm_gates_np(params, x, h)
-    c_new = g["f"] * c + g["i"] * g["g"]
-    return g["o"] * np.tanh(c_new), c_new
-
-
-def lstm_block_jacobian_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """The 2H x 2H Jacobian d(c', h')/d(c, h) of one PyTorch LSTMCell step; rows (c', h'), columns (c, h)."""
-    hid = h.shape[0]
-    g = lstm_gates_np(params, x, h)
-    u = {k: params["weight_hh"][n * hid : (n + 1) * hid] for n, k in enumerate(GATES)}
-    c_new = g["f"] * c + g["i"] * g["g"]
-    tc = np.tanh(c_new)
-    dc_dc = np.diag(g["f"])
-    dc_dh = (
-        (c * g["f"] * (1 - g["f"]))[:, None] * u["f"]
-        + (g["g"] * g["i"] * (1 - g["i"]))[:, None] * u["i"]
-        + (g["i"] * (1 - g["g"] ** 2))[:, None] * u["g"]
-    )
-    k = g["o"] * (1 - tc**2)
-    dh_dc = k[:, None] * dc_dc
-    dh_dh = (tc * g["o"] * (1 - g["o"]))[:, None] * u["o"] + k[:, None] * dc_dh
-    return np.block([[dc_dc, dc_dh], [dh_dc, dh_dh]])
 
 
 def _rng_params(hidden: int, input_size: int, seed: int, scale: float = 1.0) -> dict[str, np.ndarray]:
     p = init_params(4, input_size, hidden, np.random.default_rng(seed))
     return {k: v * scale for k, v in p.items()}
-
-
-def torch_lstm_cell(params: dict[str, np.ndarray]) -> torch.nn.LSTMCell:
-    """A float64 torch.nn.LSTMCell loaded with ``params`` (keys weight_ih, weight_hh, bias_ih, bias_hh)."""
-    import torch
-
-    hid, inp = params["weight_hh"].shape[1], params["weight_ih"].shape[1]
-    cell = torch.nn.LSTMCell(inp, hid, dtype=torch.float64)
-    with torch.no_grad():
-        for k, v in params.items():
-            getattr(cell, k).copy_(torch.from_numpy(v))
-    return cell
 
 
 # --- symbols ---------------------------------------------------------------------------------------------------
@@ -160,11 +109,6 @@ def _sample(seed: int = 7) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarra
     return p, rng.normal(size=I_SIZE), rng.uniform(-0.9, 0.9, H), rng.normal(size=H)
 
 
-def _eval(expr: sp.Matrix, vals: dict[sp.Symbol, float]) -> np.ndarray:
-    syms = sorted(expr.free_symbols, key=str)
-    return np.array(sp.lambdify(syms, expr, "numpy")(*[vals[s] for s in syms]), dtype=float)
-
-
 # --- 1. cell equations -------------------------------------------------------------------------------------------
 @derivation(
     "lstm_cell_equations",
@@ -205,14 +149,19 @@ def _symbolic_forward_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.nda
                 vals[_U[k][a, b]] = params["weight_hh"][rows][a, b]
     vals.update({_x[b]: x[b] for b in range(I_SIZE)})
     vals.update({_hp[a]: h[a] for a in range(H)} | {_cp[a]: c[a] for a in range(H)})
-    return np.concatenate([_eval(r["c"], vals).ravel(), _eval(r["h"], vals).ravel()])
+    return np.concatenate([eval_matrix(r["c"], vals).ravel(), eval_matrix(r["h"], vals).ravel()])
 
 
 @lstm_cell_equations.check(
-    "torch.nn.LSTMCell forward in float64, same weights (outputs c', h')", tol=1e-13, needs="torch"
+    "torch.nn.LSTMCell forward in float64, same weights (outputs c', h')",
+    tol=1e-13,
+    needs="torch",
+    oracle_zh="float64 的 `torch.nn.LSTMCell` 前向计算，权重相同（输出 c'、h'）",
 )
 def _() -> float:
     import torch
+
+    from derivations.oracles.autograd import torch_lstm_cell
 
     p, x, h, c = _sample()
     cell = torch_lstm_cell(p)
@@ -221,7 +170,11 @@ def _() -> float:
     return float(np.max(np.abs(_symbolic_forward_np(p, x, h, c) - np.concatenate([ct[0].numpy(), ht[0].numpy()]))))
 
 
-@lstm_cell_equations.check("NumPy reference cell (written separately), float64", tol=1e-13)
+@lstm_cell_equations.check(
+    "NumPy reference cell (derivations.nets.lstm, written separately), float64",
+    tol=1e-13,
+    oracle_zh="另行编写的 NumPy 参考单元（derivations.nets.lstm），float64",
+)
 def _() -> float:
     p, x, h, c = _sample(11)
     hn, cn = lstm_cell_np(p, x, h, c)
@@ -288,33 +241,33 @@ def _block_slices() -> dict[str, tuple[slice, slice]]:
 
 
 def _symbolic_jacobian_np(p: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
-    return _eval(lstm_block_jacobian.result.parts["jacobian"], _np_gate_symbol_values(p, x, h, c))
+    return eval_matrix(lstm_block_jacobian.result.parts["jacobian"], _np_gate_symbol_values(p, x, h, c))
 
 
 @lstm_block_jacobian.check(
-    "torch.autograd.functional.jacobian of torch.nn.LSTMCell, float64, same weights", tol=1e-10, needs="torch"
+    "torch.autograd.functional.jacobian of torch.nn.LSTMCell, float64, same weights; and the NumPy block Jacobian",
+    tol=1e-10,
+    needs="torch",
+    oracle_zh="对 `torch.nn.LSTMCell` 用 `torch.autograd.functional.jacobian` 求雅可比矩阵（float64，权重相同）；"
+    "并核对 NumPy 分块雅可比矩阵",
 )
 def _() -> float:
-    import torch
+    from derivations.oracles.autograd import jacobian, lstm_state_map, torch_lstm_cell
 
     errs = []
     for seed in (7, 8):
         p, x, h, c = _sample(seed)
-        cell = torch_lstm_cell(p)
-        xt = torch.from_numpy(x)[None]
-
-        def f(cv: torch.Tensor, hv: torch.Tensor, cell=cell, xt=xt) -> tuple[torch.Tensor, torch.Tensor]:
-            hn, cn = cell(xt, (hv[None], cv[None]))
-            return cn[0], hn[0]
-
-        jt = torch.autograd.functional.jacobian(f, (torch.from_numpy(c), torch.from_numpy(h)))
-        full = np.block([[jt[0][0].numpy(), jt[0][1].numpy()], [jt[1][0].numpy(), jt[1][1].numpy()]])
+        full = jacobian(lstm_state_map(torch_lstm_cell(p), x[None]), c, h)
         errs.append(np.max(np.abs(_symbolic_jacobian_np(p, x, h, c) - full)))
         errs.append(np.max(np.abs(lstm_block_jacobian_np(p, x, h, c) - full)))
     return float(max(errs))
 
 
-@lstm_block_jacobian.check("central finite differences of the NumPy cell, float64 (step 1e-6)", tol=1e-8)
+@lstm_block_jacobian.check(
+    "central finite differences of the NumPy cell, float64 (step 1e-6)",
+    tol=1e-8,
+    oracle_zh="对 NumPy 单元做中心有限差分（float64，步长 1e-6）",
+)
 def _() -> float:
     p, x, h, c = _sample(9)
     sym = _symbolic_jacobian_np(p, x, h, c)
@@ -349,9 +302,16 @@ def lstm_cell_path_derivative() -> Result:
     )
 
 
-@lstm_cell_path_derivative.check("torch autograd of torch.nn.LSTMCell w.r.t. c only, float64", tol=1e-12, needs="torch")
+@lstm_cell_path_derivative.check(
+    "torch autograd of torch.nn.LSTMCell w.r.t. c only (h held fixed), float64",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="`torch.nn.LSTMCell` 仅对 c 的自动微分（h 固定），float64",
+)
 def _() -> float:
     import torch
+
+    from derivations.oracles.autograd import jacobian, torch_lstm_cell
 
     p, x, h, c = _sample(5)
     cell = torch_lstm_cell(p)
@@ -359,55 +319,26 @@ def _() -> float:
     def f(cv: torch.Tensor) -> torch.Tensor:
         return cell(torch.from_numpy(x)[None], (torch.from_numpy(h)[None], cv[None]))[1][0]
 
-    jt = torch.autograd.functional.jacobian(f, torch.from_numpy(c)).numpy()
-    return float(np.max(np.abs(_eval(lstm_cell_path_derivative.result.expr, _np_gate_symbol_values(p, x, h, c)) - jt)))
+    derived = eval_matrix(lstm_cell_path_derivative.result.expr, _np_gate_symbol_values(p, x, h, c))
+    return float(np.max(np.abs(derived - jacobian(f, c))))
 
 
 # --- 4. multi-step products and what goes wrong with shortcuts ---------------------------------------------------
 MULTI_H, MULTI_T, MULTI_SEED, MULTI_SCALE = 8, 20, 3, 1.0
 
 
-def lstm_multistep_np(
-    hidden: int = MULTI_H,
-    steps: int = MULTI_T,
-    seed: int = MULTI_SEED,
-    scale: float = MULTI_SCALE,
-    zero_who: bool = False,
-) -> dict[str, np.ndarray]:
-    """True dc_T/dc_0 (block of the product of 2H x 2H block Jacobians) and two shortcuts, PyTorch LSTMCell convention.
-
-    Returns "true" (upper-left block of J_T ... J_1, h_0 held fixed), "diag_f" (prod of diag(f_t) only) and
-    "one_step_total" (diag(f_1) times, for t >= 2, diag(f_t) + dc_t/dh_{t-1} diag(o_{t-1}(1 - tanh^2 c_{t-1}))),
-    plus "full" (the 2H x 2H product), "params", "xs", "c0" (h_0 = 0). Parameters are PyTorch-style init
-    times ``scale``; ``zero_who`` zeroes the recurrent output-gate weights W_ho (then the one-step totals are exact).
-    """
-    rng = np.random.default_rng(seed)
-    p = _rng_params(hidden, hidden, seed, scale)
+def shortcut_case(zero_who: bool = False) -> dict[str, np.ndarray]:
+    """The measured case of ``lstm_shortcut_counterexample``: H = I = MULTI_H, T = MULTI_T steps, PyTorch default
+    init from seed MULTI_SEED, x_t ~ N(0, 1), c_0 ~ N(0, 1), h_0 = 0; ``zero_who`` zeroes the recurrent output-gate
+    weights W_ho. Keys: "params", "xs", "c0" and those of ``nets.lstm.lstm_multistep_np`` ("true", "diag_f",
+    "one_step_total", "full")."""
+    rng = np.random.default_rng(MULTI_SEED)
+    p = _rng_params(MULTI_H, MULTI_H, MULTI_SEED, MULTI_SCALE)
     if zero_who:
-        p["weight_hh"][3 * hidden :] = 0.0
-    xs = rng.normal(size=(steps, hidden))
-    h, c = np.zeros(hidden), rng.normal(size=hidden)
-    c0 = c.copy()
-    full, only_f, total = np.eye(2 * hidden), np.eye(hidden), np.eye(hidden)
-    prev_k = np.zeros(hidden)
-    for t, x in enumerate(xs):
-        j = lstm_block_jacobian_np(p, x, h, c)
-        g = lstm_gates_np(p, x, h)
-        full = j @ full
-        only_f = np.diag(g["f"]) @ only_f
-        step = np.diag(g["f"]) if t == 0 else np.diag(g["f"]) + j[:hidden, hidden:] * prev_k[None, :]
-        total = step @ total
-        h, c = lstm_cell_np(p, x, h, c)
-        prev_k = g["o"] * (1 - np.tanh(c) ** 2)  # dh_t/dc_t along the direct path (o_t held fixed)
-    return {
-        "true": full[:hidden, :hidden],
-        "diag_f": only_f,
-        "one_step_total": total,
-        "full": full,
-        "params": p,
-        "xs": xs,
-        "c0": c0,
-    }
+        p["weight_hh"][3 * MULTI_H :] = 0.0
+    xs = rng.normal(size=(MULTI_T, MULTI_H))
+    c0 = rng.normal(size=MULTI_H)
+    return {"params": p, "xs": xs, "c0": c0, **_multistep(p, xs, c0)}
 
 
 def _rel(a: np.ndarray, b: np.ndarray) -> float:
@@ -471,30 +402,25 @@ def lstm_multistep_jacobian() -> Result:
 
 
 @lstm_multistep_jacobian.check(
-    f"torch autograd through {MULTI_T} steps of torch.nn.LSTMCell (H={MULTI_H}), float64", tol=1e-10, needs="torch"
+    f"torch autograd through {MULTI_T} steps of torch.nn.LSTMCell (H={MULTI_H}), float64, vs the NumPy product "
+    "of block Jacobians (relative to the largest entry)",
+    tol=1e-10,
+    needs="torch",
+    oracle_zh=f"对 {MULTI_T} 步 `torch.nn.LSTMCell`（H = {MULTI_H}）做自动微分（float64），"
+    "与 NumPy 分块雅可比矩阵的乘积比较（相对于最大元素）",
 )
 def _() -> float:
-    import torch
+    from derivations.oracles.autograd import jacobian, lstm_state_map, torch_lstm_cell
 
-    r = lstm_multistep_np()
-    cell = torch_lstm_cell(r["params"])
-    c0 = r["c0"]
-
-    def unroll(cv: torch.Tensor, hv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        hx, cx = hv[None], cv[None]
-        for x in r["xs"]:
-            hx, cx = cell(torch.from_numpy(x)[None], (hx, cx))
-        return cx[0], hx[0]
-
-    jt = torch.autograd.functional.jacobian(unroll, (torch.from_numpy(c0), torch.zeros(MULTI_H, dtype=torch.float64)))
-    full = np.block([[jt[0][0].numpy(), jt[0][1].numpy()], [jt[1][0].numpy(), jt[1][1].numpy()]])
+    r = shortcut_case()
+    full = jacobian(lstm_state_map(torch_lstm_cell(r["params"]), r["xs"]), r["c0"], np.zeros(MULTI_H))
     return float(np.max(np.abs(r["full"] - full)) / np.max(np.abs(full)))
 
 
 @derivation(
     "lstm_shortcut_counterexample",
     title="Multiplying only diag(f_t), or one-step 'total' dc_t/dc_{t-1}, over time gives the wrong dc_T/dc_0",
-    title_zh="跨时间只连乘 diag(f_t)，或连乘单步“全导数” dc_t/dc_{t−1}，得到的 dc_T/dc_0 是错误的",
+    title_zh="跨时间只连乘 diag(f_t)，或连乘单步“全导数” dc_t/dc_{t−1}，得到的 ∂c_T/∂c_0 都是错的",
 )
 def lstm_shortcut_counterexample() -> Result:
     # exact statement for H = 1, T = 3: true - (one-step totals) = the output-gate path, proportional to u_o
@@ -512,8 +438,8 @@ def lstm_shortcut_counterexample() -> Result:
         raise ArithmeticError("true - one-step totals is not the output-gate path")
     if sp.expand((true - totals).subs(_u["o"], 0)) != 0:
         raise ArithmeticError("with u_o = 0 the one-step totals should be exact")
-    r = lstm_multistep_np()
-    r0 = lstm_multistep_np(zero_who=True)
+    r = shortcut_case()
+    r0 = shortcut_case(zero_who=True)
     err_f, err_total = _rel(r["diag_f"], r["true"]), _rel(r["one_step_total"], r["true"])
     err_total_who0 = _rel(r0["one_step_total"], r0["true"])
     return Result(
@@ -536,6 +462,7 @@ def lstm_shortcut_counterexample() -> Result:
         ),
         parts={
             "missed_term": sigmoid_explicit(missed),
+            "one_step_totals": sigmoid_explicit(totals),
             "rel_err_diag_f": sp.Float(err_f, 15),
             "rel_err_one_step_total": sp.Float(err_total, 15),
             "rel_err_one_step_total_who0": sp.Float(err_total_who0, 15),
@@ -544,14 +471,9 @@ def lstm_shortcut_counterexample() -> Result:
             "rel_err_diag_f": f"{err_f:.3f}",
             "rel_err_one_step_total": f"{err_total:.3f}",
             "rel_err_one_step_total_who0": f"{err_total_who0:.1e}",
-            "setup": (
-                f"H = {MULTI_H}, T = {MULTI_T}, PyTorch default init U(-1/sqrt(H), 1/sqrt(H)) seed {MULTI_SEED}, "
-                "inputs N(0, 1), c_0 ~ N(0, 1), h_0 = 0; relative error in the Frobenius norm"
-            ),
-            "setup_zh": (
-                f"H = {MULTI_H}，T = {MULTI_T}，PyTorch 默认初始化 U(-1/√H, 1/√H)，随机种子 {MULTI_SEED}，"
-                "输入 N(0, 1)，c_0 ~ N(0, 1)，h_0 = 0；相对误差按 Frobenius 范数计算"
-            ),
+            "hidden": str(MULTI_H),
+            "steps": str(MULTI_T),
+            "seed": str(MULTI_SEED),
         },
         symbols={
             "a_k_t": "input part of gate k's pre-activation at step t, H = 1",
@@ -562,61 +484,73 @@ def lstm_shortcut_counterexample() -> Result:
     )
 
 
-@lstm_shortcut_counterexample.check("central finite differences of a 3-step NumPy scalar LSTM (missed term)", tol=1e-8)
-def _() -> float:
+def _scalar_case() -> tuple[dict[sp.Symbol, float], dict[str, np.ndarray]]:
+    """A random H = 1, T = 3 LSTM as values of the symbols a_k_t, u_k, c_0, h_0, and the same cell in PyTorch layout
+    with I = 4 (x_t carries the four input parts a_k_t, weight_ih = identity, biases 0) for the NumPy reference."""
     rng = np.random.default_rng(21)
     a = {(k, t): rng.normal() for k in GATES for t in (1, 2, 3)}
     u = {k: 1.5 * rng.normal() for k in GATES}
-
-    def run(c0: np.ndarray) -> np.ndarray:
-        c, h = c0, 0.0
-        for t in (1, 2, 3):
-            s = {k: a[(k, t)] + u[k] * h for k in GATES}
-            c = np_sigmoid(s["f"]) * c + np_sigmoid(s["i"]) * np.tanh(s["g"])
-            h = np_sigmoid(s["o"]) * np.tanh(c)
-        return c
-
-    r = lstm_shortcut_counterexample.result
     vals = {sp.Symbol(f"a_{k}_{t}", real=True): v for (k, t), v in a.items()}
     vals.update({_u[k]: v for k, v in u.items()} | {_c0: 0.4, _h0: 0.0})
-    missed = float(r.parts["missed_term"].subs(vals))
-    # totals computed from NumPy one-step partials: rebuild from the symbolic 'missed' identity's other side
-    c1, h1, z1 = _scalar_step(_c0, _h0, 1)
-    c2, h2, z2 = _scalar_step(c1, h1, 2)
-    f1, _ = _scalar_partials(_c0, _h0, 1)
-    f2, dch2 = _scalar_partials(c1, h1, 2)
-    f3, dch3 = _scalar_partials(c2, h2, 3)
-    o1, o2 = Sigmoid(z1["o"]), Sigmoid(z2["o"])
-    totals = f1 * (f2 + dch2 * o1 * (1 - sp.tanh(c1) ** 2)) * (f3 + dch3 * o2 * (1 - sp.tanh(c2) ** 2))
-    totals_v = float(sigmoid_explicit(totals).subs(vals))
-    fd = float(central_diff(run, np.array(0.4), 1e-6))
-    return abs(fd - totals_v - missed) + (0.0 if abs(missed) > 1e-4 else 1.0)
+    params = {
+        "weight_ih": np.eye(4),
+        "weight_hh": np.array([[u[k]] for k in GATES]),
+        "bias_ih": np.zeros(4),
+        "bias_hh": np.zeros(4),
+    }
+    xs = np.array([[a[(k, t)] for k in GATES] for t in (1, 2, 3)])
+    return vals, {"params": params, "xs": xs}
 
 
 @lstm_shortcut_counterexample.check(
-    f"torch autograd dc_T/dc_0 through {MULTI_T} LSTMCell steps: recomputed relative errors", tol=1e-9, needs="torch"
+    "H = 1, T = 3, NumPy reference cell: the one-step totals it multiplies, and central finite differences of c_3 "
+    "(true = totals + missed term)",
+    tol=1e-8,
+    oracle_zh="H = 1、T = 3 的 NumPy 参考单元：它连乘出的单步全导数，以及 c_3 的中心有限差分"
+    "（真值 = 单步全导数连乘 + 漏掉的项）",
 )
 def _() -> float:
-    import torch
+    vals, case = _scalar_case()
+    p, xs = case["params"], case["xs"]
+    r = lstm_shortcut_counterexample.result.parts
+    missed = float(r["missed_term"].subs(vals))
+    totals = float(r["one_step_totals"].subs(vals))
+    ref = _multistep(p, xs, np.array([vals[_c0]]))
+
+    def c3(c0: np.ndarray) -> np.ndarray:
+        h, c = np.zeros(1), np.atleast_1d(c0)
+        for x in xs:
+            h, c = lstm_cell_np(p, x, h, c)
+        return c[0]
+
+    fd = float(central_diff(c3, np.array(vals[_c0]), 1e-6))
+    return max(
+        abs(float(ref["one_step_total"][0, 0]) - totals),
+        abs(fd - totals - missed),
+        0.0 if abs(missed) > 1e-4 else 1.0,  # the dropped path really contributes here
+    )
+
+
+@lstm_shortcut_counterexample.check(
+    f"torch autograd dc_T/dc_0 through {MULTI_T} LSTMCell steps: recomputed relative errors",
+    tol=1e-9,
+    needs="torch",
+    oracle_zh=f"对 {MULTI_T} 步 `torch.nn.LSTMCell` 用自动微分求 ∂c_T/∂c_0，重新计算两种相对误差",
+)
+def _() -> float:
+    from derivations.oracles.autograd import jacobian, lstm_state_map, torch_lstm_cell
 
     out = []
     for who0 in (False, True):
-        r = lstm_multistep_np(zero_who=who0)
-        cell = torch_lstm_cell(r["params"])
-        c0 = torch.from_numpy(r["c0"])
-
-        def unroll(cv: torch.Tensor, cell=cell, xs=r["xs"]) -> torch.Tensor:
-            hx, cx = torch.zeros(1, MULTI_H, dtype=torch.float64), cv[None]
-            for x in xs:
-                hx, cx = cell(torch.from_numpy(x)[None], (hx, cx))
-            return cx[0]
-
-        true = torch.autograd.functional.jacobian(unroll, c0).numpy()
+        r = shortcut_case(zero_who=who0)
+        run = lstm_state_map(torch_lstm_cell(r["params"]), r["xs"])
+        true = jacobian(lambda c, run=run: run(c, c.new_zeros(MULTI_H))[0], r["c0"])
         out.append((_rel(r["diag_f"], true), _rel(r["one_step_total"], true)))
     p = lstm_shortcut_counterexample.result.parts
     return max(
         abs(out[0][0] - float(p["rel_err_diag_f"])),
         abs(out[0][1] - float(p["rel_err_one_step_total"])),
+        abs(out[1][1] - float(p["rel_err_one_step_total_who0"])),
         out[1][1],  # with W_ho = 0 the one-step totals are exact
         0.0 if out[0][0] > 0.1 and out[0][1] > 0.01 else 1.0,  # the shortcuts are really wrong
     )
@@ -626,7 +560,7 @@ def _() -> float:
 @derivation(
     "lstm_cec_1997",
     title="LSTM without forget gate (1997): c_t = c_{t-1} + i*g, dc_t/dc_{t-1} = I exactly (constant error carousel)",
-    title_zh="无遗忘门的 LSTM（1997）：c_t = c_{t−1} + i⊙g，故 ∂c_t/∂c_{t−1} 恰为 I（常数误差传送带）",
+    title_zh="无遗忘门的 LSTM（1997）：c_t = c_{t−1} + i⊙g，故 ∂c_t/∂c_{t−1} 恰为 I（恒定误差传送带）",
 )
 def lstm_cec_1997() -> Result:
     z = _preacts()
@@ -646,19 +580,17 @@ def lstm_cec_1997() -> Result:
         ),
         parts={"dc_dc": d, "product_along_cell": along_cell},
         symbols=_SYMBOLS | {"T": "number of steps"},
-        text={
-            "scope": (
-                "Exact along the cell path with h_{t-1} held fixed; the 1997 training algorithm truncated the "
-                "gradient through the recurrent h path, so only this path carried error back in time."
-            )
-        },
     )
 
 
-@lstm_cec_1997.check("central finite differences over 50 NumPy steps along the cell path (h held fixed)", tol=1e-9)
+@lstm_cec_1997.check(
+    "central finite differences over 50 NumPy steps along the cell path (h held fixed)",
+    tol=1e-9,
+    oracle_zh="沿细胞通路对 50 步 NumPy 计算做中心有限差分（h 固定）",
+)
 def _() -> float:
     rng = np.random.default_rng(4)
-    ig = np_sigmoid(rng.normal(size=(50, H))) * np.tanh(rng.normal(size=(50, H)))
+    ig = sigmoid(rng.normal(size=(50, H))) * np.tanh(rng.normal(size=(50, H)))
 
     def run(c: np.ndarray) -> np.ndarray:
         for step in ig:
@@ -671,25 +603,27 @@ def _() -> float:
 
 
 @lstm_cec_1997.check(
-    "torch.nn.LSTMCell with forget bias +40 (sigma rounds to 1.0) and W_hf = 0: dc'/dc = I", tol=0.0, needs="torch"
+    "torch.nn.LSTMCell, forget-gate weights 0 and bias_ih_f = 40 (float64 sigma rounds to exactly 1.0): dc'/dc = I",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="`torch.nn.LSTMCell`：遗忘门权重置零、bias_ih_f = 40（float64 中 σ 舍入为恰好 1.0），验证 ∂c'/∂c = I",
 )
 def _() -> float:
     import torch
 
+    from derivations.oracles.autograd import jacobian, torch_lstm_cell
+
     p, x, h, c = _sample(13)
-    p["bias_ih"][H : 2 * H] = 40.0  # sigma(40 + ...) == 1.0 in float64 (see sigmoid_gate_open_interval)
+    p["bias_ih"][H : 2 * H] = 40.0  # pre-activation 40 + bias_hh > 37.43: sigma is 1.0 (sigmoid_gate_open_interval)
     p["weight_hh"][H : 2 * H] = 0.0
     p["weight_ih"][H : 2 * H] = 0.0
     cell = torch_lstm_cell(p)
-    jt = torch.autograd.functional.jacobian(
-        lambda cv: cell(torch.from_numpy(x)[None], (torch.from_numpy(h)[None], cv[None]))[1][0], torch.from_numpy(c)
-    )
-    return float(np.max(np.abs(jt.numpy() - np.eye(H))))
+    jt = jacobian(lambda cv: cell(torch.from_numpy(x)[None], (torch.from_numpy(h)[None], cv[None]))[1][0], c)
+    return float(np.max(np.abs(jt - np.eye(H))))
 
 
 _b = sp.Symbol("b", real=True)
 _p = sp.Symbol("p", positive=True)
-_n = sp.Symbol("n", integer=True, positive=True)
 
 
 def _decimal(r: sp.Expr, digits: int = 17) -> str:
@@ -707,8 +641,9 @@ def _sci(r: sp.Expr, digits: int = 4) -> str:
 
 @derivation(
     "lstm_forget_bias_product",
-    title="Forget gate f = sigma(b): prod over 100 steps is f^100; 0.9^100 = 2.656e-5, 0.99^100 = 0.366 (exact)",
-    title_zh="遗忘门 f = σ(b)：100 步的连乘为 f¹⁰⁰；0.9¹⁰⁰ = 2.656e-5，0.99¹⁰⁰ = 0.366（精确值）",
+    title="Forget gate f = sigma(b): the product over 100 steps is f^100; 0.9^100 ≈ 2.656e-5, 0.99^100 ≈ 0.366 "
+    "(computed as exact rationals)",
+    title_zh="遗忘门 f = σ(b)：100 步的连乘为 f¹⁰⁰；0.9¹⁰⁰ ≈ 2.656e-5，0.99¹⁰⁰ ≈ 0.366（按精确有理数计算）",
 )
 def lstm_forget_bias_product() -> Result:
     sigma = 1 / (1 + sp.exp(-_b))
@@ -721,6 +656,7 @@ def lstm_forget_bias_product() -> Result:
     half = sigma.subs(_b, 0) ** 100
     at_one = sigma.subs(_b, 1) ** 100
     b09, b099 = sp.simplify(logit.subs(_p, p09)), sp.simplify(logit.subs(_p, p099))
+    orders = sp.log(at_one / half, 10)  # = 100 log10(2 sigma(1)): how many decades bias 1 gains over bias 0
     return Result(
         expr=sp.Tuple(sp.Lambda(_b, sigma**100), prod09, prod099, b09, b099),
         latex=(
@@ -738,6 +674,7 @@ def lstm_forget_bias_product() -> Result:
             "bias_for_0_99": b099,
             "prod_bias_0": half,
             "prod_bias_1": at_one,
+            "orders_bias_1_over_0": orders,
         },
         text={
             "prod_0_9": _decimal(prod09),
@@ -745,20 +682,18 @@ def lstm_forget_bias_product() -> Result:
             "prod_bias_0": _decimal(half),
             "prod_bias_1": sp.N(at_one, 17).__format__(".16e"),
             "sigma_1": sp.N(sigma.subs(_b, 1), 17).__format__(".16f"),
-            "note": (
-                "Assumes the forget pre-activation equals b_f at every step (weighted input and recurrent terms "
-                "zero); Jozefowicz et al. 2015 recommend initializing b_f to 1. In PyTorch the effective "
-                "b_f is bias_ih[H:2H] + bias_hh[H:2H]."
-            ),
+            "orders_bias_1_over_0": f"{float(orders):.1f}",
         },
-        symbols={"b": "forget-gate bias (effective pre-activation)", "p": "forget-gate value in (0, 1)", "n": "steps"},
+        symbols={"b": "forget-gate bias (effective pre-activation)", "p": "forget-gate value in (0, 1)"},
     )
 
 
-@lstm_forget_bias_product.check("mpmath at 50 digits and a float64 loop of 100 multiplications", tol=1e-13)
+@lstm_forget_bias_product.check(
+    "mpmath at 50 digits and a float64 loop of 100 multiplications",
+    tol=1e-13,
+    oracle_zh="mpmath 50 位精度计算，以及 float64 下逐次相乘 100 次的循环",
+)
 def _() -> float:
-    import mpmath
-
     r = lstm_forget_bias_product.result
     errs = []
     with mpmath.workdps(50):
@@ -772,7 +707,33 @@ def _() -> float:
         s1 = 1 / (1 + mpmath.exp(-1))
         errs.append(abs(mpmath.mpf(r.text["prod_bias_1"]) - s1**100) / s1**100)
         errs.append(abs(1 / (1 + mpmath.exp(-float(r.parts["bias_for_0_9"]))) - mpmath.mpf("0.9")))
+        orders = mpmath.log10(s1**100 * mpmath.mpf(2) ** 100)
+        errs.append(abs(float(r.parts["orders_bias_1_over_0"]) - orders) / orders)
     return float(max(errs))
+
+
+@lstm_forget_bias_product.check(
+    "Keras 3 (torch backend): keras.layers.LSTM's default init (unit_forget_bias=True) sets the forget block of its "
+    "single bias to 1, so with zero weights the 100-step product is sigma(1)^100",
+    tol=1e-13,
+    needs="keras",
+    oracle_zh="Keras 3（torch 后端）：`keras.layers.LSTM` 的默认初始化（unit_forget_bias=True）把唯一偏置向量中遗忘门"
+    "那一段设为 1，因此权重为零时 100 步的连乘为 σ(1)^100",
+)
+def _() -> float:
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+
+    hid = 3
+    layer = keras.layers.LSTM(hid)
+    layer.build((None, 5, 2))
+    bias = layer.cell.bias.value.detach().cpu().numpy().astype(np.float64)  # gate order i, f, c, o
+    forget = bias[hid : 2 * hid]
+    product = float(np.max(sigmoid(forget))) ** 100
+    expected = float(lstm_forget_bias_product.result.parts["prod_bias_1"])
+    return abs(product - expected) / expected + float(np.ptp(forget))
 
 
 @derivation(
@@ -801,7 +762,10 @@ def lstm_two_biases() -> Result:
 
 
 @lstm_two_biases.check(
-    "torch.nn.LSTMCell, zero weights, bias_ih_f = bias_hh_f = 1: c' = sigma(2) c", tol=1e-15, needs="torch"
+    "torch.nn.LSTMCell, zero weights, bias_ih_f = bias_hh_f = 1: c' = sigma(2) c",
+    tol=1e-15,
+    needs="torch",
+    oracle_zh="`torch.nn.LSTMCell`，权重全为零，bias_ih_f = bias_hh_f = 1：验证 c' = σ(2) c",
 )
 def _() -> float:
     import torch

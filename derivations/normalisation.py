@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.nets.mlp import bn_backward, bn_forward
 from derivations.oracles.finite import central_diff
 
 a = sp.Symbol("a", positive=True)  # scale of the weights
@@ -27,18 +28,6 @@ def _bn_sym(y: sp.Matrix, e: sp.Expr = sp.S.Zero) -> sp.Matrix:
     mu = sum(y) / m
     var = sum((v - mu) ** 2 for v in y) / m
     return (y - mu * sp.ones(m, 1)) / sp.sqrt(var + e)
-
-
-# --- NumPy reference implementation ------------------------------------------------------------------------------
-def bn_forward(y: np.ndarray, eps_val: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Batch norm over axis 0 without affine parameters: returns (y_hat, sigma) with sigma = sqrt(var + eps)."""
-    sd = np.sqrt(y.var(axis=0) + eps_val)
-    return (y - y.mean(axis=0)) / sd, sd
-
-
-def bn_backward(dyh: np.ndarray, yh: np.ndarray, sd: np.ndarray) -> np.ndarray:
-    """Gradient w.r.t. y from the gradient w.r.t. y_hat: (dyh - mean(dyh) - y_hat mean(dyh * y_hat)) / sigma."""
-    return (dyh - dyh.mean(axis=0) - yh * (dyh * yh).mean(axis=0)) / sd
 
 
 # --- scale invariance --------------------------------------------------------------------------------------------
@@ -74,10 +63,6 @@ def batchnorm_scale_invariance() -> Result:
             "radial_derivative": d_a,
             "eps_ratio": with_eps,
         },
-        text={
-            "eps": "with eps > 0 the invariance is approximate: BN_eps(a y) = (y - mean) / sqrt(var + eps/a^2)",
-            "consequence": "the weight scale does not change the function, and an init scale cannot fix BN gradients",
-        },
         symbols={
             "a": "positive scale of W",
             "w": "a weight (the matrix case is the same, entry by entry)",
@@ -102,7 +87,11 @@ def _fd_grad(f, x0: np.ndarray, h: float = 1e-6) -> np.ndarray:
     return out
 
 
-@batchnorm_scale_invariance.check("central finite differences (float64) of a BN-tanh layer at W and 3W", tol=1e-7)
+@batchnorm_scale_invariance.check(
+    "central finite differences (float64) of a BN-tanh layer at W and 3W",
+    tol=1e-7,
+    oracle_zh="BN–tanh 层在 W 与 3W 处的中心有限差分（float64）",
+)
 def _() -> float:
     rng = np.random.default_rng(12)
     u, wm, c = rng.normal(size=(8, 4)), rng.normal(size=(3, 4)), rng.normal(size=(8, 3))
@@ -120,7 +109,10 @@ def _() -> float:
 
 
 @batchnorm_scale_invariance.check(
-    "torch autograd (float64, F.batch_norm training, eps=1e-300) at W and 0.2W", tol=1e-12, needs="torch"
+    "torch autograd (float64, F.batch_norm training, eps=1e-300) at W and 0.2W",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64，F.batch_norm 训练模式，eps = 1e-300），分别在 W 与 0.2W 处",
 )
 def _() -> float:
     import torch
@@ -137,6 +129,148 @@ def _() -> float:
         grads[av] = torch.autograd.grad(loss, (u, wm))
     (gu1, gw1), (gu2, gw2) = grads[1.0], grads[0.2]
     return max(float((gu1 - gu2).abs().max()), float((gw2 - gw1 / 0.2).abs().max()), abs(float((w0 * gw1).sum())))
+
+
+# --- what the weight scale does change: the effective step size ------------------------------------------------
+@derivation(
+    "batchnorm_effective_step",
+    title="Under BN, a gradient step of size eta turns W/||W|| by arctan(eta f'/||W||^2) = (eta/||W||^2) f' + O(eta^3);"
+    " (aW, a^2 eta) follows the same path as (W, eta), scaled by a",
+    title_zh="BN 之下，步长为 η 的一步梯度下降使方向 W/‖W‖ 转过 arctan(ηf′/‖W‖²) = (η/‖W‖²)f′ + O(η³)；"
+    "从 aW 出发、学习率取 a²η，与从 W 出发、学习率取 η 的轨迹相同（只差 a 倍）",
+)
+def batchnorm_effective_step() -> Result:
+    r, eta, fp = sp.Symbol("r", positive=True), sp.Symbol("eta", positive=True), sp.Symbol("fp", real=True)
+    th = sp.Symbol("theta", real=True)
+    w1, w2 = sp.symbols("w1 w2", real=True)
+    # L(W) = f(theta(W)) depends on the direction only (scale invariance); its gradient is f'(theta) grad theta
+    polar = {w1: r * sp.cos(th), w2: r * sp.sin(th)}
+    grad = sp.Matrix([sp.simplify(fp * sp.diff(sp.atan2(w2, w1), v).subs(polar)) for v in (w1, w2)])
+    wvec = sp.Matrix([polar[w1], polar[w2]])
+    e_r, e_th = sp.Matrix([sp.cos(th), sp.sin(th)]), sp.Matrix([-sp.sin(th), sp.cos(th)])
+    if sp.simplify(grad - fp / r * e_th) != sp.zeros(2, 1):
+        raise ArithmeticError("gradient of a direction-only loss is not f'(theta)/r e_theta")
+    after = wvec - eta * grad  # one plain gradient-descent step
+    radial, tangential = sp.simplify(after.dot(e_r)), sp.simplify(after.dot(e_th))
+    angle_step = sp.atan(tangential / radial)  # radial = r > 0, so atan2 = atan
+    norm_sq = sp.simplify(after.dot(after))
+    series = sp.series(angle_step, eta, 0, 4).removeO()
+    lead = series.coeff(eta, 1) * eta
+    eff_lr = sp.simplify(-lead / fp)
+    if radial != r or sp.simplify(norm_sq - (r**2 + eta**2 * fp**2 / r**2)) != 0 or eff_lr != eta / r**2:
+        raise ArithmeticError("unexpected step")
+    # exact equivalence: grad at aW is grad at W over a (batchnorm_scale_invariance), so a step from aW with a^2 eta
+    # lands on a times the step from W with eta
+    a_, g = sp.Symbol("a", positive=True), sp.Matrix(sp.symbols("g1 g2", real=True))
+    scale = batchnorm_scale_invariance.result.parts["grad_scale_at_aW"].subs(a, a_)
+    lr_scaled = a_**2 * eta
+    if sp.simplify(a_ * wvec - lr_scaled * scale * g - a_ * (wvec - eta * g)) != sp.zeros(2, 1):
+        raise ArithmeticError("(aW, a^2 eta) is not equivalent to (W, eta)")
+    shown = {fp: sp.Symbol(r"f'(\theta)")}
+    return Result(
+        expr=sp.Tuple(sp.Eq(sp.Symbol("dtheta"), angle_step), sp.Eq(sp.Symbol("norm_sq_after"), norm_sq), eff_lr),
+        latex=(
+            r"L(W)=f(\theta),\ W=r(\cos\theta,\sin\theta):\ \nabla_W L=\frac{f'(\theta)}{r}(-\sin\theta,\cos\theta);"
+            r"\quad W'=W-\eta\nabla_W L:\ \theta'-\theta="
+            + sp.latex(angle_step.subs(shown), inv_trig_style="full")
+            + "="
+            + sp.latex(lead.subs(shown))
+            + r"+O(\eta^3),\ \lVert W'\rVert^2="
+            + sp.latex(sp.expand(norm_sq).subs(shown))
+            + r";\quad (aW,\ a^2\eta)\ \mapsto\ a\,(W-\eta\nabla_W L)"
+        ),
+        parts={
+            "gradient": grad,
+            "angle_step": angle_step,
+            "angle_step_series": series,
+            "norm_sq_after": norm_sq,
+            "effective_lr": eff_lr,
+            "lr_for_scaled_weights": lr_scaled,
+        },
+        symbols={
+            "r": "||W|| (Frobenius norm of the weights feeding one BN layer)",
+            "theta": "direction of W (the 2-dimensional case; any dimension is the same in the plane of W and grad)",
+            "fp": "f'(theta), derivative of the loss along the sphere",
+            "eta": "learning rate of plain gradient descent",
+            "a": "positive scale of W",
+        },
+    )
+
+
+def _bn_unit_loss(u: np.ndarray, wv: np.ndarray, c: np.ndarray) -> float:
+    """One BN unit on y = u w (w a 2-vector): loss sum(c tanh(BN(y))), a function of the direction of w only."""
+    yh, _ = bn_forward((u @ wv)[:, None])
+    return float(np.sum(c * np.tanh(yh[:, 0])))
+
+
+@batchnorm_effective_step.check(
+    "numpy BN unit, W in R^2: one gradient step (central-difference gradient), measured turn angle and new norm",
+    tol=1e-7,
+    oracle_zh="NumPy 实现的单个 BN 单元，W ∈ R²：用中心差分梯度走一步，实测方向转角与新的范数",
+)
+def _() -> float:
+    rng = np.random.default_rng(21)
+    u, c = rng.normal(size=(10, 2)), rng.normal(size=10)
+    p = batchnorm_effective_step.result.parts
+    r, eta, fp = sp.Symbol("r", positive=True), sp.Symbol("eta", positive=True), sp.Symbol("fp", real=True)
+    angle = sp.lambdify((r, eta, fp), p["angle_step"])
+    norm_sq = sp.lambdify((r, eta, fp), p["norm_sq_after"])
+    worst = 0.0
+    for rv, th0, ev in ((2.5, 0.7, 0.3), (0.4, -2.0, 0.05), (6.0, 2.9, 3.0)):
+        wv = rv * np.array([np.cos(th0), np.sin(th0)])
+        grad = _fd_grad(lambda v: _bn_unit_loss(u, v, c), wv)
+        step = wv - ev * grad
+        d_theta = float(np.angle(complex(*step) / complex(*wv)))
+        f_prime = float(
+            central_diff(
+                lambda t: np.array([_bn_unit_loss(u, np.array([np.cos(v), np.sin(v)]), c) for v in t]),
+                np.array([th0]),
+                1e-6,
+            )[0]
+        )
+        worst = max(worst, abs(d_theta - angle(rv, ev, f_prime)), abs(step @ step - norm_sq(rv, ev, f_prime)))
+    return worst
+
+
+@batchnorm_effective_step.check(
+    "torch autograd (float64): 10 SGD steps of a 2-layer BN net from (W1, W2, eta) and from (3 W1, W2/2) with the "
+    "derived learning rates; max relative difference of the scaled weights and of the outputs",
+    tol=1e-11,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64）：两层 BN 网络分别从 (W1, W2, η) 与 (3W1, W2/2) 出发、"
+    "按推导出的学习率做 10 步 SGD；比较缩放后的权重与输出的最大相对差",
+)
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(22)
+    u, c = torch.tensor(rng.normal(size=(16, 5))), torch.tensor(rng.normal(size=(16, 3)))
+    w0 = [rng.normal(size=(4, 5)), rng.normal(size=(3, 4))]
+    lr = sp.lambdify(
+        (sp.Symbol("a", positive=True), sp.Symbol("eta", positive=True)),
+        batchnorm_effective_step.result.parts["lr_for_scaled_weights"],
+    )
+    eta, scales = 0.05, (3.0, 0.5)
+
+    def bn(t: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.batch_norm(t, None, None, training=True, eps=1e-300)
+
+    def run(ws: list, lrs: tuple) -> tuple[list, torch.Tensor]:
+        ws = [torch.tensor(w, requires_grad=True) for w in ws]
+        for _ in range(10):
+            loss = (c * torch.tanh(bn(torch.relu(bn(u @ ws[0].T)) @ ws[1].T))).sum()
+            grads = torch.autograd.grad(loss, ws)
+            ws = [(w - lr_ * g).detach().requires_grad_(True) for w, g, lr_ in zip(ws, grads, lrs, strict=True)]
+        out = torch.tanh(bn(torch.relu(bn(u @ ws[0].T)) @ ws[1].T))
+        return [w.detach().numpy() for w in ws], out.detach()
+
+    base, out0 = run(w0, (eta, eta))
+    scaled, out1 = run([s_ * w for s_, w in zip(scales, w0, strict=True)], tuple(lr(s_, eta) for s_ in scales))
+    rel = [
+        np.max(np.abs(ws_ - s_ * wb)) / np.max(np.abs(s_ * wb))
+        for ws_, s_, wb in zip(scaled, scales, base, strict=True)
+    ]
+    return max(*rel, float((out1 - out0).abs().max()))
 
 
 # --- the Jacobian of BN ------------------------------------------------------------------------------------------
@@ -166,15 +300,15 @@ def batchnorm_jacobian() -> Result:
             + r",\quad \Bigl\lVert\frac{\partial\hat y}{\partial y}\Bigr\rVert_2=\frac1\sigma"
         ),
         parts={"projection": proj, "sigma": sigma, "rank": rank},
-        text={
-            "consequence": "backward through BN the gradient is projected and multiplied by 1/sigma: nothing caps "
-            "the product of such factors over many layers",
-        },
         symbols={"y1..y3": "a batch (m = 3) of one unit's pre-activations", "sigma": "batch std (eps = 0)"},
     )
 
 
-@batchnorm_jacobian.check("central finite differences (float64) of the numpy BN, batch 6", tol=1e-8)
+@batchnorm_jacobian.check(
+    "central finite differences (float64) of the numpy BN, batch 6",
+    tol=1e-8,
+    oracle_zh="NumPy 实现的 BN 的中心有限差分（float64），批量大小 6",
+)
 def _() -> float:
     rng = np.random.default_rng(14)
     y = rng.normal(size=6) * 2.0 + 0.5
@@ -189,6 +323,8 @@ def _() -> float:
     "torch.autograd.functional.jacobian of F.batch_norm (eps=1e-300) and the manual backward",
     tol=1e-12,
     needs="torch",
+    oracle_zh="用 torch.autograd.functional.jacobian 求 F.batch_norm（eps = 1e-300）的雅可比矩阵，"
+    "并与手写的反向传播比较",
 )
 def _() -> float:
     import torch
@@ -243,15 +379,15 @@ def batchnorm_relu_gradient_growth() -> Result:
         text={
             "factor": f"{float(factor):.4f}",
             "factor_sq": f"{float(factor_sq):.4f}",
-            "assumptions": "mean-field estimate: wide layers, large batch, gradients treated as independent of the "
-            "forward pass (the usual gradient-independence assumption); the weight scale cancels",
         },
         symbols={"Z": "BN output of a unit, ~ N(0, 1)", "c_w": "n Var(w) (cancels)", "delta_l": "dL/dy_l"},
     )
 
 
 @batchnorm_relu_gradient_growth.check(
-    "seeded numpy BN-ReLU net (width 128, batch 128, 50 layers): fitted per-layer growth of ||dL/dW_l||", tol=0.03
+    "seeded numpy BN-ReLU net (width 128, batch 128, 50 layers): fitted per-layer growth of ||dL/dW_l||",
+    tol=0.03,
+    oracle_zh="固定随机种子的 NumPy BN–ReLU 网络（宽 128、批量大小 128、50 层）：拟合 ‖∂L/∂W_l‖ 的逐层增长倍数",
 )
 def _() -> float:
     v = bn_net_gradients(50, width=128, batch=128, act="relu", seed=0)
@@ -295,39 +431,3 @@ def figure_data_batchnorm_depth(depths: tuple[int, ...] = (2, 5, 10, 20, 30, 40,
     for act in ("relu", "tanh"):
         out[act] = np.array([(lambda v: v[0] / v[-1])(bn_net_gradients(d, act=act, seed=seed)) for d in depths])
     return out
-
-
-def figure_batchnorm_depth(lang: str = "en"):
-    """First-layer over last-layer gradient norm at initialisation vs depth, BN-ReLU and BN-tanh, with the estimate."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    d = figure_data_batchnorm_depth()
-    rate = float(batchnorm_relu_gradient_growth.result.parts["factor"])
-    lab = {
-        "en": (
-            "Batch norm without skips: gradients grow with depth",
-            "depth $L$",
-            r"$\|\partial L/\partial W_1\| \,/\, \|\partial L/\partial W_L\|$",
-            "BN + ReLU",
-            "BN + tanh",
-            rf"estimate ${rate:.4f}^{{L-1}}$",
-        ),
-        "zh": (
-            "无残差连接的批归一化：梯度随深度增长",
-            "深度 $L$",
-            r"$\|\partial L/\partial W_1\| \,/\, \|\partial L/\partial W_L\|$",
-            "BN + ReLU",
-            "BN + tanh",
-            rf"估计 ${rate:.4f}^{{L-1}}$",
-        ),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.semilogy(d["depth"], d["relu"], "o-", label=lab[3], linewidth=2)
-    ax.semilogy(d["depth"], d["tanh"], "s-", label=lab[4], linewidth=2)
-    ax.semilogy(d["depth"], rate ** (d["depth"] - 1.0), "k:", label=lab[5])
-    ax.set(title=lab[0], xlabel=lab[1], ylabel=lab[2])
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    fig.tight_layout()
-    return fig

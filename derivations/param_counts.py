@@ -89,22 +89,40 @@ def _check_numpy_single(kind: str, d: Derivation) -> float:
     return float(max(abs(_numpy_count(hand(i, h)) - f(i, h)) for i, h in _SIZES))
 
 
-@lstm_param_count.check("sum of numel of torch.nn.LSTM(I, H) parameters for 5 sizes", tol=0.0, needs="torch")
+@lstm_param_count.check(
+    "sum of numel of torch.nn.LSTM(I, H) parameters for 5 sizes",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="`torch.nn.LSTM(I, H)` 全部参数的 numel 之和（5 组尺寸）",
+)
 def _() -> float:
     return _check_torch_single("lstm", lstm_param_count)
 
 
-@lstm_param_count.check("NumPy arrays of the hand-counted shapes (4H,I), (4H,H), (4H,), (4H,)", tol=0.0)
+@lstm_param_count.check(
+    "NumPy arrays of the hand-counted shapes (4H,I), (4H,H), (4H,), (4H,)",
+    tol=0.0,
+    oracle_zh="按手工列出的形状 (4H,I)、(4H,H)、(4H,)、(4H,) 建立 NumPy 数组并计数",
+)
 def _() -> float:
     return _check_numpy_single("lstm", lstm_param_count)
 
 
-@gru_param_count.check("sum of numel of torch.nn.GRU(I, H) parameters for 5 sizes", tol=0.0, needs="torch")
+@gru_param_count.check(
+    "sum of numel of torch.nn.GRU(I, H) parameters for 5 sizes",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="`torch.nn.GRU(I, H)` 全部参数的 numel 之和（5 组尺寸）",
+)
 def _() -> float:
     return _check_torch_single("gru", gru_param_count)
 
 
-@gru_param_count.check("NumPy arrays of the hand-counted shapes (3H,I), (3H,H), (3H,), (3H,)", tol=0.0)
+@gru_param_count.check(
+    "NumPy arrays of the hand-counted shapes (3H,I), (3H,H), (3H,), (3H,)",
+    tol=0.0,
+    oracle_zh="按手工列出的形状 (3H,I)、(3H,H)、(3H,)、(3H,) 建立 NumPy 数组并计数",
+)
 def _() -> float:
     return _check_numpy_single("gru", gru_param_count)
 
@@ -139,7 +157,10 @@ def rnn_param_count_stacked() -> Result:
 
 
 @rnn_param_count_stacked.check(
-    "numel of torch.nn.RNN/GRU/LSTM with num_layers 1-3, bidirectional or not", tol=0.0, needs="torch"
+    "numel of torch.nn.RNN/GRU/LSTM with num_layers 1-3, bidirectional or not",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="`torch.nn.RNN`、`torch.nn.GRU`、`torch.nn.LSTM` 在 num_layers 为 1–3、单向或双向时的参数 numel 之和",
 )
 def _() -> float:
     import torch
@@ -188,9 +209,10 @@ def keras_param_counts() -> Result:
 
 
 @keras_param_counts.check(
-    "hand-counted NumPy shapes; Keras model.summary() counts quoted in Q&A threads: LSTM(1) on 1 feature 12, "
-    "TF2 GRU(32) on 32 features 6336, TF2 Bidirectional(GRU(32)) on 16 features 9600, GRU(16) reset-before on 15: 1536",
+    "NumPy arrays of the hand-counted Keras shapes kernel (I, GH), recurrent_kernel (H, GH), bias (GH,) or (2, 3H)",
     tol=0.0,
+    oracle_zh="按手工列出的 Keras 权重形状 kernel (I, GH)、recurrent_kernel (H, GH)、bias (GH,) 或 (2, 3H) "
+    "建立 NumPy 数组并计数",
 )
 def _() -> float:
     r = keras_param_counts.result.parts
@@ -202,6 +224,37 @@ def _() -> float:
         worst = max(worst, abs(_numpy_count([(i, 4 * h), (h, 4 * h), (4 * h,)]) - f_lstm(i, h)))
         worst = max(worst, abs(_numpy_count([(i, 3 * h), (h, 3 * h), (2, 3 * h)]) - f_after(i, h)))
         worst = max(worst, abs(_numpy_count([(i, 3 * h), (h, 3 * h), (3 * h,)]) - f_before(i, h)))
-    reported = [(f_lstm(1, 1), 12), (f_after(32, 32), 6336), (2 * f_after(16, 32), 9600), (f_before(15, 16), 1536)]
-    worst = max(worst, *(abs(a - b) for a, b in reported))
+    return float(worst)
+
+
+@keras_param_counts.check(
+    "Keras 3 on the torch backend: count_params() of keras.layers.LSTM, GRU (reset_after True and False) and "
+    "Bidirectional(GRU) in a keras.Model, for 5 sizes",
+    tol=0.0,
+    needs="keras",
+    oracle_zh="Keras 3（torch 后端）：把 `keras.layers.LSTM`、`keras.layers.GRU`（reset_after 为 True 和 False）与 "
+    "`Bidirectional(GRU)` 放进 `keras.Model` 后 count_params() 的结果（5 组尺寸）",
+)
+def _() -> float:
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+
+    r = keras_param_counts.result.parts
+    f = {k: sp.lambdify((I_, H), r[k]) for k in ("lstm", "gru_reset_after", "gru_reset_before")}
+
+    def count(layer: keras.layers.Layer, i: int) -> int:
+        inputs = keras.Input(shape=(3, i))
+        return keras.Model(inputs, layer(inputs)).count_params()
+
+    worst = 0
+    for i, h in _SIZES:
+        worst = max(
+            worst,
+            abs(count(keras.layers.LSTM(h), i) - f["lstm"](i, h)),
+            abs(count(keras.layers.GRU(h, reset_after=True), i) - f["gru_reset_after"](i, h)),
+            abs(count(keras.layers.GRU(h, reset_after=False), i) - f["gru_reset_before"](i, h)),
+            abs(count(keras.layers.Bidirectional(keras.layers.GRU(h)), i) - 2 * f["gru_reset_after"](i, h)),
+        )
     return float(worst)

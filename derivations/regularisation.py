@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from derivations.core import Result, derivation, get
+from derivations.activations import tanh_derivative_max
+from derivations.core import Result, derivation
 from derivations.oracles.finite import central_diff
 
 lam = sp.Symbol("lambda", positive=True)
@@ -68,7 +69,11 @@ def _elementwise(name: str):
     return sp.lambdify((lam, _W[0, 0]), penalty_gradients.result.parts[name][0, 0], "numpy")
 
 
-@penalty_gradients.check("central finite differences (float64, h=1e-6) on a seeded 5x5 W", tol=1e-8)
+@penalty_gradients.check(
+    "central finite differences (float64, h=1e-6) on a seeded 5x5 W",
+    tol=1e-8,
+    oracle_zh="在固定随机种子的 5×5 矩阵 W 上做中心有限差分（float64，h = 1e-6）",
+)
 def _() -> float:
     rng = np.random.default_rng(6)
     wm = rng.normal(size=(5, 5))
@@ -84,7 +89,12 @@ def _() -> float:
     return worst
 
 
-@penalty_gradients.check("torch autograd (float64) of both penalties on a seeded 5x5 W", tol=1e-14, needs="torch")
+@penalty_gradients.check(
+    "torch autograd (float64) of both penalties on a seeded 5x5 W",
+    tol=1e-14,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64）求两种惩罚项的梯度，W 为固定随机种子的 5×5 矩阵",
+)
 def _() -> float:
     import torch
 
@@ -122,15 +132,14 @@ def weight_decay_shrink() -> Result:
             rf"\ \sigma_0=\tfrac32,\ \eta=0.01,\ \lambda=0.1:\ k={k_ex}"
         ),
         parts={"factor": factor, "sigma_after_k": sigma_k, "steps_to_one": k_star, "example_steps": k_ex},
-        text={
-            "adamw": "AdamW applies the same multiplicative factor (1 - eta lambda) per step (decoupled decay)",
-        },
         symbols={"k": "number of steps", "sigma_0": "sigma_1(W_0)", "eta": "learning rate", "lambda": "decay"},
     )
 
 
 @weight_decay_shrink.check(
-    "numpy: 406 decay steps on a seeded 16x16 W scaled to sigma_1 = 1.5, SVD and eigvals", tol=1e-12
+    "numpy: 406 decay steps on a seeded 16x16 W scaled to sigma_1 = 1.5, SVD and eigvals",
+    tol=1e-12,
+    oracle_zh="NumPy：对固定随机种子、缩放到 σ₁ = 1.5 的 16×16 矩阵 W 做 406 步衰减，再用奇异值分解和特征值核对",
 )
 def _() -> float:
     rng = np.random.default_rng(8)
@@ -152,7 +161,10 @@ def _() -> float:
 
 
 @weight_decay_shrink.check(
-    "torch.optim.SGD(weight_decay) and AdamW with zero loss gradient, 50 steps", tol=1e-13, needs="torch"
+    "torch.optim.SGD(weight_decay) and AdamW with zero loss gradient, 50 steps",
+    tol=1e-13,
+    needs="torch",
+    oracle_zh="`torch.optim.SGD(weight_decay)` 与 `AdamW`，损失梯度为零，运行 50 步",
 )
 def _() -> float:
     import torch
@@ -195,13 +207,15 @@ def adam_l2_is_not_decay() -> Result:
             rf"\ \xrightarrow{{\epsilon\to0}}\ {sp.latex(limit0)}"
         ),
         parts={"first_step": step, "first_step_eps0": limit0},
-        text={"lesson": "with Adam, an L2 penalty is rescaled away; use decoupled decay (AdamW) to shrink W"},
         symbols={"w": "a weight", "eta": "learning rate", "lambda": "L2 strength", "epsilon": "Adam's eps"},
     )
 
 
 @adam_l2_is_not_decay.check(
-    "torch.optim.Adam(weight_decay) first step with zero loss gradient", tol=1e-12, needs="torch"
+    "torch.optim.Adam(weight_decay) first step with zero loss gradient",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="`torch.optim.Adam(weight_decay)` 在损失梯度为零时的第一步",
 )
 def _() -> float:
     import torch
@@ -229,7 +243,7 @@ def _rnn_run(wm: np.ndarray, um: np.ndarray, xs: np.ndarray, h0: np.ndarray) -> 
     title_zh="tanh RNN 且 σ₁(W) < 1：‖h_t − h'_t‖ ≤ σ₁ᵗ‖h_0 − h'_0‖；σ₁ = 0.9、t = 50 时为 0.0052",
 )
 def small_weights_forget() -> Result:
-    lip = get("tanh_derivative_max").result.parts["max"]  # |tanh'| <= 1: tanh is 1-Lipschitz (mean value theorem)
+    lip = tanh_derivative_max.result.parts["max"]  # |tanh'| <= 1: tanh is 1-Lipschitz (mean value theorem)
     per_step = lip * sig  # ||tanh(W h + c) - tanh(W h' + c)|| <= 1 * ||W (h - h')|| <= sigma_1 ||h - h'||
     bound = per_step**t_
     ex = bound.subs({sig: sp.Rational(9, 10), t_: 50})
@@ -259,15 +273,16 @@ def small_weights_forget() -> Result:
         },
         text={
             "example_0_9_50": dec,
-            "jacobian": "the same bound holds for the Jacobian: ||dh_t/dh_0||_2 <= sigma_1(W)^t (vanishing gradient)",
-            "condition": "sigma_1(W) < 1 is sufficient; rho(W) < 1 is not enough for this step-by-step bound",
+            "steps_to_1_percent": str(int(t1)),
         },
         symbols={"sigma_1": "largest singular value of W", "t": "time steps", "h, h'": "two state trajectories"},
     )
 
 
 @small_weights_forget.check(
-    "seeded tanh RNN, 50 steps: W = 0.9 Q (bound attained near 0, relative gap) and random W (bound holds)", tol=1e-4
+    "seeded tanh RNN, 50 steps: W = 0.9 Q (bound attained near 0, relative gap) and random W (bound holds)",
+    tol=1e-4,
+    oracle_zh="固定随机种子的 tanh RNN 运行 50 步：W = 0.9Q 时在 0 附近取到上界（相对差），随机 W 时上界成立",
 )
 def _() -> float:
     rng = np.random.default_rng(10)
@@ -293,7 +308,10 @@ def _() -> float:
 
 
 @small_weights_forget.check(
-    "torch autograd Jacobian dh_50/dh_0 (float64): spectral norm <= 0.9^50", tol=0.0, needs="torch"
+    "torch autograd Jacobian dh_50/dh_0 (float64): spectral norm <= 0.9^50",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分求雅可比矩阵 ∂h₅₀/∂h₀（float64）：其谱范数 ≤ 0.9⁵⁰",
 )
 def _() -> float:
     import torch
@@ -314,7 +332,11 @@ def _() -> float:
     return max(0.0, float(torch.linalg.matrix_norm(jac, 2)) - bound)
 
 
-@small_weights_forget.check("numpy: rho and sigma_1(W^2) of the non-normal counter-example", tol=1e-12)
+@small_weights_forget.check(
+    "numpy: rho and sigma_1(W^2) of the non-normal counter-example",
+    tol=1e-12,
+    oracle_zh="NumPy：非正规反例矩阵的谱半径 ρ 与 σ₁(W²)",
+)
 def _() -> float:
     p = small_weights_forget.result.parts
     wn = np.array(p["nonnormal_W"], dtype=float)

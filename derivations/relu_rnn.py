@@ -11,9 +11,9 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.nets.rnn import jacobian_product, run_rnn
 from derivations.oracles.finite import central_diff, max_rel_err
-from derivations.spectral import jacobian_product, run_rnn
-from derivations.symbols import symbol_matrix, symbol_vector
+from derivations.sym import symbol_matrix, symbol_vector
 
 N_STATE = 3
 
@@ -51,11 +51,14 @@ def relu_rnn_jacobian() -> Result:
             "c_i": "components of U x_t + b",
             "Heaviside": "SymPy's step function = 1[a > 0] away from a = 0",
         },
-        text={"at_zero": "ReLU has no derivative at a = 0; frameworks use 0 there (D_t entry 0)"},
     )
 
 
-@relu_rnn_jacobian.check("central finite differences of a numpy ReLU step (pre-activations kept away from 0)", tol=1e-9)
+@relu_rnn_jacobian.check(
+    "central finite differences of a numpy ReLU step (pre-activations kept away from 0)",
+    tol=1e-9,
+    oracle_zh="NumPy 实现的 ReLU 单步的中心有限差分（预激活值远离 0）",
+)
 def _() -> float:
     rng = np.random.default_rng(0)
     w, u, b = rng.normal(size=(5, 5)), rng.normal(size=(5, 2)), rng.normal(size=5)
@@ -73,7 +76,10 @@ def _() -> float:
 
 
 @relu_rnn_jacobian.check(
-    "torch.autograd.functional.jacobian of h_T w.r.t. h_0 (float64, T = 15) vs prod D_t W", tol=1e-12, needs="torch"
+    "torch.autograd.functional.jacobian of h_T w.r.t. h_0 (float64, T = 15) vs prod D_t W",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="`torch.autograd.functional.jacobian` 求 h_T 关于 h_0 的雅可比矩阵（float64，T = 15），与 ∏ D_t W 比较",
 )
 def _() -> float:
     import torch
@@ -96,7 +102,7 @@ def _() -> float:
 @derivation(
     "relu_active_set_powers",
     title="(D_S W)^n = (D_S W D_S)^{n-1} D_S W: with a fixed active set S the growth rate is rho(W_SS), not rho(W)",
-    title_zh="(D_S W)ⁿ = (D_S W D_S)^{n−1} D_S W：活跃集合 S 固定时增长率由 ρ(W_SS) 决定，而不是 ρ(W)",
+    title_zh="(D_S W)ⁿ = (D_S W D_S)^{n−1} D_S W：激活单元集合 S 固定时，增长率由 ρ(W_SS) 决定，而不是 ρ(W)",
 )
 def relu_active_set_powers() -> Result:
     n = N_STATE
@@ -142,10 +148,6 @@ def relu_active_set_powers() -> Result:
             "W_SS": "principal submatrix of W on the active units",
             "n": "number of steps with that active set",
         },
-        text={
-            "growth": "S = {1}, W = [[1.2, 1], [-1, -0.5]]: rho(W) = 0.632 but ||dh_T/dh_0|| ~ 1.2^T (b = (0, -10))",
-            "decay": "S = {1}, W = [[0.5, 2], [2, 0.5]]: rho(W) = 2.5 but ||dh_T/dh_0|| ~ 0.5^T (b = (1, -10))",
-        },
     )
 
 
@@ -156,7 +158,10 @@ def _two_unit_case(w: np.ndarray, b: np.ndarray, steps: int, h0: np.ndarray) -> 
 
 
 @relu_active_set_powers.check(
-    "torch autograd (float64) on real ReLU trajectories, T = 30: 1.2^T growth, 0.5^T decay", tol=1e-12, needs="torch"
+    "torch autograd (float64) on real ReLU trajectories, T = 30: 1.2^T growth, 0.5^T decay",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="在真实的 ReLU 轨迹上用 PyTorch 自动微分（float64），T = 30：按 1.2^T 增长、按 0.5^T 衰减",
 )
 def _() -> float:
     import torch
@@ -180,7 +185,9 @@ def _() -> float:
 
 
 @relu_active_set_powers.check(
-    "numpy: the trajectory keeps S = {1} and prod D_t W equals (D_S W D_S)^(n-1) D_S W", tol=1e-12
+    "numpy: the trajectory keeps S = {1} and prod D_t W equals (D_S W D_S)^(n-1) D_S W",
+    tol=1e-12,
+    oracle_zh="NumPy：轨迹上激活单元集合始终为 S = {1}，且 ∏ D_t W 等于 (D_S W D_S)^(n−1) D_S W",
 )
 def _() -> float:
     r = relu_active_set_powers.result.parts
@@ -199,7 +206,7 @@ def _() -> float:
 @derivation(
     "irnn_identity_product",
     title="IRNN (W = I, b = 0): dh_T/dh_k = diag(1[unit i active at every step k+1..T]); all active gives exactly I",
-    title_zh="IRNN（W = I，b = 0）：∂h_T/∂h_k = diag(1[单元 i 在 k+1..T 每一步都活跃])；全部活跃时恰为 I",
+    title_zh="IRNN（W = I，b = 0）：∂h_T/∂h_k = diag(1[单元 i 在 k+1..T 每一步都激活])；全部激活时恰为 I",
 )
 def irnn_identity_product() -> Result:
     n, steps = N_STATE, 4
@@ -222,15 +229,14 @@ def irnn_identity_product() -> Result:
         ),
         parts={"product_T4": prod, "all_active": all_active},
         symbols={"m_ti": "1[a_{t,i} > 0], unit i active at step t", "source": "Le, Jaitly, Hinton 2015 (IRNN)"},
-        text={
-            "dead": "a unit inactive once between k and T contributes a zero: its gradient path is cut, not shrunk",
-            "rho_gt_1": "W = c I with c > 1 and all units active: dh_T/dh_k = c^(T-k) I explodes",
-        },
     )
 
 
 @irnn_identity_product.check(
-    "torch autograd (float64): IRNN, T = 25, nonnegative inputs (all active) and mixed inputs", tol=1e-14, needs="torch"
+    "torch autograd (float64): IRNN, T = 25, nonnegative inputs (all active) and mixed inputs",
+    tol=1e-14,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64）：IRNN，T = 25，非负输入（全部激活）与正负混合输入",
 )
 def _() -> float:
     import torch
@@ -260,7 +266,9 @@ def _() -> float:
 
 
 @irnn_identity_product.check(
-    "numpy: W = 1.05 I, all active for 40 steps gives 1.05^40 I; a dead unit zeroes its entry", tol=1e-12
+    "numpy: W = 1.05 I, all active for 40 steps gives 1.05^40 I; a dead unit zeroes its entry",
+    tol=1e-12,
+    oracle_zh="NumPy：W = 1.05 I，40 步全部激活时得到 1.05^40 I；关闭过的单元对应的元素为 0",
 )
 def _() -> float:
     n, steps = 3, 40

@@ -23,7 +23,8 @@ L = sp.Symbol("L", integer=True, positive=True)
 
 @derivation(
     "residual_jacobian",
-    title="x_{l+1} = x_l + F(x_l) gives dx_{l+1}/dx_l = I + dF/dx_l; over L blocks the product expands into 2^L paths",
+    title="x_{l+1} = x_l + F(x_l) gives dx_{l+1}/dx_l = I + dF/dx_l; over L blocks the product expands into 2^L paths,"
+    " the identity path among them",
     title_zh="x_{l+1} = x_l + F(x_l) 的雅可比矩阵为 I + ∂F/∂x_l；L 个块的乘积展开为 2^L 条路径，其中包含恒等路径",
 )
 def residual_jacobian() -> Result:
@@ -62,12 +63,6 @@ def residual_jacobian() -> Result:
             "upper_bound_3": upper,
             "upper_bound_exp_3": upper_exp,
         },
-        text={
-            "identity_path": "the term I is always present: the gradient has a path that is not multiplied by "
-            "any weight matrix, so a product of many small A_k does not force it to 0",
-            "not_a_guarantee": "this is not a lower bound: if A_k = -I the block Jacobian is 0; and with "
-            "unscaled branches the product can grow (up to prod(1 + ||A_k||)), so skips can make gradients explode",
-        },
         symbols={
             "x1, x2": "block input",
             "a_ij": "entries of W1",
@@ -82,7 +77,11 @@ def _block(x: np.ndarray, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
     return x + w2 @ np.tanh(w1 @ x)
 
 
-@residual_jacobian.check("central finite differences (float64) of a seeded 6-dim residual block", tol=1e-8)
+@residual_jacobian.check(
+    "central finite differences (float64) of a seeded 6-dim residual block",
+    tol=1e-8,
+    oracle_zh="固定随机种子的 6 维残差块的中心有限差分（float64）",
+)
 def _() -> float:
     rng = np.random.default_rng(16)
     w1, w2, x = rng.normal(size=(6, 6)), rng.normal(size=(6, 6)), rng.normal(size=6)
@@ -102,7 +101,10 @@ def _() -> float:
 
 
 @residual_jacobian.check(
-    "torch autograd jacobian of 3 blocks (float64) vs the product and its norm bound", tol=1e-12, needs="torch"
+    "torch autograd jacobian of 3 blocks (float64) vs the product and its norm bound",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="三个残差块的 PyTorch 自动微分雅可比矩阵（float64），与连乘积及其范数上界比较",
 )
 def _() -> float:
     import torch
@@ -162,38 +164,3 @@ def figure_data_gradient_norm_vs_depth(
             ]
         )
     return out
-
-
-def figure_gradient_vs_depth(lang: str = "en"):
-    """||dL/dx_0|| / ||dL/dx_L|| vs depth for a plain tanh net, with skips, and with skips scaled by 0.1 (log scale)."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    d = figure_data_gradient_norm_vs_depth()
-    lab = {
-        "en": (
-            "Gradient reaching the input vs depth (width 64, 5 seeds)",
-            "depth $L$",
-            r"$\|\partial L/\partial x_0\| \,/\, \|\partial L/\partial x_L\|$",
-            "plain: x ← tanh(Wx)",
-            "skip: x ← x + tanh(Wx)",
-            "skip, scaled: x ← x + 0.1 tanh(Wx)",
-        ),
-        "zh": (
-            "到达输入端的梯度随深度的变化（宽 64，5 个随机种子）",
-            "深度 $L$",
-            r"$\|\partial L/\partial x_0\| \,/\, \|\partial L/\partial x_L\|$",
-            "普通：x ← tanh(Wx)",
-            "残差：x ← x + tanh(Wx)",
-            "缩放残差：x ← x + 0.1 tanh(Wx)",
-        ),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for key, name, style in (("plain", lab[3], "o-"), ("residual", lab[4], "s-"), ("residual_alpha_0.1", lab[5], "^-")):
-        ax.loglog(d["depth"], d[key], style, label=name, linewidth=2)
-    ax.axhline(1.0, color="grey", linewidth=0.8)
-    ax.set(title=lab[0], xlabel=lab[1], ylabel=lab[2])
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig

@@ -12,9 +12,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derivations.core import Result, derivation, get
+from derivations.activations import sigmoid_derivative_max, tanh_derivative_max
+from derivations.core import Result, derivation
+from derivations.nets.act import sigmoid
+from derivations.nets.rnn import jacobian_product, run_rnn
 from derivations.oracles.finite import central_diff, max_rel_err
-from derivations.symbols import symbol_matrix, symbol_vector
+from derivations.sym import replace_fprime, symbol_matrix, symbol_vector
 
 f = sp.Function("f")
 f_prime = sp.Function("f_prime")
@@ -23,51 +26,12 @@ gam, lam = sp.symbols("gamma lambda_1", positive=True)
 n_steps = sp.Symbol("n", integer=True, nonnegative=True)
 
 
-def _replace_fprime(expr: sp.Expr) -> sp.Expr:
-    out = expr.replace(
-        lambda e: isinstance(e, sp.Derivative) and e.expr.func == f and len(e.variables) == 1,
-        lambda e: f_prime(e.variables[0]),
-    )
-    return out.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
-
-
-def _np_sigmoid(t: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-t))
-
-
-ACTS = {
-    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
-    "sigmoid": (_np_sigmoid, lambda a: _np_sigmoid(a) * (1.0 - _np_sigmoid(a))),
-    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
-}
-
-
-def run_rnn(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, act: str) -> tuple:
-    """Run h_t = f(W h_{t-1} + U x_t + b); return (states h_0..h_T, f'(a_t) per step, J_t = diag(f'(a_t)) W).
-
-    Convention: numerator layout (row i of J_t is unit i of h_t); ``act`` is one of ``ACTS``.
-    """
-    fn, fp = ACTS[act]
-    hs, derivs, jacs = [h0], [], []
-    for xt in xs:
-        a = w @ hs[-1] + u @ xt + b
-        d = fp(a)
-        derivs.append(d)
-        jacs.append(d[:, None] * w)
-        hs.append(fn(a))
-    return np.array(hs), np.array(derivs), jacs
-
-
-def jacobian_product(jacs: list[np.ndarray]) -> np.ndarray:
-    """J_T ... J_2 J_1 = dh_T/dh_0 for [J_1, ..., J_T] (numerator layout: later steps multiply on the left)."""
-    p = np.eye(jacs[0].shape[0])
-    for jac in jacs:
-        p = jac @ p
-    return p
+def _fprime(expr: sp.Expr) -> sp.Expr:
+    return replace_fprime(expr, f, f_prime)
 
 
 def step_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, act: str) -> list:
-    """Run h_t = f(W h_{t-1} + U x_t + b) and return [J_1, ..., J_T] with J_t = diag(f'(a_t)) W (numerator layout)."""
+    """[J_1, ..., J_T] with J_t = diag(f'(a_t)) W along h_t = f(W h_{t-1} + U x_t + b) (numerator layout)."""
     return run_rnn(w, u, b, xs, h0, act)[2]
 
 
@@ -84,7 +48,7 @@ def rnn_state_jacobian() -> Result:
     c = symbol_vector("c", n, start=1)  # c = U x_t + b
     a = w * hprev + c
     h = a.applyfunc(f)
-    jac = h.jacobian(hprev).applyfunc(_replace_fprime)
+    jac = h.jacobian(hprev).applyfunc(_fprime)
     formula = sp.diag(*[f_prime(ai) for ai in a]) * w
     if (jac - formula).applyfunc(sp.expand) != sp.zeros(n, n):
         raise ArithmeticError("Jacobian is not diag(f'(a)) W")
@@ -101,11 +65,14 @@ def rnn_state_jacobian() -> Result:
             "c_i": "components of U x_t + b (constant in h_{t-1})",
             "f_prime": "derivative of the elementwise activation",
         },
-        text={"layout": "numerator (Jacobian) layout: rows index h_t, columns index h_{t-1}"},
     )
 
 
-@rnn_state_jacobian.check("central finite differences of a numpy tanh/sigmoid step, 5 units", tol=1e-9)
+@rnn_state_jacobian.check(
+    "central finite differences of a numpy tanh/sigmoid step, 5 units",
+    tol=1e-9,
+    oracle_zh="NumPy 实现的 tanh／sigmoid 单步的中心有限差分，5 个隐藏单元",
+)
 def _() -> float:
     rng = np.random.default_rng(0)
     errs = []
@@ -117,7 +84,7 @@ def _() -> float:
         for j in range(5):
             e = np.zeros(5)
             e[j] = 1.0
-            fn = ACTS[act][0]
+            fn = {"tanh": np.tanh, "sigmoid": sigmoid}[act]
             fd[:, j] = central_diff(
                 lambda s, e=e, fn=fn, w=w, h=h, u=u, x=x, b=b: fn(w @ (h + s * e) + u @ x + b), np.array(0.0), 1e-5
             )
@@ -125,7 +92,12 @@ def _() -> float:
     return max(errs)
 
 
-@rnn_state_jacobian.check("torch.autograd.functional.jacobian (float64), tanh step", tol=1e-14, needs="torch")
+@rnn_state_jacobian.check(
+    "torch.autograd.functional.jacobian (float64), tanh step",
+    tol=1e-14,
+    needs="torch",
+    oracle_zh="`torch.autograd.functional.jacobian`（float64），tanh 单步",
+)
 def _() -> float:
     import torch
 
@@ -147,7 +119,7 @@ def pascanu_parametrisation_jacobian() -> Result:
     w = symbol_matrix("W", n, n, start=1)
     xprev = symbol_vector("x", n, start=1)
     c = symbol_vector("c", n, start=1)  # c = U u_t + b
-    jac = (w * xprev.applyfunc(f) + c).jacobian(xprev).applyfunc(_replace_fprime)
+    jac = (w * xprev.applyfunc(f) + c).jacobian(xprev).applyfunc(_fprime)
     d = sp.diag(*[f_prime(v) for v in xprev])
     if (jac - w * d).applyfunc(sp.expand) != sp.zeros(n, n):
         raise ArithmeticError("Jacobian is not W diag(f'(x))")
@@ -163,7 +135,6 @@ def pascanu_parametrisation_jacobian() -> Result:
         ),
         parts={"jacobian": jac, "formula": w * d, "paper_formula": w.T * d},
         symbols={"x_i": "pre-activation state x_{t-1} (Pascanu et al.'s parametrisation)", "c_i": "U u_t + b"},
-        text={"note": "the bound uses only ||W|| and ||diag(sigma')||, so it holds for both expressions"},
     )
 
 
@@ -171,6 +142,7 @@ def pascanu_parametrisation_jacobian() -> Result:
     "torch.autograd.functional.jacobian (float64), sigmoid; W^T diag(sigma') must differ by > 0.1",
     tol=1e-14,
     needs="torch",
+    oracle_zh="`torch.autograd.functional.jacobian`（float64），sigmoid；Wᵀ diag(σ′) 与之相差须大于 0.1",
 )
 def _() -> float:
     import torch
@@ -189,7 +161,11 @@ def _() -> float:
     return float(np.max(np.abs(got - jt))) + (0.0 if np.max(np.abs(other - jt)) > 0.1 else 1.0)
 
 
-@pascanu_parametrisation_jacobian.check("central finite differences of numpy W sigmoid(x), 3 random draws", tol=1e-9)
+@pascanu_parametrisation_jacobian.check(
+    "central finite differences of numpy W sigmoid(x), 3 random draws",
+    tol=1e-9,
+    oracle_zh="NumPy 实现的 W σ(x) 的中心有限差分，随机抽取 3 组",
+)
 def _() -> float:
     r = pascanu_parametrisation_jacobian.result.parts
     syms = [sp.Symbol(f"W_{i + 1}{j + 1}", real=True) for i in range(N_STATE) for j in range(N_STATE)]
@@ -203,7 +179,7 @@ def _() -> float:
         fd = np.zeros((N_STATE, N_STATE))
         for j in range(N_STATE):
             e = np.eye(N_STATE)[j]
-            fd[:, j] = central_diff(lambda s, e=e, w=w, x=x: w @ _np_sigmoid(x + s * e), np.array(0.0), 1e-5)
+            fd[:, j] = central_diff(lambda s, e=e, w=w, x=x: w @ sigmoid(x + s * e), np.array(0.0), 1e-5)
         errs.append(float(np.max(np.abs(np.array(fn(*w.ravel(), *x), dtype=float) - fd))))
     return max(errs)
 
@@ -211,7 +187,8 @@ def _() -> float:
 # --- the product bound -------------------------------------------------------------------------------------------
 @derivation(
     "jacobian_product_bound",
-    title="||prod_{j=k+1}^t J_j||_2 <= (gamma lambda_1)^{t-k}: lambda_1 < 1/gamma suffices for vanishing",
+    title="||prod_{j=k+1}^t J_j||_2 <= (gamma lambda_1)^{t-k}: lambda_1 < 1/gamma suffices for vanishing (lambda_1: "
+    "largest singular value)",
     title_zh="‖∏_{j=k+1}^t J_j‖₂ ≤ (γλ₁)^{t−k}：λ₁ < 1/γ 是梯度消失的充分条件（λ₁ 为最大奇异值）",
 )
 def jacobian_product_bound() -> Result:
@@ -219,8 +196,8 @@ def jacobian_product_bound() -> Result:
     one_step = gam * lam
     bound = one_step**n_steps
     gammas = {
-        "tanh": get("tanh_derivative_max").result.parts["max"],
-        "sigmoid": get("sigmoid_derivative_max").result.parts["max"],
+        "tanh": tanh_derivative_max.result.parts["max"],
+        "sigmoid": sigmoid_derivative_max.result.parts["max"],
         "relu": sp.Integer(1),
     }
     thresholds = {}
@@ -248,16 +225,13 @@ def jacobian_product_bound() -> Result:
             "lambda_1": "largest singular value of W (spectral norm), not the largest |eigenvalue|",
             "n": "number of factors t - k",
         },
-        text={
-            "source": "Pascanu, Mikolov, Bengio 2013: an arXiv version says 'largest eigenvalue'; the final "
-            "version and the proof need the largest singular value",
-            "thresholds": ", ".join(f"{k}: lambda_1 < {v}" for k, v in thresholds.items()),
-        },
     )
 
 
 @jacobian_product_bound.check(
-    "random tanh/sigmoid/ReLU RNNs, 40 steps: max of ||prod J||_2 / bound - 1 (<= 0)", tol=1e-12
+    "random tanh/sigmoid/ReLU RNNs, 40 steps: max of ||prod J||_2 / bound - 1 (<= 0)",
+    tol=1e-12,
+    oracle_zh="随机的 tanh／sigmoid／ReLU RNN，40 步：‖∏J‖₂ / 上界 − 1 的最大值（应 ≤ 0）",
 )
 def _() -> float:
     rng = np.random.default_rng(2)
@@ -280,7 +254,9 @@ def _() -> float:
 
 
 @jacobian_product_bound.check(
-    "mpmath (30 digits): near-tight sigmoid RNN (a_t ~ 0, W orthogonal), 600 steps, bound (1/4)^600 ~ 1e-361", tol=0.0
+    "mpmath (30 digits): near-tight sigmoid RNN (a_t ~ 0, W orthogonal), 600 steps, bound (1/4)^600 ~ 1e-361",
+    tol=0.0,
+    oracle_zh="mpmath（30 位精度）：接近取等的 sigmoid RNN（a_t ≈ 0，W 为正交矩阵），600 步，上界 (1/4)^600 ≈ 1e-361",
 )
 def _() -> float:
     rng = np.random.default_rng(3)
@@ -333,7 +309,11 @@ def exploding_not_sufficient() -> Result:
     )
 
 
-@exploding_not_sufficient.check("numpy: a tanh RNN with this W, 20 steps, ||dh_T/dh_0|| and ||W||_2", tol=0.0)
+@exploding_not_sufficient.check(
+    "numpy: a tanh RNN with this W, 20 steps, ||dh_T/dh_0|| and ||W||_2",
+    tol=0.0,
+    oracle_zh="NumPy：用这个 W 的 tanh RNN 运行 20 步，计算 ‖∂h_T/∂h_0‖ 与 ‖W‖₂",
+)
 def _() -> float:
     w = np.array([[0.0, 5.0], [0.0, 0.0]])
     rng = np.random.default_rng(4)
@@ -343,11 +323,146 @@ def _() -> float:
     return float(np.linalg.norm(jacobian_product(jacs), 2)) + abs(np.linalg.norm(w, 2) - 5.0)
 
 
+# --- how far below 1/gamma the gap reaches depends on the input scale -------------------------------------------------
+THRESHOLD_GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(71))  # lambda_1 = 0.50, 0.55, ..., 4.00
+INPUT_SCALES = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+HEATMAP_STEPS = 100
+
+
+def heatmap_case(steps: int = HEATMAP_STEPS, n: int = 32, seed: int = 0) -> tuple[np.ndarray, ...]:
+    """The seeded 32-unit tanh RNN of the heat map: (x_1..x_T, U, h_0, Q) with x_t ~ N(0, I_n), U_ij ~ N(0, 1/n) (so
+    each component of U x_t has variance about 1), h_0 ~ N(0, I_n/4) and Q orthogonal; W = lambda_1 Q, b = 0."""
+    rng = np.random.default_rng(seed)
+    xs = rng.normal(size=(steps, n))
+    u = rng.normal(scale=1 / np.sqrt(n), size=(n, n))
+    h0 = rng.normal(scale=0.5, size=n)
+    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    return xs, u, h0, q
+
+
+def tanh_log10_norm(l1: float, input_scale: float = 1.0, steps: int = HEATMAP_STEPS) -> float:
+    """log10 ||dh_T/dh_0||_2 (T = ``steps``) of the heat-map RNN with W = l1 Q and inputs ``input_scale`` * x_t."""
+    xs, u, h0, q = heatmap_case(steps)
+    jacs = step_jacobians(l1 * q, u, np.zeros(len(h0)), input_scale * xs, h0, "tanh")
+    return float(log10_norm_products(jacs, backward=False)[-1])
+
+
+def _threshold(input_scale: float) -> tuple[float, float]:
+    """(largest grid lambda_1 such that every grid lambda_1 up to it gives ||dh_T/dh_0||_2 < 1, the next grid value)."""
+    for i, l1 in enumerate(THRESHOLD_GRID):
+        if tanh_log10_norm(l1, input_scale) >= 0:
+            if i == 0:
+                raise ArithmeticError(f"input scale {input_scale}: ||dh_T/dh_0|| >= 1 already at the grid's start")
+            return THRESHOLD_GRID[i - 1], l1
+    raise ArithmeticError(f"input scale {input_scale}: ||dh_T/dh_0|| < 1 on the whole grid; extend THRESHOLD_GRID")
+
+
+@derivation(
+    "tanh_threshold_vs_input_scale",
+    title="32-unit tanh RNN, W = lambda_1 Q, T = 100: the largest lambda_1 with ||dh_T/dh_0||_2 < 1 grows with the "
+    "input scale (1.0 without inputs, 1.9 at unit scale)",
+    title_zh="32 个隐藏单元的 tanh RNN，W = λ₁Q，T = 100：使 ‖∂h_T/∂h_0‖₂ < 1 的最大 λ₁ 随输入尺度增大"
+    "（无输入时为 1.0，单位尺度时为 1.9）",
+)
+def tanh_threshold_vs_input_scale() -> Result:
+    rows = {scale: _threshold(scale) for scale in INPUT_SCALES}
+    exact = {scale: (sp.Rational(str(lo)), sp.Rational(str(hi))) for scale, (lo, hi) in rows.items()}
+    head = " & ".join(f"{scale:g}" for scale in INPUT_SCALES)
+    body = " & ".join(f"{lo:.2f}" for lo, _ in rows.values())
+    return Result(
+        expr=sp.Tuple(*[sp.Tuple(sp.Rational(str(scale)), lo, hi) for scale, (lo, hi) in exact.items()]),
+        latex=(
+            r"\begin{array}{c|"
+            + "c" * len(INPUT_SCALES)
+            + r"}s&"
+            + head
+            + r"\\\hline\lambda_1^*(s)&"
+            + body
+            + r"\end{array}"
+        ),
+        parts={
+            **{f"threshold_{scale:g}": lo for scale, (lo, _) in exact.items()},
+            **{f"first_above_{scale:g}": hi for scale, (_, hi) in exact.items()},
+        },
+        symbols={
+            "s": "input scale: the inputs are s x_t, x_t ~ N(0, I); U_ij ~ N(0, 1/32), b = 0, h_0 ~ N(0, I/4)",
+            "lambda_1": "every singular value of W = lambda_1 Q (Q orthogonal, seeded)",
+            "lambda_1^*(s)": "largest grid value below which every grid lambda_1 gives ||dh_100/dh_0||_2 < 1",
+        },
+        text={
+            **{f"threshold_{scale:g}": f"{lo:.2f}" for scale, (lo, _) in rows.items()},
+            **{f"first_above_{scale:g}": f"{hi:.2f}" for scale, (_, hi) in rows.items()},
+            **{f"scale_{scale:g}": f"{scale:g}" for scale in INPUT_SCALES},
+        },
+    )
+
+
+def _fd_norm(l1: float, input_scale: float, h: float = 1e-6) -> float:
+    """||dh_T/dh_0||_2 of the heat-map RNN by central finite differences of h_T in each component of h_0 (numpy)."""
+    xs, u, h0, q = heatmap_case()
+    w = l1 * q
+
+    def h_final(start: np.ndarray) -> np.ndarray:
+        hh = start
+        for xt in input_scale * xs:
+            hh = np.tanh(w @ hh + u @ xt)
+        return hh
+
+    cols = [central_diff(lambda s, e=e: h_final(h0 + s * e), np.array(0.0), h) for e in np.eye(len(h0))]
+    return float(np.linalg.norm(np.array(cols).T, 2))
+
+
+@tanh_threshold_vs_input_scale.check(
+    "central finite differences of h_100 in h_0 (float64, no Jacobian code): norm < 1 at lambda_1^*, >= 1 one grid "
+    "step above, every input scale",
+    tol=0.0,
+    oracle_zh="对 h_0 各分量的中心有限差分求 h_100 的导数（float64，不经雅可比矩阵代码）：在 λ₁* 处范数 < 1，"
+    "高一个网格步长处 ≥ 1，覆盖每个输入尺度",
+)
+def _() -> float:
+    r = tanh_threshold_vs_input_scale.result.parts
+    wrong = 0
+    for scale in INPUT_SCALES:
+        below, above = (float(r[f"{k}_{scale:g}"]) for k in ("threshold", "first_above"))
+        wrong += int(not _fd_norm(below, scale) < 1.0) + int(not _fd_norm(above, scale) >= 1.0)
+    return float(wrong)
+
+
+@tanh_threshold_vs_input_scale.check(
+    "torch.autograd.functional.jacobian of h_100 w.r.t. h_0 (float64): every grid lambda_1 <= lambda_1^* at s = 1, "
+    "and lambda_1^* and the next grid value at every s",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="`torch.autograd.functional.jacobian` 求 h_100 关于 h_0 的雅可比矩阵（float64）：s = 1 时检查网格上每个 "
+    "λ₁ ≤ λ₁*，其他输入尺度检查 λ₁* 及高一个网格步长的值",
+)
+def _() -> float:
+    import torch
+
+    r = tanh_threshold_vs_input_scale.result.parts
+    xs, u, h0, q = (torch.tensor(a, dtype=torch.float64) for a in heatmap_case())
+
+    def norm(l1: float, scale: float) -> float:
+        def run(h: torch.Tensor) -> torch.Tensor:
+            for xt in scale * xs:
+                h = torch.tanh(l1 * q @ h + u @ xt)
+            return h
+
+        return float(torch.linalg.matrix_norm(torch.autograd.functional.jacobian(run, h0), ord=2))
+
+    wrong = 0
+    for scale in INPUT_SCALES:
+        below, above = (float(r[f"{k}_{scale:g}"]) for k in ("threshold", "first_above"))
+        grid = [g for g in THRESHOLD_GRID if g <= below] if scale == 1.0 else [below]
+        wrong += sum(int(not norm(g, scale) < 1.0) for g in grid) + int(not norm(above, scale) >= 1.0)
+    return float(wrong)
+
+
 # --- eigenvalue vs singular value ----------------------------------------------------------------------------------
 @derivation(
     "transient_growth",
     title="Linear case: rho(W) = 0.9 < 1 < lambda_1 for W = [[0.9, 2], [0, 0.9]]; ||W^n|| grows to ~7.77 at n = 9",
-    title_zh="线性情形：W = [[0.9, 2], [0, 0.9]] 的 ρ(W) = 0.9 < 1 < λ₁；‖Wⁿ‖ 先增长到 n = 9 时约 7.77",
+    title_zh="线性情形：W = [[0.9, 2], [0, 0.9]] 的 ρ(W) = 0.9 < 1 < λ₁；‖Wⁿ‖ 先增长，在 n = 9 时达到峰值约 7.77",
 )
 def transient_growth() -> Result:
     w = sp.Matrix([[sp.Rational(9, 10), 2], [0, sp.Rational(9, 10)]])
@@ -391,12 +506,14 @@ def transient_growth() -> Result:
             "gelfand_limit": asymptotic,
         },
         symbols={"n": "number of factors (power of W)", "W": "recurrent matrix of a linear RNN (f = identity)"},
-        text={"norms_1_to_12": ", ".join(f"{v:.4f}" for v in norms[:12]), "peak_norm": f"{norms[k_peak - 1]:.6f}"},
+        text={"norms_1_to_12": r",\ ".join(f"{v:.4f}" for v in norms[:12]), "peak_norm": f"{norms[k_peak - 1]:.6f}"},
     )
 
 
 @transient_growth.check(
-    "numpy matrix_power + 2-norm for n <= 120 and mpmath for n = 8000 (0.9^8000 ~ 1e-366)", tol=1e-12
+    "numpy matrix_power + 2-norm for n <= 120 and mpmath for n = 8000 (0.9^8000 ~ 1e-366)",
+    tol=1e-12,
+    oracle_zh="n ≤ 120 时用 NumPy 的 matrix_power 与 2-范数，n = 8000 时用 mpmath（0.9^8000 ≈ 1e-366）",
 )
 def _() -> float:
     r = transient_growth.result.parts
@@ -420,7 +537,7 @@ def _() -> float:
 @derivation(
     "linear_rnn_asymptotics",
     title="Linear RNN (f = id): dh_n/dh_0 = W^n, ||W^n||^(1/n) -> rho(W): vanishes iff rho < 1, unbounded if rho > 1",
-    title_zh="线性 RNN（f 为恒等）：∂h_n/∂h_0 = Wⁿ，‖Wⁿ‖^(1/n) → ρ(W)：ρ < 1 时当且仅当消失，ρ > 1 时无界",
+    title_zh="线性 RNN（f 为恒等映射）：∂h_n/∂h_0 = Wⁿ，‖Wⁿ‖^(1/n) → ρ(W)：当且仅当 ρ < 1 时消失；ρ > 1 时无界",
 )
 def linear_rnn_asymptotics() -> Result:
     mu = sp.Symbol("mu", positive=True)  # |eigenvalue|
@@ -445,15 +562,14 @@ def linear_rnn_asymptotics() -> Result:
         ),
         parts={"jordan_power": expected, "nth_roots": sp.Tuple(*roots)},
         symbols={"mu": "|eigenvalue| of a 3x3 Jordan block", "n": "number of steps", "W": "W = P J P^-1 (Jordan form)"},
-        text={
-            "rho_lt_1": "rho(W) < 1: W^n -> 0 (possibly after transient growth, see transient_growth)",
-            "rho_gt_1": "rho(W) > 1: ||W^n|| -> infinity, and ||W^n h_0|| grows for almost every h_0",
-            "rho_eq_1": "rho(W) = 1: bounded iff every eigenvalue of modulus 1 has only 1x1 Jordan blocks",
-        },
     )
 
 
-@linear_rnn_asymptotics.check("numpy: ||W^n||_2^(1/n) at n = 400 vs rho(W) for 6 random 6x6 W (relative)", tol=0.02)
+@linear_rnn_asymptotics.check(
+    "numpy: ||W^n||_2^(1/n) at n = 400 vs rho(W) for 6 random 6x6 W (relative)",
+    tol=0.02,
+    oracle_zh="NumPy：6 个随机 6×6 矩阵 W，n = 400 时 ‖Wⁿ‖₂^(1/n) 与 ρ(W) 的相对误差",
+)
 def _() -> float:
     rng = np.random.default_rng(12)
     errs = []
@@ -471,7 +587,9 @@ def _() -> float:
 
 
 @linear_rnn_asymptotics.check(
-    "mpmath (30 digits): 3x3 Jordan block mu = 0.5, n = 2000, entries vs binomial formula", tol=1e-25
+    "mpmath (30 digits): 3x3 Jordan block mu = 0.5, n = 2000, entries vs binomial formula",
+    tol=1e-25,
+    oracle_zh="mpmath（30 位精度）：3×3 若尔当块，μ = 0.5，n = 2000，各元素与二项式公式比较",
 )
 def _() -> float:
     r = linear_rnn_asymptotics.result.parts["jordan_power"]
@@ -485,8 +603,9 @@ def _() -> float:
 
 @derivation(
     "spectral_radius_not_sufficient",
-    title="rho(W) < 1 is not enough with a nonlinearity: tanh RNN with rho(W) = 0.632 has ||dh_T/dh_0|| ~ 1.2^T",
-    title_zh="存在非线性时 ρ(W) < 1 不够：ρ(W) = 0.632 的 tanh RNN 中 ‖∂h_T/∂h_0‖ 约按 1.2^T 增长",
+    title="With a nonlinearity rho(W) < 1 does not ensure vanishing: a tanh RNN with rho(W) = 0.632 has "
+    "||dh_T/dh_0|| ~ 1.2^T",
+    title_zh="有非线性时，ρ(W) < 1 不足以保证梯度消失：ρ(W) = 0.632 的 tanh RNN 中 ‖∂h_T/∂h_0‖ 约按 1.2^T 增长",
 )
 def spectral_radius_not_sufficient() -> Result:
     w = sp.Matrix([[sp.Rational(6, 5), 1], [-1, -sp.Rational(1, 2)]])
@@ -510,26 +629,22 @@ def spectral_radius_not_sufficient() -> Result:
         ),
         parts={"W": w, "rho": rho, "lambda_1": l1, "DW_pow_n": dw_n},
         symbols={"n": "number of steps", "b": "bias (1, -20) holds the trajectory at h = (0, tanh(-20))"},
-        text={
-            "claim_refuted": "largest |eigenvalue| < 1/gamma is sufficient for vanishing (false; use singular value)",
-            "bias": "b = (1, -20), x_t = 0, h_0 = (0, -1)",
-        },
     )
 
 
 def _saturated_case(steps: int) -> np.ndarray:
+    """dh_T/dh_0 (numpy) along the tanh trajectory of ``spectral_radius_not_sufficient``: b = (1, -20), x_t = 0,
+    h_0 = (0, -1)."""
     w = np.array([[1.2, 1.0], [-1.0, -0.5]])
-    b = np.array([1.0, -20.0])
-    p, h = np.eye(2), np.array([0.0, -1.0])
-    for _ in range(steps):
-        a = w @ h + b
-        p = ((1 - np.tanh(a) ** 2)[:, None] * w) @ p
-        h = np.tanh(a)
-    return p
+    _, _, jacs = run_rnn(w, np.zeros((2, 1)), np.array([1.0, -20.0]), np.zeros((steps, 1)), np.array([0.0, -1.0]))
+    return jacobian_product(jacs)
 
 
 @spectral_radius_not_sufficient.check(
-    "torch autograd jacobian of h_T w.r.t. h_0 (float64, T = 40) vs 1.2^T law", tol=1e-9, needs="torch"
+    "torch autograd jacobian of h_T w.r.t. h_0 (float64, T = 40) vs 1.2^T law",
+    tol=1e-9,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分求 h_T 关于 h_0 的雅可比矩阵（float64，T = 40），与 1.2^T 规律比较",
 )
 def _() -> float:
     import torch
@@ -549,7 +664,9 @@ def _() -> float:
 
 
 @spectral_radius_not_sufficient.check(
-    "numpy product of diag(tanh'(a_t)) W along the trajectory vs derived law, T = 40", tol=1e-9
+    "numpy product of diag(tanh'(a_t)) W along the trajectory vs derived law, T = 40",
+    tol=1e-9,
+    oracle_zh="NumPy 沿轨迹连乘 diag(tanh′(a_t)) W，与推导出的规律比较，T = 40",
 )
 def _() -> float:
     dw_n = spectral_radius_not_sufficient.result.parts["DW_pow_n"]
@@ -579,12 +696,14 @@ def tanh_bound_counterexample() -> Result:
         ),
         parts={"jacobian": jac, "product": prod},
         symbols={"t": "number of steps", "h_i": "state components (evaluated at the fixed point 0)"},
-        text={"why": "tanh' <= 1 bounds only diag(f'); the factor W can have lambda_1 > 1 (here 2)"},
     )
 
 
 @tanh_bound_counterexample.check(
-    "torch autograd jacobian of h_30 w.r.t. h_0 at h_0 = 0 (float64) vs 2^30 I", tol=0.0, needs="torch"
+    "torch autograd jacobian of h_30 w.r.t. h_0 at h_0 = 0 (float64) vs 2^30 I",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分求 h_30 关于 h_0 在 h_0 = 0 处的雅可比矩阵（float64），与 2^30 I 比较",
 )
 def _() -> float:
     import torch
@@ -600,7 +719,11 @@ def _() -> float:
     return float(np.max(np.abs(jac - law)))
 
 
-@tanh_bound_counterexample.check("central finite difference of 20 numpy tanh steps at h_0 = 0 (relative)", tol=1e-6)
+@tanh_bound_counterexample.check(
+    "central finite difference of 20 numpy tanh steps at h_0 = 0 (relative)",
+    tol=1e-6,
+    oracle_zh="NumPy 运行 20 步 tanh 在 h_0 = 0 处的中心有限差分（相对误差）",
+)
 def _() -> float:
     def run(s: np.ndarray) -> np.ndarray:
         h = np.array([float(s), 0.0])
@@ -612,7 +735,7 @@ def _() -> float:
 
 
 # --- figure data -----------------------------------------------------------------------------------------------------
-def _log10_norm_products(jacs: list[np.ndarray], backward: bool) -> np.ndarray:
+def log10_norm_products(jacs: list[np.ndarray], backward: bool) -> np.ndarray:
     """log10 ||J_T ... J_{t+1}||_2 for t = T-1..0 (backward) or ||J_t ... J_1||_2 for t = 1..T, renormalising."""
     n = jacs[0].shape[0]
     p, logscale, out = np.eye(n), 0.0, []
@@ -656,7 +779,7 @@ def figure_data_jacobian_norms(
         for l1 in lambdas:
             w = _recurrent_matrix(kind, l1, n, np.random.default_rng(q_seed))
             h_init = np.abs(h0) if kind == "irnn" else h0
-            rows.append(_log10_norm_products(step_jacobians(w, u, np.zeros(n), xs, h_init, act), backward=True))
+            rows.append(log10_norm_products(step_jacobians(w, u, np.zeros(n), xs, h_init, act), backward=True))
         out[kind] = np.array(rows)
     return out
 
@@ -669,106 +792,22 @@ def figure_data_heatmap(
     Returns {"lambdas": (L,), "T": (steps,), "log10_norm": (L, steps)}; spectral norm, numerator layout, seeded.
     """
     lambdas = np.linspace(0.5, 2.0, 31) if lambdas is None else np.asarray(lambdas, dtype=float)
-    rng = np.random.default_rng(seed)
-    xs = rng.normal(size=(steps, n))
-    u = rng.normal(scale=1 / np.sqrt(n), size=(n, n))
-    h0 = rng.normal(scale=0.5, size=n)
-    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    xs, u, h0, q = heatmap_case(steps, n, seed)
     grid = np.array(
-        [_log10_norm_products(step_jacobians(l1 * q, u, np.zeros(n), xs, h0, act), backward=False) for l1 in lambdas]
+        [log10_norm_products(step_jacobians(l1 * q, u, np.zeros(n), xs, h0, act), backward=False) for l1 in lambdas]
     )
     return {"lambdas": lambdas, "T": np.arange(1, steps + 1), "log10_norm": grid}
 
 
-def figure_jacobian_norms(lang: str = "en"):
-    """Figure: log10 ||dh_T/dh_t||_2 against T - t for sigmoid, tanh, ReLU and IRNN at lambda_1 in {0.9, 1, 1.5, 4}."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    lams = (0.9, 1.0, 1.5, 4.0)
-    d = figure_data_jacobian_norms(lambdas=lams)
-    names = {
-        "en": {
-            "sigmoid": "sigmoid",
-            "tanh": "tanh",
-            "relu": r"ReLU ($W=\lambda_1 Q$)",
-            "irnn": r"IRNN ($W=\lambda_1 I$)",
-        },
-        "zh": {
-            "sigmoid": "sigmoid",
-            "tanh": "tanh",
-            "relu": r"ReLU（$W=\lambda_1 Q$）",
-            "irnn": r"IRNN（$W=\lambda_1 I$）",
-        },
-    }[lang]
-    xlabel, ylabel = {
-        "en": ("$T-t$", r"$\log_{10}\|\partial h_T/\partial h_t\|_2$"),
-        "zh": ("$T-t$", r"$\log_{10}\|\partial h_T/\partial h_t\|_2$"),
-    }[lang]
-    fig, axes = plt.subplots(2, 2, figsize=(7, 4), sharex=True)
-    steps = np.arange(1, d["t"].size + 1)
-    for ax, key in zip(axes.ravel(), ("sigmoid", "tanh", "relu", "irnn"), strict=True):
-        for i, l1 in enumerate(lams):
-            y = np.where(np.isfinite(d[key][i]), d[key][i], np.nan)
-            ax.plot(steps, y, label=rf"$\lambda_1$ = {l1:g}")
-        ax.set_title(names[key], fontsize=9)
-        ax.grid(alpha=0.3)
-        ax.tick_params(labelsize=8)
-    for ax in axes[1]:
-        ax.set_xlabel(xlabel, fontsize=8)
-    for ax in axes[:, 0]:
-        ax.set_ylabel(ylabel, fontsize=8)
-    axes[0, 0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def figure_heatmap(lang: str = "en"):
-    """Figure: heat map of log10 ||dh_T/dh_0||_2 over (lambda_1, T) for a 32-unit tanh RNN, W = lambda_1 Q."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    d = figure_data_heatmap()
-    title, xlabel, cbar = {
-        "en": (r"tanh RNN: $\log_{10}\|\partial h_T/\partial h_0\|_2$", "T", r"$\log_{10}$ norm"),
-        "zh": (r"tanh RNN：$\log_{10}\|\partial h_T/\partial h_0\|_2$", "T", r"$\log_{10}$ 范数"),
-    }[lang]
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    grid = np.clip(d["log10_norm"], -20, 5)
-    from matplotlib.colors import TwoSlopeNorm
-
-    im = ax.imshow(
-        grid,
-        aspect="auto",
-        origin="lower",
-        cmap="RdBu_r",
-        norm=TwoSlopeNorm(vmin=-20, vcenter=0, vmax=5),
-        extent=(0.5, d["T"][-1] + 0.5, d["lambdas"][0], d["lambdas"][-1]),
-    )
-    ax.axhline(1.0, color="k", linewidth=0.8, linestyle=":")
-    ax.set(title=title, xlabel=xlabel, ylabel=r"$\lambda_1$")
-    fig.colorbar(im, ax=ax, label=cbar)
-    fig.tight_layout()
-    return fig
-
-
-def figure_transient_growth(lang: str = "en"):
-    """Figure: ||W^n||_2 for W = [[0.9, 2], [0, 0.9]] against rho(W)^n and lambda_1^n (log scale)."""
-    from derivations.plotting import setup
-
-    plt = setup(lang)
-    r = get("transient_growth").result.parts
+def figure_data_transient_growth(n_max: int = 80) -> dict:
+    """||W^n||_2, rho(W)^n and lambda_1^n for n = 0..``n_max`` with the W of ``transient_growth`` (float64)."""
+    r = transient_growth.result.parts
     w = np.array(r["W"], dtype=float)
-    ns = np.arange(0, 81)
-    norms = [np.linalg.norm(np.linalg.matrix_power(w, int(k)), 2) for k in ns]
-    title = {"en": r"Transient growth: $\rho(W)=0.9<1<\lambda_1$", "zh": r"瞬态增长：$\rho(W)=0.9<1<\lambda_1$"}[lang]
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    ax.semilogy(ns, norms, linewidth=2, label=r"$\|W^n\|_2$")
-    ax.semilogy(ns, float(r["rho"]) ** ns, "--", label=r"$\rho(W)^n$")
-    ax.semilogy(ns[:25], float(r["lambda_1"]) ** ns[:25], ":", label=r"$\lambda_1^n$")
-    ax.axhline(1.0, color="grey", linewidth=0.8)
-    ax.set(title=title, xlabel="$n$")
-    ax.legend()
-    ax.grid(alpha=0.3, which="both")
-    fig.tight_layout()
-    return fig
+    ns = np.arange(0, n_max + 1)
+    return {
+        "n": ns,
+        "norms": np.array([np.linalg.norm(np.linalg.matrix_power(w, int(k)), 2) for k in ns]),
+        "rho_pow": float(r["rho"]) ** ns,
+        "lambda1_pow": float(r["lambda_1"]) ** ns,
+        "rho": float(r["rho"]),
+    }

@@ -39,6 +39,11 @@ def _key(kind: str, name: str, module: str, root: Path) -> Path:
     return root / ".cache" / "derived" / kind / f"{name}.{deps.source_hash(module, *extra, root=root)}.json"
 
 
+# Keys computed by ensure() for the build in progress (the code does not change during one build; the macros
+# module, which imports this one afresh for every build, starts each build with an empty memo).
+_KEYS: dict[Path, dict[tuple[str, str], Path]] = {}
+
+
 def _write(path: Path, data: Any) -> None:
     """Write JSON atomically, and drop the entries of the same name made by other code."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,13 +109,23 @@ def rows_of(name: str) -> list[dict[str, Any]]:
     ]
 
 
+def _use_checkout(root: str) -> None:
+    """In a worker: import the packages of the checkout at ``root`` (the one whose files the keys were made from)."""
+    import sys
+
+    if sys.path[0] != root:
+        sys.path.insert(0, root)
+
+
 def _compute_derivations(module: str, names: list[str], root: str) -> None:
+    _use_checkout(root)
     for name in names:
         _write(_key("view", name, module, Path(root)), view_of(name))
         _write(_key("checks", name, module, Path(root)), rows_of(name))
 
 
 def _compute_figures(module: str, ids: list[str], root: str) -> None:
+    _use_checkout(root)
     from docsgen import figures
 
     importlib.import_module(module)
@@ -135,25 +150,46 @@ def _missing(root: Path) -> list[tuple[str, str, list[str]]]:
 
 def ensure(root: Path = deps.ROOT, workers: int | None = None) -> list[str]:
     """Compute every missing entry in worker processes; returns the modules recomputed (empty when all is cached)."""
-    tasks = _missing(root)
+    _KEYS.pop(root, None)
+    memo = {}
+    with deps.frozen(root):
+        for name, module in deps.registered("derivation", root).items():
+            for kind in ("view", "checks"):
+                memo[kind, name] = _key(kind, name, module, root)
+        for fig_id, module in deps.registered("figure", root).items():
+            for lang in LANGS:
+                memo[f"figure-{lang}", fig_id] = _key(f"figure-{lang}", fig_id, module, root)
+        tasks = _missing(root)
+    _KEYS[root] = memo
     if not tasks:
         return []
     workers = max(1, min(len(tasks), workers or os.cpu_count() or 1))
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [
-            pool.submit(_compute_derivations if kind == "derivations" else _compute_figures, module, names, str(root))
+        futures = {
+            pool.submit(
+                _compute_derivations if kind == "derivations" else _compute_figures, module, names, str(root)
+            ): (module)
             for kind, module, names in tasks
-        ]
+        }
         for f in concurrent.futures.as_completed(futures):
-            f.result()  # a derivation that raises fails the build here, with its traceback
+            try:
+                f.result()
+            except Exception as exc:  # not an ImportError: mkdocs-macros would report that as "module not found"
+                raise RuntimeError(f"computing {futures[f]} failed: {type(exc).__name__}: {exc}") from exc
     return [module for _, module, _ in tasks]
+
+
+def _path(kind: str, name: str, decorator: str, root: Path) -> Path:
+    memo = _KEYS.get(root)
+    if memo is not None and (kind, name) in memo:
+        return memo[kind, name]
+    return _key(kind, name, deps.registered(decorator, root)[name], root)
 
 
 def view(name: str, root: Path = deps.ROOT) -> dict[str, Any]:
     """The cached view of derivation ``name`` (computed first if missing); KeyError if no such derivation."""
-    module = deps.registered("derivation", root)[name]
-    path = _key("view", name, module, root)
+    path = _path("view", name, "derivation", root)
     if not path.is_file():
         ensure(root)
     return _read(path)
@@ -161,8 +197,7 @@ def view(name: str, root: Path = deps.ROOT) -> dict[str, Any]:
 
 def check_rows(name: str, root: Path = deps.ROOT) -> list[dict[str, Any]]:
     """The cached check run of derivation ``name`` (run first if missing)."""
-    module = deps.registered("derivation", root)[name]
-    path = _key("checks", name, module, root)
+    path = _path("checks", name, "derivation", root)
     if not path.is_file():
         ensure(root)
     return _read(path)
@@ -170,8 +205,7 @@ def check_rows(name: str, root: Path = deps.ROOT) -> list[dict[str, Any]]:
 
 def figure_svg(fig_id: str, lang: str, root: Path = deps.ROOT) -> str:
     """The cached SVG of figure ``fig_id`` labelled in ``lang`` (drawn first if missing); KeyError if unknown."""
-    module = deps.registered("figure", root)[fig_id]
-    path = _key(f"figure-{lang}", fig_id, module, root)
+    path = _path(f"figure-{lang}", fig_id, "figure", root)
     if not path.is_file():
         ensure(root)
     return _read(path)["svg"]

@@ -20,6 +20,8 @@ LABELS: dict[str, dict[str, str]] = {
     "checks.pass": {"en": "pass", "zh": "通过"},
     "checks.FAIL": {"en": "FAIL", "zh": "失败"},
     "checks.skip": {"en": "skipped", "zh": "跳过"},
+    # --- lab pages (hooks/notebooks.py) -----------------------------------------------------------------------
+    "lab.download": {"en": "Download this notebook (.ipynb)", "zh": "下载本 Notebook 文件（.ipynb）"},
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",
@@ -31,10 +33,238 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.activation_curves.max_sigmoid": {"en": "max σ' = 1/4", "zh": "σ′ 的最大值 = 1/4"},
     "fig.activation_curves.max_tanh": {"en": "max tanh' = 1", "zh": "tanh′ 的最大值 = 1"},
     # --- figures: deep chain ----------------------------------------------------------------------------------
+    "fig.unstable_width.alt": {
+        "en": "Width of the input interval where |w σ'(w a + b)| ≥ 1, against |w|: zero at |w| = 4, largest "
+        "(about 0.4477) near |w| = 6.894, then decreasing",
+        "zh": "使 |w·σ′(wa + b)| ≥ 1 的输入区间宽度随 |w| 的变化：|w| = 4 时为 0，"
+        "在 |w| ≈ 6.894 附近最大（约 0.4477），随后减小",
+    },
+    "fig.unstable_width.title": {
+        "en": "Inputs where a sigmoid factor exceeds 1",
+        "zh": "使 sigmoid 因子超过 1 的输入区间",
+    },
+    "fig.unstable_width.y": {"en": "width of the input interval", "zh": "输入区间的宽度"},
+    "fig.unstable_width.maximum": {"en": "maximum ≈ {max} (|w| ≈ {argmax})", "zh": "最大值 ≈ {max}（|w| ≈ {argmax}）"},
+    "fig.mlp_gradient_norms.alt": {
+        "en": "Per-layer Frobenius norm of dL/dW_l for a 30-layer sigmoid MLP with N(0, 1) weights and a "
+        "He-initialised ReLU MLP, log scale",
+        "zh": "30 层 sigmoid 多层感知机（权重 N(0, 1)）与 He 初始化的 ReLU 多层感知机的逐层 ∂L/∂W_l 的 Frobenius 范数"
+        "（对数坐标）",
+    },
+    "fig.mlp_gradient_norms.title": {
+        "en": "Gradient norm per layer (30 layers, width 64)",
+        "zh": "逐层梯度范数（30 层，宽 64）",
+    },
+    "fig.mlp_gradient_norms.x": {"en": "layer l (1 = next to the input)", "zh": "层号 l（1 为最靠近输入的一层）"},
+    "fig.mlp_gradient_norms.sigmoid": {"en": "sigmoid, N(0, 1) weights", "zh": "sigmoid，权重 N(0, 1)"},
+    "fig.mlp_gradient_norms.relu": {"en": "ReLU, He init N(0, 2/n)", "zh": "ReLU，He 初始化 N(0, 2/n)"},
     # --- figures: bptt, spectral, explorer --------------------------------------------------------------------
+    "fig.bptt_path_contributions.alt": {
+        "en": "Norm of the contribution of paths of each length to dL/dW_hh for lambda_1 = 0.9 and 1.5, log scale",
+        "zh": "λ₁ = 0.9 与 1.5 时，各长度路径对 dL/dW_hh 的贡献（范数，对数坐标）",
+    },
+    "fig.bptt_path_contributions.title": {
+        "en": "Contribution of paths of each length to dL/dW",
+        "zh": "各长度路径对 dL/dW 的贡献",
+    },
+    "fig.bptt_path_contributions.x": {
+        "en": r"path length $m = t-k$ (Jacobian factors)",
+        "zh": r"路径长度 $m = t-k$（雅可比矩阵因子个数）",
+    },
+    "fig.bptt_path_contributions.y": {
+        "en": r"$\|\sum_t \mathrm{term}(t,\,t-m)\|_F$",
+        "zh": r"$\|\sum_t$ 第 $(t,\,t-m)$ 项$\|_F$",
+    },
+    "fig.bptt_path_contributions.tau": {"en": r"truncation $\tau$ = {tau}", "zh": r"截断长度 $\tau$ = {tau}"},
+    "fig.spectral_jacobian_norms.alt": {
+        "en": "log10 of the Jacobian product norm against T - t for sigmoid, tanh, ReLU and IRNN at four lambda_1",
+        "zh": "sigmoid、tanh、ReLU 与 IRNN 在四个 λ₁ 下，雅可比矩阵乘积范数的对数随 T − t 的变化",
+    },
+    "fig.spectral_jacobian_norms.sigmoid": {"en": "sigmoid", "zh": "sigmoid"},
+    "fig.spectral_jacobian_norms.tanh": {"en": "tanh", "zh": "tanh"},
+    "fig.spectral_jacobian_norms.relu": {"en": r"ReLU ($W=\lambda_1 Q$)", "zh": r"ReLU（$W=\lambda_1 Q$）"},
+    "fig.spectral_jacobian_norms.irnn": {"en": r"IRNN ($W=\lambda_1 I$)", "zh": r"IRNN（$W=\lambda_1 I$）"},
+    "fig.spectral_jacobian_norms.x": {"en": "$T-t$", "zh": "$T-t$"},
+    "fig.spectral_jacobian_norms.y": {
+        "en": r"$\log_{10}\|\partial h_T/\partial h_t\|_2$",
+        "zh": r"$\log_{10}\|\partial h_T/\partial h_t\|_2$",
+    },
+    "fig.spectral_heatmap.alt": {
+        "en": "Heat map of log10 of the Jacobian norm of a 32-unit tanh RNN over lambda_1 and T",
+        "zh": "32 个隐藏单元的 tanh RNN：雅可比矩阵范数的对数随 λ₁ 与 T 变化的热图",
+    },
+    "fig.spectral_heatmap.title": {
+        "en": r"tanh RNN: $\log_{10}\|\partial h_T/\partial h_0\|_2$",
+        "zh": r"tanh RNN：$\log_{10}\|\partial h_T/\partial h_0\|_2$",
+    },
+    "fig.spectral_heatmap.x": {"en": "T", "zh": "T"},
+    "fig.spectral_heatmap.colorbar": {"en": r"$\log_{10}$ norm", "zh": r"范数的 $\log_{10}$"},
+    "fig.transient_growth.alt": {
+        "en": "Norm of W^n against rho(W)^n and lambda_1^n",
+        "zh": "‖Wⁿ‖₂ 与 ρ(W)ⁿ、λ₁ⁿ 的对比",
+    },
+    "fig.transient_growth.title": {
+        "en": r"Transient growth: $\rho(W)={rho}<1<\lambda_1$",
+        "zh": r"瞬态增长：$\rho(W)={rho}<1<\lambda_1$",
+    },
+    "explorer.activation": {"en": "activation", "zh": "激活函数"},
+    "explorer.act.linear": {"en": "linear", "zh": "线性"},
+    "explorer.act.tanh": {"en": "tanh", "zh": "tanh"},
+    "explorer.act.sigmoid": {"en": "sigmoid", "zh": "sigmoid"},
+    "explorer.act.relu": {"en": "ReLU", "zh": "ReLU"},
+    "explorer.lambda": {"en": "largest singular value λ₁ of W", "zh": "W 的最大奇异值 λ₁"},
+    "explorer.x": {"en": "steps back, T − t", "zh": "回传步数 T − t"},
+    "explorer.y": {"en": "‖∂h_T/∂h_t‖₂ (log scale)", "zh": "‖∂h_T/∂h_t‖₂（对数坐标）"},
+    "explorer.measured": {"en": "measured", "zh": "实测"},
+    "explorer.bound": {"en": "bound (γλ₁)^(T−t)", "zh": "上界 (γλ₁)^(T−t)"},
+    "explorer.legend": {
+        "en": "solid: measured; dashed: bound (γλ₁)^(T−t)",
+        "zh": "实线：实测；虚线：上界 (γλ₁)^(T−t)",
+    },
+    "explorer.readout": {
+        "en": "after {k} steps: measured {m}, bound {b}",
+        "zh": "回传 {k} 步后：实测 {m}，上界 {b}",
+    },
+    "explorer.noscript": {
+        "en": "The interactive explorer needs JavaScript; the data it plots is embedded in this page.",
+        "zh": "交互式图表需要启用 JavaScript；其数据已嵌入本页。",
+    },
     # --- figures: lstm, gru, gated ----------------------------------------------------------------------------
+    "fig.gated_gradient_norms.alt": {
+        "en": "Spectral norms of the gradient back through time, log scale, for a tanh RNN, an LSTM with forget bias "
+        "0 and 1, and a GRU",
+        "zh": "随时间反向的梯度谱范数（对数坐标）：tanh RNN、遗忘门偏置为 0 和 1 的 LSTM、GRU",
+    },
+    "fig.gated_gradient_norms.title": {
+        "en": "Gradient norms back from T = {steps} (H = {hidden}, PyTorch default init, seed {seed})",
+        "zh": "从 T = {steps} 反向的梯度范数（H = {hidden}，PyTorch 默认初始化，随机种子 {seed}）",
+    },
+    "fig.gated_gradient_norms.x": {"en": "time step t", "zh": "时间步 t"},
+    "fig.gated_gradient_norms.y": {"en": "largest singular value", "zh": "最大奇异值"},
+    "fig.gated_gradient_norms.rnn_h": {
+        "en": r"tanh RNN  $\|\partial h_T/\partial h_t\|$",
+        "zh": r"tanh RNN  $\|\partial h_T/\partial h_t\|$",
+    },
+    "fig.gated_gradient_norms.lstm_b0_c": {
+        "en": r"LSTM, $b_f = 0$  $\|\partial c_T/\partial c_t\|$",
+        "zh": r"LSTM，$b_f = 0$  $\|\partial c_T/\partial c_t\|$",
+    },
+    "fig.gated_gradient_norms.lstm_b1_c": {
+        "en": r"LSTM, $b_f = 1$  $\|\partial c_T/\partial c_t\|$",
+        "zh": r"LSTM，$b_f = 1$  $\|\partial c_T/\partial c_t\|$",
+    },
+    "fig.gated_gradient_norms.lstm_b1_h": {
+        "en": r"LSTM, $b_f = 1$  $\|\partial h_T/\partial h_t\|$",
+        "zh": r"LSTM，$b_f = 1$  $\|\partial h_T/\partial h_t\|$",
+    },
+    "fig.gated_gradient_norms.gru_h": {
+        "en": r"GRU (PyTorch)  $\|\partial h_T/\partial h_t\|$",
+        "zh": r"GRU（PyTorch 约定）  $\|\partial h_T/\partial h_t\|$",
+    },
     # --- figures: remedies (clipping, initialisation, normalisation, residual, regularisation) ----------------
+    "fig.clipping_2d.alt": {
+        "en": "The gradient (30, −40), its clip by value (15, −15) on the box and its clip by norm (9, −12) on the "
+        "circle of radius 15",
+        "zh": "梯度 (30, −40)、按值裁剪到方框上的 (15, −15)，以及按范数裁剪到半径为 15 的圆上的 (9, −12)",
+    },
+    "fig.clipping_2d.title": {
+        "en": "Clipping g = (30, −40) with threshold c = 15",
+        "zh": "以 c = 15 为阈值裁剪 g = (30, −40)",
+    },
+    "fig.clipping_2d.original": {"en": "g (original)", "zh": "g（原始梯度）"},
+    "fig.clipping_2d.by_value": {"en": "clipped by value", "zh": "按值裁剪"},
+    "fig.clipping_2d.by_norm": {"en": "clipped by norm", "zh": "按范数裁剪"},
+    "fig.clipping_2d.colon": {"en": ": ", "zh": "："},
+    "fig.activation_variance.alt": {
+        "en": "Variance of the pre-activations over 50 layers: ReLU with LeCun falls like 2 to the minus l, ReLU with "
+        "He stays near 1, tanh with gain 1 decays slowly, tanh with gain 5/3 settles",
+        "zh": "50 层中预激活值的方差：ReLU 配 LeCun 按 2 的 −l 次方下降，ReLU 配 He 保持在 1 附近，"
+        "tanh 取增益 1 时缓慢衰减，取增益 5/3 时趋于稳定",
+    },
+    "fig.activation_variance.title": {
+        "en": "Forward variance through 50 layers (width 256, seeded)",
+        "zh": "50 层网络中前向方差随层数的变化（宽 256，固定随机种子）",
+    },
+    "fig.activation_variance.x": {"en": "layer $l$", "zh": "层号 $l$"},
+    "fig.activation_variance.relu_lecun": {"en": "ReLU, LeCun (Var w = 1/n)", "zh": "ReLU，LeCun（Var w = 1/n）"},
+    "fig.activation_variance.relu_he": {"en": "ReLU, He (Var w = 2/n)", "zh": "ReLU，He（Var w = 2/n）"},
+    "fig.activation_variance.tanh_gain_1": {"en": "tanh, gain 1", "zh": "tanh，增益 1"},
+    "fig.activation_variance.tanh_gain_5_3": {"en": "tanh, gain 5/3 (torch)", "zh": "tanh，增益 5/3（torch）"},
+    "fig.activation_variance.prediction": {"en": r"prediction $2^{-l}$", "zh": r"预测 $2^{-l}$"},
+    "fig.batchnorm_depth.alt": {
+        "en": "Ratio of first-layer to last-layer gradient norm against depth: grows geometrically for BN with ReLU, "
+        "following the estimate, and more slowly for BN with tanh",
+        "zh": "第一层与最后一层梯度范数之比随深度的变化：BN 配 ReLU 按几何级数增长并与估计吻合，BN 配 tanh 增长较慢",
+    },
+    "fig.batchnorm_depth.title": {
+        "en": "Batch norm without skips: gradients grow with depth",
+        "zh": "无残差连接的批量归一化：梯度随深度增长",
+    },
+    "fig.batchnorm_depth.x": {"en": "depth $L$", "zh": "深度 $L$"},
+    "fig.batchnorm_depth.estimate": {"en": "estimate ${rate}^{L-1}$", "zh": "估计 ${rate}^{L-1}$"},
+    "fig.residual_gradient_depth.alt": {
+        "en": "Gradient norm reaching the input against depth: plain tanh net decreases, residual net with unscaled "
+        "branches increases, residual net with branches scaled by 0.1 stays near 1",
+        "zh": "到达输入端的梯度范数随深度的变化：普通 tanh 网络递减，分支不缩放的残差网络递增，"
+        "分支乘以 0.1 的残差网络保持在 1 附近",
+    },
+    "fig.residual_gradient_depth.title": {
+        "en": "Gradient reaching the input vs depth (width 64, 5 seeds)",
+        "zh": "到达输入端的梯度随深度的变化（宽 64，5 个随机种子）",
+    },
+    "fig.residual_gradient_depth.x": {"en": "depth $L$", "zh": "深度 $L$"},
+    "fig.residual_gradient_depth.plain": {"en": "plain: x ← tanh(Wx)", "zh": "普通：x ← tanh(Wx)"},
+    "fig.residual_gradient_depth.residual": {"en": "skip: x ← x + tanh(Wx)", "zh": "残差：x ← x + tanh(Wx)"},
+    "fig.residual_gradient_depth.residual_scaled": {
+        "en": "skip, scaled: x ← x + 0.1 tanh(Wx)",
+        "zh": "缩放残差：x ← x + 0.1 tanh(Wx)",
+    },
     # --- figures: adding problem ------------------------------------------------------------------------------
+    "fig.adding.model.rnn": {"en": "tanh RNN", "zh": "tanh RNN"},
+    "fig.adding.model.irnn": {"en": "IRNN (ReLU, W = I)", "zh": "IRNN（ReLU，W = I）"},
+    "fig.adding.model.lstm": {"en": "LSTM (forget-gate bias 1)", "zh": "LSTM（遗忘门偏置为 1）"},
+    "fig.adding_gradient_vs_lag.alt": {
+        "en": "Gradient norm at initialisation against time lag for T = 100: nearly flat for the IRNN, decaying "
+        "geometrically for the tanh RNN and the LSTM",
+        "zh": "T = 100 时初始化梯度范数随时间间隔的变化：IRNN 几乎保持平坦，tanh RNN 与 LSTM 按几何级数衰减",
+    },
+    "fig.adding_gradient_vs_lag.title": {
+        "en": "Gradient at initialisation against time lag (T = 100)",
+        "zh": "初始化时梯度随时间间隔的变化（T = 100）",
+    },
+    "fig.adding_gradient_vs_lag.x": {"en": "lag $k$", "zh": "时间间隔 $k$"},
+    "fig.adding_loss_curves.alt": {
+        "en": "Test MSE during training for the three models with the 1/6 baseline: only the LSTM falls clearly below "
+        "the baseline within 1000 steps",
+        "zh": "三个模型训练过程中的测试集均方误差及 1/6 基线：1000 步内只有 LSTM 明显降到基线以下",
+    },
+    "fig.adding_loss_curves.title": {
+        "en": "Adding problem, T = {T}, H = {H}, Adam + clipping by norm",
+        "zh": "加法问题，T = {T}，H = {H}，Adam + 按范数裁剪梯度",
+    },
+    "fig.adding_loss_curves.x": {"en": "training step", "zh": "训练步数"},
+    "fig.adding_loss_curves.y": {"en": "test MSE", "zh": "测试集均方误差"},
+    "fig.adding_loss_curves.baseline": {"en": "always predict 1: MSE 1/6", "zh": "始终预测 1：均方误差 1/6"},
+}
+
+
+# Words inside \text{…} of derived formulas (SymPy's Piecewise says "for" and "otherwise"), as the Chinese pages show
+# them; names (GRU, LSTM, PyTorch, Cho, Keras …) stay as they are. docsgen.render.localise_tex applies it.
+TEX_TEXT_ZH: dict[str, str] = {
+    "for": "若",
+    "otherwise": "其他情况",
+    "differentiable at 0": "在 0 处可导",
+    "gain": "增益",
+    "Glorot:": "Glorot：",
+    "GRU:": "GRU：",
+    "LSTM:": "LSTM：",
+    "Cho 2014:": "Cho 2014：",
+    "Chung 2014:": "Chung 2014：",
+    "PyTorch/cuDNN:": "PyTorch/cuDNN：",
+    "(PyTorch, Cho)": "（PyTorch、Cho）",
+    "(PyTorch)": "（PyTorch）",
+    "(Cho)": "（Cho）",
+    "(Chung)": "（Chung）",
 }
 
 

@@ -8,6 +8,8 @@
     {{ figure("id") }}            a figure, labelled in the page's language
     {{ uses("name", ...) }}       nothing shown: a derivation whose checks back a sentence of the page
     {{ checks() }}                table of the checks of every derivation the page referenced above it
+    {{ counts().derivations }}    how many derivations (``.checks``: checks) this build holds
+    {{ glossary() }}              the glossary table;  {{ label("key") }}: an interface label
 
 Everything comes from ``docsgen.cache``: computed once per version of the code it depends on, shared by both
 languages. Jinja's comment marker is ``{##`` here, so that ``{#anchor}`` headings stay Markdown.
@@ -28,7 +30,7 @@ for _m in [m for m in sys.modules if m.split(".")[0] == "docsgen"]:
     del sys.modules[_m]
 
 from docsgen import cache, labels  # noqa: E402
-from docsgen.render import checks_table, display, fmt_number  # noqa: E402
+from docsgen.render import checks_table, display, fmt_number, localise_tex  # noqa: E402
 
 
 def define_env(env) -> None:
@@ -56,13 +58,13 @@ def define_env(env) -> None:
     def eq(name: str, part: str | None = None) -> str:
         """Display math: a derivation's result, or one named part."""
         v = _use(name)
-        return display(v["latex"] if part is None else _part(v, part)["latex"])
+        return display(localise_tex(v["latex"] if part is None else _part(v, part)["latex"], lang))
 
     @env.macro
     def tex(name: str, part: str | None = None) -> str:
         """Inline math: a derivation's result, or one named part."""
         v = _use(name)
-        return f"${v['latex'] if part is None else _part(v, part)['latex']}$"
+        return f"${localise_tex(v['latex'] if part is None else _part(v, part)['latex'], lang)}$"
 
     @env.macro
     def val(name: str, key: str) -> str:
@@ -70,7 +72,7 @@ def define_env(env) -> None:
         v = _use(name)
         if key not in v["text"]:
             raise KeyError(f"{name} has no text value {key!r}; values: {', '.join(v['text'])}")
-        return v["text"][key]
+        return localise_tex(v["text"][key], lang)
 
     @env.macro
     def num(name: str, part: str, digits: int = 6) -> str:
@@ -101,12 +103,34 @@ def define_env(env) -> None:
             raise KeyError(f"unknown figure {fig_id!r} (registered with @figure in docsgen/figures/)") from None
 
     @env.macro
+    def explorer() -> str:
+        """The interactive gradient explorer (data: derivation ``explorer_bound``; labels in this page's language)."""
+        from docsgen.explorer import html
+
+        return html(val("explorer_bound", "series_json"), lang)
+
+    @env.macro
     def checks() -> str:
         """Markdown table of the checks of every derivation referenced above on this page."""
         names = used.get(env.page.file.src_uri, [])
         if not names:
             raise ValueError("checks() on a page that references no derivation")
         return checks_table([(cache.view(n), cache.check_rows(n)) for n in names], lang)
+
+    @env.macro
+    def counts() -> dict[str, int]:
+        """How many derivations and checks this build holds: ``{{ counts().derivations }}``, ``.checks``."""
+        from docsgen import deps
+
+        names = deps.registered("derivation")
+        return {"derivations": len(names), "checks": sum(len(cache.check_rows(n)) for n in names)}
+
+    @env.macro
+    def glossary() -> str:
+        """The glossary table in this page's language (docsgen/glossary.py)."""
+        from docsgen.glossary import table
+
+        return table(lang)
 
     @env.macro
     def label(key: str) -> str:

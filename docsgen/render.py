@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from docsgen.labels import label
+from docsgen.labels import TEX_TEXT_ZH, label
+from docsgen.layout import break_lines
+
+# Widest line of a display formula, in em of KaTeX's display font (~19 px): the 688 px text column of a laptop.
+DISPLAY_BUDGET = 34.0
+
+
+_TEXT = re.compile(r"\\text\{([^{}]*)\}")
+
+
+def localise_tex(latex: str, lang: str) -> str:
+    """``latex`` with the words of its ``\\text{…}`` in ``lang`` (labels.TEX_TEXT_ZH for Chinese; spacing kept)."""
+    if lang != "zh":
+        return latex
+
+    def swap(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        word = inner.strip()
+        if word not in TEX_TEXT_ZH:
+            return m.group(0)
+        zh = TEX_TEXT_ZH[word]
+        lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+        return rf"\text{{{lead}{zh}{'' if zh.endswith(('：', '）')) else trail}}}"
+
+    return _TEXT.sub(swap, latex)
 
 
 def display(latex: str) -> str:
-    """A display-math block (arithmatex ``$$ ... $$``) on lines of its own."""
-    return f"\n$$\n{latex}\n$$\n"
+    """A display-math block (arithmatex ``$$ ... $$``) on lines of its own, broken into aligned lines where it is
+    wider than the column (docsgen/layout.py)."""
+    return f"\n$$\n{break_lines(latex, DISPLAY_BUDGET)}\n$$\n"
 
 
 def fmt_number(value: float, digits: int = 6) -> str:
@@ -18,7 +44,8 @@ def fmt_number(value: float, digits: int = 6) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Plain text for a Markdown table cell: ``|`` would end the cell, ``_``/``*`` would start emphasis."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("_", "\\_").replace("*", "\\*")
 
 
 def checks_table(entries: list[tuple[dict[str, Any], list[dict[str, Any]]]], lang: str) -> str:

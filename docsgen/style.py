@@ -21,10 +21,7 @@ def cjk_font() -> str | None:
 
 def setup(lang: str = "en"):
     """Configure Matplotlib for ``lang`` and return pyplot; raises if Chinese is asked for and no CJK font exists."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # headless processes fall back to Agg; notebooks keep their inline backend
 
     font = cjk_font()
     if lang == "zh" and font is None:

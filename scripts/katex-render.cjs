@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Render TeX to HTML with KaTeX at build time (used by hooks/bilingual.py): one JSON request per input line,
+// Render TeX to HTML with KaTeX at build time (used by hooks/katex.py): one JSON request per input line,
 // {"tex": "...", "display": true|false}, one JSON answer per output line, {"html": "..."} or {"error": "..."}.
 const readline = require("node:readline");
 const katex = require("katex");

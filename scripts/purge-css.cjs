@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Drop the CSS rules a page cannot use (used by hooks/bilingual.py for nbconvert's ~575 KB notebook stylesheet).
+// Drop the CSS rules a page cannot use (used by hooks/notebooks.py for nbconvert's ~575 KB notebook stylesheet).
 // stdin: {"css": "...", "html": "..."}; stdout: the rules whose selectors can match the page, with PurgeCSS's
 // default extractor (every word-like token of the page counts as a possible class, id, tag or attribute).
 const { PurgeCSS } = require("purgecss");

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import numpy as np
@@ -11,6 +10,8 @@ import sympy as sp
 
 from derivations import adding_problem as ap
 from derivations import get
+from derivations.experiments import adding as ex
+from tests.helpers import assert_checks_catch
 
 
 def test_baseline_numbers():
@@ -20,14 +21,24 @@ def test_baseline_numbers():
     assert get("adding_baseline_le2015").result.text["relative_difference"] == "6.02%"
 
 
+def test_one_standard_error_bound_is_a_floor():
+    """sd^2/gap^2 = 386.31: the gap is within one standard error for N <= 386, not 387 (the ceiling)."""
+    p = get("adding_baseline_le2015").result.parts
+    assert p["n_bound"] == sp.Rational(5000000, 12943) and p["n_for_one_se"] == 386
+    sd = float(get("adding_baseline_mse").result.parts["std_of_squared_error"])
+    gap = 0.1767 - 1 / 6
+    assert sd / np.sqrt(386) >= gap > sd / np.sqrt(387)
+    assert get("adding_baseline_le2015").result.text["n_for_one_se"] == "386"
+
+
 def test_data_generator():
-    x, y = ap.adding_data(np.random.default_rng(0), 64, 20)
+    x, y = ex.adding_data(np.random.default_rng(0), 64, 20)
     assert x.shape == (20, 64, 2) and y.shape == (64,)
     marks = x[:, :, 1]
     assert np.all(marks.sum(axis=0) == 2)
     assert np.all(marks[:10].sum(axis=0) == 1) and np.all(marks[10:].sum(axis=0) == 1)
     assert np.allclose((x[:, :, 0] * marks).sum(axis=0), y)
-    x2, y2 = ap.adding_data(np.random.default_rng(0), 64, 20)
+    x2, y2 = ex.adding_data(np.random.default_rng(0), 64, 20)
     assert np.array_equal(x, x2) and np.array_equal(y, y2)
 
 
@@ -55,14 +66,14 @@ def _torch_forward(torch, model: str, p: dict, x: np.ndarray, y: np.ndarray):
     return float(loss.detach()), {k: v.grad.numpy() for k, v in tp.items()}, tx.grad.numpy()
 
 
-@pytest.mark.parametrize("model", ap.MODELS)
+@pytest.mark.parametrize("model", ex.MODELS)
 def test_manual_bptt_matches_torch_ops(torch, model):
     rng = np.random.default_rng(5)
-    p = ap.init_params(model, 6, rng)
+    p = ex.initial_weights(model, 6, rng)
     for k in p:
         p[k] = p[k] + rng.normal(scale=0.2, size=p[k].shape)
-    x, y = ap.adding_data(rng, 5, 15)
-    loss, g, lags = ap.loss_and_grads(model, p, x, y)
+    x, y = ex.adding_data(rng, 5, 15)
+    loss, g, lags = ex.loss_and_grads(model, p, x, y)
     t_loss, t_g, t_dx = _torch_forward(torch, model, p, x, y)
     assert loss == pytest.approx(t_loss, rel=1e-13)
     for k in p:
@@ -71,7 +82,7 @@ def test_manual_bptt_matches_torch_ops(torch, model):
     assert np.allclose(lags["x"], dx, rtol=1e-11, atol=1e-300)
 
 
-@pytest.mark.parametrize("model", ap.MODELS)
+@pytest.mark.parametrize("model", ex.MODELS)
 def test_manual_bptt_matches_finite_differences(model):
     assert ap.max_fd_error(model, seed=30) < 1e-7
 
@@ -86,47 +97,86 @@ def test_gradient_vs_lag_at_initialisation():
 
 
 def test_training_is_deterministic():
-    a = ap.train("lstm", seed=3, steps=15, T=12, hidden=4, eval_every=5, test_size=16)
-    b = ap.train("lstm", seed=3, steps=15, T=12, hidden=4, eval_every=5, test_size=16)
+    a = ex.train("lstm", seed=3, steps=15, T=12, hidden=4, eval_every=5, test_size=16)
+    b = ex.train("lstm", seed=3, steps=15, T=12, hidden=4, eval_every=5, test_size=16)
     assert a["train_loss"] == b["train_loss"] and a["test_mse"] == b["test_mse"]
     assert max(a["grad_norm"]) > 0 and a["test_step"] == [1, 5, 10, 15]
 
 
 def test_cached_runner(tmp_path, monkeypatch):
     hp = {"steps": 4, "T": 8, "hidden": 3, "batch": 4, "eval_every": 2, "test_size": 8}
-    first = ap.run_cached(seed=1, cache_dir=tmp_path, **hp)
+    first = ex.run_cached(seed=1, cache_dir=tmp_path, **hp)
     assert first["cached"] is False
     files = list(tmp_path.glob("*.json"))
-    assert [f.stem for f in files] == [ap.cache_key(1, hp)]
-    second = ap.run_cached(seed=1, cache_dir=tmp_path, **hp)
+    assert [f.stem for f in files] == [ex.cache_key(1, hp)]
+    second = ex.run_cached(seed=1, cache_dir=tmp_path, **hp)
     assert second["cached"] is True and second["runs"] == json.loads(json.dumps(first["runs"]))
-    assert ap.cache_key(2, hp) != ap.cache_key(1, hp) != ap.cache_key(1, {**hp, "lr": 0.02})
+    assert ex.cache_key(2, hp) != ex.cache_key(1, hp) != ex.cache_key(1, {**hp, "lr": 0.02})
     # new code -> new key: a result computed by old code is never returned
-    monkeypatch.setattr(ap, "source_digest", lambda: "0" * 64)
-    third = ap.run_cached(seed=1, cache_dir=tmp_path, **hp)
+    monkeypatch.setattr(ex, "source_digest", lambda: "0" * 64)
+    third = ex.run_cached(seed=1, cache_dir=tmp_path, **hp)
     assert third["cached"] is False and len(list(tmp_path.glob("*.json"))) == 2
 
 
-def test_source_digest_is_the_hash_of_both_module_files():
-    import hashlib
-    from pathlib import Path
+def test_cache_key_covers_every_module_the_experiment_imports():
+    """The disk cache is never stale: DEPENDS is exactly the static import closure of the experiment module."""
+    from docsgen.deps import closure
 
-    from derivations import clipping
-
-    h = hashlib.sha256(Path(ap.__file__).read_bytes() + Path(clipping.__file__).read_bytes()).hexdigest()
-    assert ap.source_digest() == h
+    assert set(ex.DEPENDS) == set(closure("derivations.experiments.adding"))
 
 
-def test_le_check_fails_if_the_reported_value_were_right(monkeypatch):
-    d = get("adding_baseline_le2015")
-    new = dataclasses.replace(d.result, parts={**d.result.parts, "reported": sp.Rational(1, 6)})
-    monkeypatch.setitem(d.__dict__, "result", new)
-    assert d.checks[0].run() > d.checks[0].tol
+def test_source_digest_changes_with_any_dependency(tmp_path, monkeypatch):
+    before = ex.source_digest()
+    root = tmp_path / "root"
+    for module in ex.DEPENDS:
+        base = ex.ROOT.joinpath(*module.split("."))
+        src = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        dest = root / src.relative_to(ex.ROOT)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(src.read_bytes())
+    monkeypatch.setattr(ex, "ROOT", root)
+    assert ex.source_digest() == before
+    act = root / "derivations" / "nets" / "act.py"
+    act.write_text(act.read_text() + "\n# edited\n")
+    assert ex.source_digest() != before
+
+
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        ("adding_baseline_le2015", "reported", sp.Rational(1, 6)),  # if the printed value were right
+        ("adding_baseline_le2015", "n_for_one_se", sp.Integer(387)),  # the ceiling, off by one
+        ("adding_baseline_mse", "baseline", sp.Rational(1767, 10000)),
+        ("adding_training_run", "baseline_on_test_set", sp.Float(0.1767)),
+    ],
+)
+def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        ("adding_training_run", "final_test_mse_lstm", sp.Float(0.05)),
+        ("adding_gradient_vs_lag", "ratio_rnn", sp.Float(1e-3)),
+    ],
+)
+def test_torch_checks_catch_a_wrong_result(monkeypatch, torch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)
 
 
 def test_flat_gradient_check_fails_for_a_tanh_rnn(monkeypatch):
     """The same check on a tanh RNN (whose Jacobians are not I) gives a large spread."""
-    real = ap.loss_and_grads
+    real = ex.loss_and_grads
     monkeypatch.setattr(ap, "loss_and_grads", lambda m, p, x, y, h0=None: real("rnn", p, x, y, h0))
     check = get("irnn_identity_gradient").checks[0]
     assert check.run() > check.tol
+
+
+def test_experiment_imports_no_topic_module():
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(ex.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert imported <= {"__future__", "derivations.nets.act", "derivations.nets.clip", "pathlib"}

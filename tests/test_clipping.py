@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import sympy as sp
 
 from derivations import get
-from derivations.clipping import clip_by_norm, clip_by_value, clip_like_torch
-
-
-def _patch_parts(monkeypatch, name: str, **parts) -> None:
-    d = get(name)
-    new = dataclasses.replace(d.result, parts={**d.result.parts, **parts})
-    monkeypatch.setitem(d.__dict__, "result", new)
+from derivations.nets.clip import clip_by_norm, clip_by_value, clip_like_torch
+from tests.helpers import assert_checks_catch
 
 
 def test_worked_example_by_hand():
@@ -27,6 +20,18 @@ def test_worked_example_by_hand():
     # cos = (30*15 + 40*15) / (50 * 15 sqrt 2) = 7 sqrt(2) / 10: the direction turns by about 8.13 degrees
     assert sp.simplify(p["cos_angle_by_value"] - 7 * sp.sqrt(2) / 10) == 0
     assert get("clip_value_vs_norm_example").result.text["angle_deg_by_value"] == "8.13"
+
+
+def test_clipping_by_value_cuts_both_components_by_different_factors():
+    """Not "the smaller component is left unchanged": 30 -> 15 (x 1/2) and -40 -> -15 (x 3/8); by norm, both x 3/10."""
+    p = get("clip_value_vs_norm_example").result.parts
+    assert tuple(p["ratios_by_value"]) == (sp.Rational(1, 2), sp.Rational(3, 8))
+    assert tuple(p["ratios_by_norm"]) == (sp.Rational(3, 10), sp.Rational(3, 10)) and p["scale_by_norm"] == sp.Rational(
+        3, 10
+    )
+    g = np.array([30.0, -40.0])
+    factors = clip_by_value(g, 15.0) / g
+    assert np.all(factors < 1) and factors[0] != factors[1]
 
 
 def test_clip_by_norm_never_amplifies_and_keeps_direction():
@@ -68,19 +73,23 @@ def test_torch_shrinks_just_below_threshold(torch):
     assert lo == 1 - sp.Rational(1, 10**6)
 
 
-def test_torch_check_fails_without_eps(monkeypatch):
-    pytest.importorskip("torch")
-    n_, c_ = sp.Symbol("N", positive=True), sp.Symbol("c", positive=True)
-    eps = sp.Symbol("epsilon", positive=True)
-    _patch_parts(monkeypatch, "torch_clip_grad_norm", coef=sp.Min(c_ / (n_ + 0 * eps), 1))  # Algorithm 1
-    check = get("torch_clip_grad_norm").checks[0]
-    assert check.run() > check.tol
+N_, C_, EPS = sp.Symbol("N", positive=True), sp.Symbol("c", positive=True), sp.Symbol("epsilon", positive=True)
+R_ = sp.Symbol("r", nonnegative=True)
 
 
-def test_example_check_fails_for_a_wrong_clip(monkeypatch):
-    _patch_parts(monkeypatch, "clip_value_vs_norm_example", by_value=sp.Matrix([9, -12]))
-    check = get("clip_value_vs_norm_example").checks[0]
-    assert check.run() > check.tol
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        ("torch_clip_grad_norm", "coef", sp.Min(C_ / N_, 1)),  # Algorithm 1, without torch's epsilon
+        ("torch_clip_grad_norm", "norm_after", C_),  # "exactly c", as Algorithm 1
+        ("clip_value_vs_norm_example", "by_value", sp.Matrix([9, -12])),
+        ("clip_value_vs_norm_example", "ratios_by_value", sp.Tuple(1, sp.Rational(3, 8))),  # "smaller one unchanged"
+        ("clip_value_vs_norm_example", "angle_deg_by_value", sp.Integer(0)),
+        ("clip_norm_properties", "norm_after", R_),  # "clipping keeps the norm"
+    ],
+)
+def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)
 
 
 def test_torch_value_clipping_changes_direction(torch):

@@ -12,6 +12,7 @@ import sympy as sp
 from derivations import deepnet as dn
 from derivations import get
 from derivations.verify import run_checks
+from tests.helpers import assert_checks_catch
 
 
 def sig(t):
@@ -42,11 +43,9 @@ def test_nielsen_chain_against_an_independent_backward_pass():
 
 
 def test_nielsen_check_fails_when_a_factor_is_dropped(monkeypatch):
-    d = get("nielsen_chain")
-    wrong = d.result.parts["derivative"] / dn.WS[2]
-    monkeypatch.setitem(d.result.parts, "derivative", wrong)
-    rows = run_checks(d)
-    assert all(r.status == "FAIL" for r in rows)
+    assert_checks_catch(
+        monkeypatch, "nielsen_chain", "derivative", dn.nielsen_chain.result.parts["derivative"] / dn.WS[2]
+    )
 
 
 def test_factor_bounds():
@@ -86,10 +85,27 @@ def test_width_is_empty_below_four():
     assert np.max(3.999 * sig(z) * (1 - sig(z))) < 1
 
 
-def test_width_check_fails_for_a_wrong_closed_form(monkeypatch):
-    d = get("sigmoid_unstable_width")
-    monkeypatch.setitem(d.result.parts, "width", d.result.parts["width"] / 2)
-    assert all(r.status == "FAIL" for r in run_checks(d))
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        ("sigmoid_unstable_width", "width", dn.sigmoid_unstable_width.result.parts["width"] / 2),
+        ("sigmoid_unstable_width", "max", sp.Float(0.5)),
+        ("deepnet_factor_bounds", "small_weight_bound", sp.Integer(1)),
+        ("deepnet_factor_bounds", "w100", sp.Integer(100)),
+        ("deepnet_mlp_gradient_spread", "sigmoid_last_over_first", sp.Float(6.5)),
+        ("deepnet_mlp_gradient_spread", "relu_max_over_min", sp.Float(30.0)),
+    ],
+)
+def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_mlp_gradient_spread_values():
+    r = dn.deepnet_mlp_gradient_spread.result
+    d = dn.figure_data_mlp_gradient_norms()
+    assert float(r.parts["sigmoid_last_over_first"]) == pytest.approx(d["sigmoid"][-1] / d["sigmoid"][0], rel=1e-3)
+    assert r.text["sigmoid_last_over_first"] == f"{d['sigmoid'][-1] / d['sigmoid'][0]:.0f}"
+    assert float(r.text["relu_max_over_min"]) == pytest.approx(d["relu_he"].max() / d["relu_he"].min(), abs=0.05)
 
 
 def test_matrix_chain_against_torch_autograd():

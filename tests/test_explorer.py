@@ -1,4 +1,5 @@
-"""The interactive explorer's data: linear orthogonal case exact, every curve under its bound, JSON well formed."""
+"""The interactive explorer: linear orthogonal case exact, every curve under its bound, the widget's JSON well formed
+and labelled in each language."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import numpy as np
 import pytest
 
 from derivations import get
-from derivations.explorer import ACTIVATIONS, LAMBDAS, explorer_data, explorer_html, jacobian_norms
+from derivations.explorer import ACTIVATIONS, LAMBDAS, jacobian_norms
 from derivations.verify import run_checks
+from docsgen.explorer import html
 
 
 def test_linear_orthogonal_norms_are_exact_powers():
@@ -39,12 +41,27 @@ def test_tanh_jacobian_norm_against_torch_autograd():
     assert ours[steps - 1] == pytest.approx(float(torch.linalg.matrix_norm(jac, ord=2)), rel=1e-10)
 
 
-def test_data_json_covers_every_activation_and_lambda():
-    data = json.loads(explorer_data("zh"))
-    assert set(data["series"]) == set(ACTIVATIONS)
-    assert len(data["lambdas"]) == len(LAMBDAS)
-    assert "梯度" not in data["labels"]["x"] and "回传" in data["labels"]["x"]
-    assert 'class="gradient-explorer-data"' in explorer_html("en")
+def _embedded(lang: str) -> dict:
+    page = html(get("explorer_bound").result.text["series_json"], lang)
+    assert 'class="gradient-explorer-data"' in page and f'data-lang="{lang}"' in page
+    return json.loads(page.split('class="gradient-explorer-data">', 1)[1].rsplit("</script>", 1)[0])
+
+
+def test_widget_json_covers_every_activation_and_lambda_with_labels_in_both_languages():
+    zh, en = _embedded("zh"), _embedded("en")
+    for data in (zh, en):
+        assert set(data["series"]) == set(ACTIVATIONS) and set(data["labels"]["acts"]) == set(ACTIVATIONS)
+        assert len(data["lambdas"]) == len(LAMBDAS)
+        assert all(len(curve) == len(jacobian_norms("linear", 1.0)) for curve in data["series"]["tanh"].values())
+    assert "回传" in zh["labels"]["x"] and zh["labels"]["acts"]["linear"] == "线性"
+    assert en["labels"]["acts"]["relu"] == "ReLU" and "{k}" in en["labels"]["readout"]
+    assert zh["series"] == en["series"]  # only the labels depend on the language
+
+
+def test_widget_series_are_the_checked_norms_rounded():
+    data = _embedded("en")
+    exact = jacobian_norms("tanh", 1.3)
+    assert np.allclose(data["series"]["tanh"]["1.3"], exact, rtol=5e-4)
 
 
 def test_bound_check_fails_when_the_bound_is_too_small(monkeypatch):

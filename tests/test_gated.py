@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
+from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
 
 from derivations import get
-from derivations.gated import Sigmoid, figure_data_gradient_norms, init_params, np_sigmoid, sigmoid_rule_ok
-from derivations.verify import run_checks
+from derivations.gated import figure_data_gradient_norms
+from derivations.nets.act import sigmoid, sigmoid_naive
+from derivations.nets.lstm import init_params
+from derivations.sym import Sigmoid, sigmoid_rule_ok
+from tests.helpers import assert_checks_catch
 
 torch = pytest.importorskip("torch")
 
@@ -21,21 +25,33 @@ def test_sigmoid_function_rule_and_numpy_sigmoid():
     assert sigmoid_rule_ok()
     assert sp.diff(Sigmoid(z), z) == Sigmoid(z) * (1 - Sigmoid(z))
     t = np.linspace(-50, 50, 1001)
-    assert np.max(np.abs(np_sigmoid(t) - torch.sigmoid(torch.tensor(t)).numpy())) <= 2.3e-16
+    assert np.max(np.abs(sigmoid(t) - torch.sigmoid(torch.tensor(t)).numpy())) <= 2.3e-16
+
+
+def _correctly_rounded_sigma(z: float) -> float:
+    """sigma(z) at 80 digits, rounded once to float64 (float(Fraction) rounds to nearest, ties to even)."""
+    with mpmath.workdps(80):
+        man, exp = (1 / (1 + mpmath.exp(-mpmath.mpf(z)))).man_exp
+    return float(Fraction(int(man)) * Fraction(2) ** int(exp))
 
 
 def test_sigmoid_float64_saturation_thresholds():
     r = get("sigmoid_gate_open_interval").result
-    up = float(r.parts["float64_rounds_to_one_above"])
+    one = float(r.parts["float64_rounds_to_one_from"])
+    naive_one = float(r.parts["naive_float64_one_from"])
     down = float(r.parts["float64_rounds_to_zero_below"])
-    assert up == pytest.approx(36.7368005696771, abs=1e-9) and down == pytest.approx(-745.1332191019412, abs=1e-9)
     naive = float(r.parts["naive_float64_zero_below"])
-    assert naive == pytest.approx(-709.782712893384, abs=1e-9)
-    s = np_sigmoid(np.array([up - 0.1, up + 0.1, down + 0.3, down - 0.3]))
-    assert s[0] < 1.0 and s[1] == 1.0 and s[2] > 0.0 and s[3] == 0.0
-    # torch evaluates 1/(1 + exp(-z)): exp overflows first, so it returns 0 already below -709.78
-    s = torch.sigmoid(torch.tensor([naive + 0.001, naive - 0.001, down + 0.3], dtype=torch.float64))
-    assert s[0] > 0.0 and s[1] == 0.0 and s[2] == 0.0
+    assert one == pytest.approx(54 * np.log(2), abs=1e-12) and naive_one == pytest.approx(53 * np.log(2), abs=1e-12)
+    assert down == pytest.approx(-1075 * np.log(2), abs=1e-9) and naive == pytest.approx(-709.782712893384, abs=1e-9)
+    # correctly rounded: 1.0 from ln(2^54 - 1) on, 1 - 2^-53 just below (and at 37)
+    assert _correctly_rounded_sigma(one + 1e-9) == 1.0
+    assert _correctly_rounded_sigma(one - 1e-9) == _correctly_rounded_sigma(37.0) == 1.0 - 2.0**-53
+    assert r.parts["float64_sigma_37"] == 1 - sp.Rational(1, 2**53)
+    assert _correctly_rounded_sigma(down - 1e-9) == 0.0 and _correctly_rounded_sigma(down + 1e-9) > 0.0
+    # the naive formula (NumPy and torch): 1.0 already from 53 ln 2 on, 0.0 already below -ln(DBL_MAX)
+    z = np.array([naive_one - 1e-9, naive_one + 1e-9, 37.0, naive + 0.001, naive - 0.001])
+    for s in (sigmoid_naive(z), torch.sigmoid(torch.tensor(z)).numpy()):
+        assert s[0] < 1.0 and s[1] == 1.0 and s[2] == 1.0 and s[3] > 0.0 and s[4] == 0.0
 
 
 def test_gated_jacobian_general_formula_with_own_cell():
@@ -129,16 +145,24 @@ def test_figure_data_deterministic_fast_and_matches_torch():
     assert d["lstm_b1_c"][0] > 1e6 * d["lstm_b0_c"][0]
 
 
+def test_gradient_norms_100_are_the_figure_data():
+    r = get("gated_gradient_norms_100").result
+    d = figure_data_gradient_norms()
+    for key in ("rnn_h", "lstm_b0_c", "lstm_b1_c", "gru_h"):
+        assert float(r.parts[key]) == pytest.approx(d[key][0], rel=1e-12)
+        assert r.text[key] == f"{d[key][0]:.1e}"
+
+
 @pytest.mark.parametrize(
     ("name", "part", "wrong"),
     [
         ("gated_jacobian_exceeds_one", "t_step", sp.Integer(3) ** sp.Symbol("T", integer=True, positive=True)),
-        ("sigmoid_gate_open_interval", "float64_rounds_to_one_above", sp.Integer(30)),
+        ("sigmoid_gate_open_interval", "float64_rounds_to_one_from", 53 * sp.log(2)),
+        ("sigmoid_gate_open_interval", "naive_float64_one_from", 54 * sp.log(2)),
+        ("sigmoid_gate_open_interval", "float64_sigma_37", sp.Integer(1)),
+        ("sigmoid_gate_open_interval", "float64_rounds_to_zero_below", sp.Integer(-700)),
+        ("gated_gradient_norms_100", "lstm_b1_c", sp.Float(1e-7)),
     ],
 )
 def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
-    d = get(name)
-    bad = dataclasses.replace(d.result, parts={**d.result.parts, part: wrong})
-    monkeypatch.setitem(d.__dict__, "result", bad)
-    statuses = [r.status for r in run_checks(d) if r.status != "skip"]
-    assert "FAIL" in statuses, statuses
+    assert_checks_catch(monkeypatch, name, part, wrong)

@@ -1,4 +1,4 @@
-"""Unit checks of the build hook's text transforms (the built site is checked in test_site and tests/browser)."""
+"""Unit checks of the build hooks' text transforms (the built site is checked in test_site and tests/browser)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks import bilingual
+from hooks import katex, notebooks, search_zh
 
 
 def test_notebook_math_marks_tex_in_text_but_not_in_code_or_scripts():
@@ -19,13 +19,13 @@ def test_notebook_math_marks_tex_in_text_but_not_in_code_or_scripts():
         "<p>Let $\\lambda_1&lt;1$ and</p><p>$$\\sum_t x_t$$</p><pre>print('$5 and $6')</pre>"
         "<code>$x$</code><script>var a = '$y$';</script><div>\\(a\\) and \\[b\\]</div>"
     )
-    out = bilingual.notebook_math(html)
+    out = notebooks.notebook_math(html)
     assert '<span class="arithmatex">\\(\\lambda_1&lt;1\\)</span>' in out
     assert '<span class="arithmatex">\\[\\sum_t x_t\\]</span>' in out
     assert "<pre>print('$5 and $6')</pre><code>$x$</code><script>var a = '$y$';</script>" in out
     assert '<span class="arithmatex">\\(a\\)</span> and <span class="arithmatex">\\[b\\]</span>' in out
     # what it marks is exactly what the page renderer picks up
-    assert len(bilingual._MATH.findall(out)) == 4
+    assert len(katex._MATH.findall(out)) == 4
 
 
 def _png(width: int, height: int) -> str:
@@ -36,9 +36,9 @@ def _png(width: int, height: int) -> str:
 
 def test_inline_pngs_get_their_pixel_size():
     html = f'<img alt="plot" src="data:image/png;base64,{_png(690, 390)}"/>'
-    out = bilingual._NB_PNG.sub(bilingual._png_size, html)
+    out = notebooks._NB_PNG.sub(notebooks._png_size, html)
     assert out.startswith('<img width="690" height="390" alt="plot" src="data:image/png;base64,')
-    assert bilingual._NB_PNG.sub(bilingual._png_size, out) == out  # sized images are left alone
+    assert notebooks._NB_PNG.sub(notebooks._png_size, out) == out  # sized images are left alone
 
 
 def _material_worker() -> Path:
@@ -54,10 +54,10 @@ def test_query_segmentation_fix_applies_to_the_pinned_material(tmp_path):
     workers.mkdir(parents=True)
     worker = workers / _material_worker().name
     shutil.copy(_material_worker(), worker)
-    bilingual.fix_chinese_query_segmentation(tmp_path)
+    search_zh.fix_chinese_query_segmentation(tmp_path)
     code = worker.read_text(encoding="utf-8")
-    assert all(new in code and old not in code for old, new in bilingual._SEGMENT_FIXES)
-    bilingual.fix_chinese_query_segmentation(tmp_path)  # a second build over the same files is a no-op
+    assert all(new in code and old not in code for old, new in search_zh._SEGMENT_FIXES)
+    search_zh.fix_chinese_query_segmentation(tmp_path)  # a second build over the same files is a no-op
     assert worker.read_text(encoding="utf-8") == code
 
 
@@ -66,4 +66,19 @@ def test_query_segmentation_fix_fails_loudly_when_material_changes(tmp_path):
     workers.mkdir(parents=True)
     (workers / "search.0000.min.js").write_text("function segment(){/* rewritten upstream */}", encoding="utf-8")
     with pytest.raises(PluginError, match="query segmentation changed"):
-        bilingual.fix_chinese_query_segmentation(tmp_path)
+        search_zh.fix_chinese_query_segmentation(tmp_path)
+
+
+def test_math_and_notebook_code_are_kept_out_of_the_search_index():
+    html = '<p>so <span class="arithmatex">\\(x^2\\)</span></p><div class="arithmatex">\\[y\\]</div>'
+    marked = katex.on_page_content(html, None, None, None)
+    assert marked.count("data-search-exclude") == 2
+    assert len(katex._MATH.findall(marked)) == 2  # still rendered after being marked
+    cell = '<div class="jp-InputArea jp-Cell-inputArea"><div class="jp-InputPrompt jp-InputArea-prompt">In [1]:</div>'
+    assert notebooks._NB_NOT_PROSE.sub(r"\1 data-search-exclude>", cell).count("data-search-exclude") == 2
+
+
+def test_the_download_link_goes_under_the_title():
+    out = notebooks.download_link("<h1>Lab</h1><p>text</p>", "bptt.ipynb", "zh")
+    assert out.startswith('<h1>Lab</h1><p class="lab-download"><a class="md-button" href="bptt.ipynb" download>')
+    assert "下载" in out

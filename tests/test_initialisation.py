@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 
@@ -13,6 +12,7 @@ import sympy as sp
 
 from derivations import get
 from derivations.initialisation import figure_data_activation_variance
+from tests.helpers import assert_checks_catch
 
 n_in = sp.Symbol("n_in", integer=True, positive=True)
 n_out = sp.Symbol("n_out", integer=True, positive=True)
@@ -97,18 +97,24 @@ def test_gaussian_matrix_is_not_norm_preserving():
     assert 0.9 < max(abs(np.linalg.eigvals(a))) < 1.1
 
 
-def test_he_check_fails_without_the_one_half(monkeypatch):
-    d = get("he_init")
-    s = sp.Symbol("s", positive=True)
-    new = dataclasses.replace(d.result, parts={**d.result.parts, "relu_second_moment": s**2})
-    monkeypatch.setitem(d.__dict__, "result", new)
-    check = d.checks[0]
-    assert check.run() > check.tol
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        ("he_init", "relu_second_moment", sp.Symbol("s", positive=True) ** 2),  # forgot the one half
+        ("he_init", "per_layer_factor_lecun_relu", sp.Rational(3, 4)),
+        ("he_init", "he_std", sp.sqrt(1 / n_in)),
+        ("lecun_glorot_init", "glorot_uniform_limit", sp.sqrt(3 / (n_in + n_out))),
+        ("lecun_glorot_init", "uniform_var", sp.Symbol("a", positive=True) ** 2 / 2),
+        ("tanh_gain_variance_map", "fixed_point_5_3", sp.Float(0.9)),
+        ("orthogonal_init", "gaussian_singular_max", sp.Integer(1)),
+        ("orthogonal_init", "gaussian_spectral_radius", sp.Integer(2)),
+    ],
+)
+def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)
 
 
-def test_simulation_check_fails_for_a_wrong_factor(monkeypatch):
-    d = get("he_init")
-    new = dataclasses.replace(d.result, parts={**d.result.parts, "per_layer_factor_lecun_relu": sp.Rational(3, 4)})
-    monkeypatch.setitem(d.__dict__, "result", new)
-    check = next(c for c in d.checks if "simulation" in c.oracle)
-    assert check.run() > check.tol
+def test_lecun_relu_50_layers_value():
+    h = get("he_init").result
+    assert h.parts["lecun_relu_50_layers"] == sp.Rational(1, 2**50)
+    assert h.text["lecun_relu_50_layers"] == r"8.9\times10^{-16}"

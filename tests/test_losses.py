@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import sympy as sp
 
 from derivations import get
 from derivations.losses import y, z
-from derivations.verify import run_checks
+from tests.helpers import assert_checks_catch
 
 
 def test_saturated_wrong_prediction_gradients():
@@ -36,7 +34,14 @@ def test_matches_torch_losses():
 
 
 def test_check_fails_if_sigma_prime_is_dropped(monkeypatch):
-    d = get("sigmoid_output_losses")
     wrong = 1 / (1 + sp.exp(-z)) - y  # squared-error gradient without the sigma' factor
-    monkeypatch.setitem(d.__dict__, "result", dataclasses.replace(d.result, parts={**d.result.parts, "d_mse": wrong}))
-    assert "FAIL" in [r.status for r in run_checks(d)]
+    assert_checks_catch(monkeypatch, "sigmoid_output_losses", "d_mse", wrong)
+
+
+def test_check_fails_if_the_cross_entropy_keeps_sigma_prime(monkeypatch):
+    s = 1 / (1 + sp.exp(-z))
+    assert_checks_catch(monkeypatch, "sigmoid_output_losses", "d_bce", (s - y) * s * (1 - s))
+
+
+def test_displayed_formula_has_no_english_words():
+    assert r"\text" not in get("sigmoid_output_losses").result.latex

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from fractions import Fraction
 
 import mpmath
@@ -11,8 +10,9 @@ import pytest
 import sympy as sp
 
 from derivations import get
-from derivations.lstm import lstm_block_jacobian_np, lstm_cell_np, lstm_multistep_np
-from derivations.verify import run_checks
+from derivations.lstm import shortcut_case
+from derivations.nets.lstm import lstm_block_jacobian_np, lstm_cell_np
+from tests.helpers import assert_checks_catch
 
 torch = pytest.importorskip("torch")
 
@@ -111,7 +111,7 @@ def test_multistep_product_matches_torch_unroll():
 
 
 def test_shortcuts_are_wrong_and_numbers_match_torch():
-    r = lstm_multistep_np()
+    r = shortcut_case()
     p = r["params"]
     hid = p["weight_hh"].shape[1]
     cell = _cell(p)
@@ -160,24 +160,44 @@ def test_two_biases_add_in_torch():
     assert get("lstm_two_biases").result.parts["effective_bias"] == 2
 
 
-def _replace(d, **parts_or_text):
-    parts = {**d.result.parts, **{k: v for k, v in parts_or_text.items() if not isinstance(v, str)}}
-    text = {**d.result.text, **{k: v for k, v in parts_or_text.items() if isinstance(v, str)}}
-    return dataclasses.replace(d.result, parts=parts, text=text)
+def test_one_step_totals_part_is_the_numpy_shortcut():
+    """The exposed symbolic one-step totals (H = 1, T = 3) equal the NumPy shortcut product, evaluated here."""
+    r = get("lstm_shortcut_counterexample").result.parts
+    rng = np.random.default_rng(4)
+    vals = {sp.Symbol(f"a_{k}_{t}", real=True): rng.normal() for k in "ifgo" for t in (1, 2, 3)}
+    u = {k: rng.normal() for k in "ifgo"}
+    vals |= {sp.Symbol(f"u_{k}", real=True): v for k, v in u.items()}
+    vals |= {sp.Symbol("c_0", real=True): -0.3, sp.Symbol("h_0", real=True): 0.0}
+    sig = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731
+    c, h, total, prev_k = -0.3, 0.0, 1.0, 0.0
+    for t in (1, 2, 3):
+        s = {k: vals[sp.Symbol(f"a_{k}_{t}", real=True)] + u[k] * h for k in "ifgo"}
+        f, i, g, o = sig(s["f"]), sig(s["i"]), np.tanh(s["g"]), sig(s["o"])
+        dc_dh = c * f * (1 - f) * u["f"] + g * i * (1 - i) * u["i"] + i * (1 - g**2) * u["g"]
+        total *= f if t == 1 else f + dc_dh * prev_k
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        prev_k = o * (1 - np.tanh(c) ** 2)
+    assert float(r["one_step_totals"].subs(vals)) == pytest.approx(total, rel=1e-12)
 
 
 @pytest.mark.parametrize(
-    ("name", "change"),
+    ("name", "part", "wrong"),
     [
         # forgot the output-gate term diag(tanh c * o(1-o)) W_ho in the dh/dh block
-        ("lstm_block_jacobian", lambda r: {"jacobian": r.parts["jacobian"].subs(sp.Symbol("o_0", real=True), 1)}),
-        ("lstm_shortcut_counterexample", lambda r: {"rel_err_diag_f": sp.Float(0.05)}),
-        ("lstm_forget_bias_product", lambda r: {"prod_0_9": "2.7e-05"}),
-        ("lstm_two_biases", lambda r: {"f_at_effective": 1 / (1 + sp.exp(-1))}),
+        (
+            "lstm_block_jacobian",
+            "jacobian",
+            get("lstm_block_jacobian").result.parts["jacobian"].subs(sp.Symbol("o_0", real=True), 1),
+        ),
+        ("lstm_shortcut_counterexample", "rel_err_diag_f", sp.Float(0.05)),
+        ("lstm_shortcut_counterexample", "one_step_totals", sp.Integer(1)),
+        ("lstm_shortcut_counterexample", "rel_err_one_step_total_who0", sp.Float(1e-3)),
+        ("lstm_forget_bias_product", "orders_bias_1_over_0", sp.Float(15.5)),
+        ("lstm_two_biases", "f_at_effective", 1 / (1 + sp.exp(-1))),
+        ("lstm_cell_equations", "c", sp.zeros(2, 1)),
+        ("lstm_cec_1997", "dc_dc", 2 * sp.eye(2)),
     ],
 )
-def test_checks_fail_on_a_wrong_result(monkeypatch, name, change):
-    d = get(name)
-    monkeypatch.setitem(d.__dict__, "result", _replace(d, **change(d.result)))
-    statuses = [r.status for r in run_checks(d) if r.status != "skip"]
-    assert "FAIL" in statuses, statuses
+def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 
@@ -11,7 +10,9 @@ import pytest
 import sympy as sp
 
 from derivations import get
-from derivations.normalisation import bn_backward, bn_forward, bn_net_gradients, figure_data_batchnorm_depth
+from derivations.nets.mlp import bn_backward, bn_forward
+from derivations.normalisation import bn_net_gradients, figure_data_batchnorm_depth
+from tests.helpers import assert_checks_catch
 
 
 def test_derived_parts():
@@ -77,17 +78,31 @@ def test_weight_scale_does_not_change_bn_net_gradients_wrt_input():
     assert np.max(np.abs(g1 - g2)) < 1e-12
 
 
-def test_invariance_check_fails_for_a_wrong_scaling(monkeypatch):
-    d = get("batchnorm_scale_invariance")
-    a = sp.Symbol("a", positive=True)
-    new = dataclasses.replace(d.result, parts={**d.result.parts, "grad_scale_at_aW": a})  # a instead of 1/a
-    monkeypatch.setitem(d.__dict__, "result", new)
-    check = d.checks[0]
-    assert check.run() > check.tol
+A_, ETA, R, FP = (
+    sp.Symbol("a", positive=True),
+    sp.Symbol("eta", positive=True),
+    sp.Symbol("r", positive=True),
+    sp.Symbol("fp", real=True),
+)
 
 
-def test_growth_check_fails_for_a_wrong_rate(monkeypatch):
-    d = get("batchnorm_relu_gradient_growth")
-    new = dataclasses.replace(d.result, parts={**d.result.parts, "factor": sp.sqrt(2)})  # He-style sqrt 2
-    monkeypatch.setitem(d.__dict__, "result", new)
-    assert d.checks[0].run() > d.checks[0].tol
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        ("batchnorm_scale_invariance", "grad_scale_at_aW", A_),  # a instead of 1/a
+        ("batchnorm_relu_gradient_growth", "factor", sp.sqrt(2)),  # He-style sqrt 2
+        ("batchnorm_effective_step", "lr_for_scaled_weights", A_ * ETA),  # a instead of a^2
+        ("batchnorm_effective_step", "angle_step", -sp.atan(ETA * FP / R)),  # 1/r instead of 1/r^2
+        ("batchnorm_effective_step", "norm_sq_after", R**2),  # forgot that the norm grows
+    ],
+)
+def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_effective_step_parts():
+    p = get("batchnorm_effective_step").result.parts
+    assert p["effective_lr"] == ETA / R**2 and p["lr_for_scaled_weights"] == A_**2 * ETA
+    # one step with a small eta: the angle moves by -eta f'/r^2 to first order, independently of this derivation
+    val = float(p["angle_step"].subs({ETA: 1e-4, R: 2.0, FP: 3.0}))
+    assert val == pytest.approx(-1e-4 * 3.0 / 4.0, rel=1e-7)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
+import os
 
 import numpy as np
 import pytest
 import sympy as sp
 
 from derivations import get
-from derivations.verify import run_checks
+from tests.helpers import assert_checks_catch
 
 torch = pytest.importorskip("torch")
 
@@ -43,9 +43,28 @@ def test_keras_counts_differ_from_pytorch_by_one_bias():
     assert r["lstm"].subs({I: 1, H: 1}) == 12
 
 
-def test_check_fails_on_a_wrong_count(monkeypatch):
-    d = get("lstm_param_count")
-    wrong = 4 * (H * I + H * H + H)  # one bias vector only: the Keras count, not PyTorch's
-    monkeypatch.setitem(d.__dict__, "result", dataclasses.replace(d.result, parts={**d.result.parts, "count": wrong}))
-    statuses = [r.status for r in run_checks(d) if r.status != "skip"]
-    assert statuses and all(s == "FAIL" for s in statuses), statuses
+def test_keras_counts_match_keras_3_on_torch():
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "torch":
+        pytest.skip("keras was imported with another backend")
+    r = get("keras_param_counts").result.parts
+    layer = keras.layers.GRU(7, reset_after=False)
+    layer.build((None, 4, 5))
+    assert layer.count_params() == r["gru_reset_before"].subs({I: 5, H: 7}) == 3 * (7 * 5 + 49 + 7)
+
+
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        # one bias vector only: the Keras count, not PyTorch's
+        ("lstm_param_count", "count", 4 * (H * I + H * H + H)),
+        ("gru_param_count", "count", 3 * (H * I + H * H + H)),
+        ("rnn_param_count_stacked", "count", get("rnn_param_count_stacked").result.parts["first_layer"] * L),
+        # PyTorch's two biases where Keras has one
+        ("keras_param_counts", "lstm", 4 * (H * I + H * H + 2 * H)),
+        ("keras_param_counts", "gru_reset_before", 3 * (H * I + H * H + 2 * H)),
+    ],
+)
+def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)

@@ -37,11 +37,25 @@ def test_result_is_rebuildable_and_documented(name):
 
 
 def test_public_functions_have_docstrings():
+    import derivations.cli
     import derivations.core
-    import derivations.render
+    import derivations.sym
     import derivations.verify
+    import docsgen.cache
+    import docsgen.deps
+    import docsgen.layout
+    import docsgen.render
 
-    for mod in (derivations.core, derivations.render, derivations.verify):
+    for mod in (
+        derivations.core,
+        derivations.verify,
+        derivations.sym,
+        derivations.cli,
+        docsgen.cache,
+        docsgen.deps,
+        docsgen.layout,
+        docsgen.render,
+    ):
         for fname, obj in inspect.getmembers(mod, inspect.isfunction):
             if not fname.startswith("_") and obj.__module__ == mod.__name__:
                 assert inspect.getdoc(obj), f"{mod.__name__}.{fname} has no docstring"

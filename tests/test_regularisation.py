@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import sympy as sp
 
 from derivations import get
+from tests.helpers import assert_checks_catch
 
 
 def test_numbers():
@@ -18,6 +17,7 @@ def test_numbers():
     s = get("small_weights_forget").result
     assert s.parts["example_0_9_50"] == sp.Rational(9, 10) ** 50
     assert s.text["example_0_9_50"] == "0.0052" and s.parts["steps_to_1_percent"] == 44
+    assert s.text["steps_to_1_percent"] == "44"
     assert 0.9**43 > 0.01 > 0.9**44
 
 
@@ -62,19 +62,26 @@ def test_nonnormal_matrix_amplifies_despite_small_spectral_radius():
     assert np.linalg.norm(w @ w @ x) > 2.9  # grows for two steps although rho = 1/2
 
 
-def test_contraction_check_fails_with_a_wrong_rate(monkeypatch):
-    d = get("small_weights_forget")
-    new = dataclasses.replace(d.result, parts={**d.result.parts, "example_0_9_50": sp.Rational(8, 10) ** 50})
-    monkeypatch.setitem(d.__dict__, "result", new)
-    check = d.checks[0]
-    assert check.run() > check.tol
+LAM, ETA, W11 = sp.Symbol("lambda", positive=True), sp.Symbol("eta", positive=True), sp.Symbol("w11", real=True)
+K = sp.Symbol("k", integer=True, nonnegative=True)
+W2 = sp.Matrix(2, 2, sp.symbols("w11 w12 w21 w22", real=True))
 
 
-def test_penalty_check_fails_for_a_wrong_gradient(monkeypatch):
-    d = get("penalty_gradients")
-    w = sp.Matrix(2, 2, sp.symbols("w11 w12 w21 w22", real=True))
-    lam = sp.Symbol("lambda", positive=True)
-    new = dataclasses.replace(d.result, parts={**d.result.parts, "grad_l2": 2 * lam * w})  # forgot the 1/2
-    monkeypatch.setitem(d.__dict__, "result", new)
-    check = d.checks[0]
-    assert check.run() > check.tol
+@pytest.mark.parametrize(
+    ("name", "part", "wrong"),
+    [
+        ("small_weights_forget", "example_0_9_50", sp.Rational(8, 10) ** 50),  # a wrong rate
+        ("small_weights_forget", "nonnormal_rho", sp.Integer(3)),
+        ("penalty_gradients", "grad_l2", 2 * LAM * W2),  # forgot the 1/2
+        ("penalty_gradients", "grad_l1", LAM * W2),  # L1 as if it were L2
+        ("weight_decay_shrink", "factor", (1 - ETA * LAM) ** (K + 1)),  # off by one step
+        ("weight_decay_shrink", "example_steps", sp.Integer(405)),  # ceiling vs floor
+    ],
+)
+def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
+    assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_adam_check_catches_a_shrink(monkeypatch, torch):
+    w, eps = sp.Symbol("w", real=True), sp.Symbol("epsilon", positive=True)
+    assert_checks_catch(monkeypatch, "adam_l2_is_not_decay", "first_step", -ETA * LAM * w + 0 * eps)  # as if decay

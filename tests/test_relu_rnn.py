@@ -8,8 +8,9 @@ import sympy as sp
 
 from derivations import get
 from derivations import relu_rnn as rr
-from derivations import spectral as spc
+from derivations.nets.rnn import jacobian_product
 from derivations.verify import run_checks
+from tests.helpers import assert_checks_catch
 
 
 def test_jacobian_is_mask_times_w():
@@ -36,7 +37,7 @@ def test_product_against_torch_with_dead_units():
         return h
 
     jt = torch.autograd.functional.jacobian(run, torch.tensor(h0)).numpy()
-    assert np.allclose(spc.jacobian_product(jacs), jt, rtol=1e-12, atol=1e-15)
+    assert np.allclose(jacobian_product(jacs), jt, rtol=1e-12, atol=1e-15)
     # and it is not W^T unless every unit is active
     assert not np.allclose(jt, np.linalg.matrix_power(w, 12))
 
@@ -46,7 +47,7 @@ def test_all_active_gives_pure_powers():
     w = np.abs(rng.normal(size=(3, 3))) * 0.4  # nonnegative W and h_0 > 0, b = 0, x = 0: every unit stays active
     _, masks, jacs = rr.relu_rnn_jacobians(w, np.zeros((3, 1)), np.zeros(3), np.zeros((10, 1)), np.ones(3))
     assert masks.all()
-    assert np.allclose(spc.jacobian_product(jacs), np.linalg.matrix_power(w, 10), rtol=1e-13)
+    assert np.allclose(jacobian_product(jacs), np.linalg.matrix_power(w, 10), rtol=1e-13)
 
 
 def test_active_set_identity_numeric():
@@ -66,9 +67,7 @@ def test_active_set_examples_and_failing_check(monkeypatch):
     assert float(r["grow_rho"]) < 1 and float(r["decay_rho"]) > 1
     p, _ = rr._two_unit_case(np.array(r["grow_W"], dtype=float), np.array([0.0, -10.0]), 30, np.array([1.0, 0.0]))
     assert p[0, 0] == pytest.approx(1.2**30, rel=1e-12)
-    d = get("relu_active_set_powers")
-    monkeypatch.setitem(d.result.parts, "decay_W", r["grow_W"])  # wrong matrix for the decay example
-    assert any(row.status == "FAIL" for row in run_checks(d))
+    assert_checks_catch(monkeypatch, "relu_active_set_powers", "decay_W", r["grow_W"])  # wrong matrix for the decay
 
 
 def test_irnn_identity_and_failing_check(monkeypatch):
@@ -79,7 +78,7 @@ def test_irnn_identity_and_failing_check(monkeypatch):
         np.eye(n), np.array([[1.0], [1.0], [-1.0]]), np.zeros(n), np.ones((6, 1)), np.array([1.0, 1.0, 2.5])
     )
     # unit 3 decreases by 1 a step from 2.5: active for 2 steps, then a <= 0: its path is cut
-    assert np.array_equal(spc.jacobian_product(jacs), np.diag([1.0, 1.0, 0.0]))
+    assert np.array_equal(jacobian_product(jacs), np.diag([1.0, 1.0, 0.0]))
     d = get("irnn_identity_product")
     monkeypatch.setattr(rr, "relu_rnn_jacobians", lambda *a: (None, np.ones((1, 3)), [np.eye(3) * 0.99] * 40))
     assert any(row.status == "FAIL" for row in run_checks(d))

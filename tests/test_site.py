@@ -3,6 +3,7 @@ pointing at the counterpart page, and nothing loaded from a third-party host."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -83,6 +84,7 @@ def test_no_third_party_resources(site_dir, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_derived_formulas_and_checks_are_executed_into_the_page(site_dir, lang):
     from derivations import get
+    from docsgen.render import DISPLAY_BUDGET, break_lines, localise_tex
 
     html = html_of(site_dir, lang, "activations.md").read_text(encoding="utf-8")
     # math is rendered at build time; KaTeX keeps the TeX source in the MathML annotation
@@ -91,7 +93,8 @@ def test_derived_formulas_and_checks_are_executed_into_the_page(site_dir, lang):
         for t in re.findall(r'<annotation encoding="application/x-tex">(.*?)</annotation>', html, re.S)
     }
     for name in ("sigmoid_derivative", "tanh_derivative_max", "hochreiter_weight_bound"):
-        assert get(name).result.display_latex().strip() in sources, name
+        shown = localise_tex(break_lines(get(name).result.display_latex(), DISPLAY_BUDGET), lang)
+        assert shown.strip() in sources, name
     assert '<span class="katex-display">' in html and "\\[" not in html
     assert "9.5367431640625e-07" in html
     assert html.count('class="verdict-pass"') >= 9 and 'class="verdict-fail"' not in html
@@ -181,12 +184,84 @@ def test_bilingual_parity():
     assert not found, "\n".join(found)
 
 
-def test_chinese_pages_use_the_glossary_terms():
-    from tools.glossary import TERMS
-    from tools.parity import pages
+_FENCED = re.compile(r"^(`{3,}|~{3,}).*?^\1\s*$", re.S | re.M)
 
-    for src in pages("zh"):
-        text = (ROOT / "docs" / "zh" / src).read_text(encoding="utf-8")
-        for term in TERMS:
-            for variant in term.avoid:
-                assert variant not in text, f"docs/zh/{src}: uses {variant!r}; the glossary term is {term.zh!r}"
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_are_prose_plus_references(lang):
+    """No page executes Python: results come in through the macros (docs/<lang>/*.md)."""
+    for src in page_sources(lang):
+        if src.endswith(".md"):
+            text = (ROOT / "docs" / lang / src).read_text(encoding="utf-8")
+            assert "exec=" not in text, f"docs/{lang}/{src}: an executed code block; use the macros instead"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_macro_was_rendered(site_dir, lang):
+    for src in page_sources(lang):
+        html = html_of(site_dir, lang, src).read_text(encoding="utf-8")
+        body = re.sub(r"<(pre|code|script)\b.*?</\1>", "", html, flags=re.S)
+        assert "{{" not in body and "{%" not in body, f"{lang}/{src}: an unrendered macro"
+
+
+_PROSE_LINE = re.compile(r"^(?![\s>|#<{$!\-*+]|\d+\.\s|\[\^|---|\?\?\?|:)")
+
+
+def test_chinese_paragraphs_are_one_line_each():
+    """A hard-wrapped Chinese paragraph shows a stray space where the line broke: one paragraph per source line."""
+    bad = []
+    for src in page_sources("zh"):
+        if not src.endswith(".md"):
+            continue
+        text = _FENCED.sub("", (ROOT / "docs" / "zh" / src).read_text(encoding="utf-8"))
+        text = re.sub(r"^\$\$.*?^\$\$", "", re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S), flags=re.S | re.M)
+        lines = text.split("\n")
+        for a, b in itertools.pairwise(lines):
+            if a.strip() and b.strip() and _PROSE_LINE.match(a) and _PROSE_LINE.match(b):
+                bad.append(f"docs/zh/{src}: {a[-30:]!r} / {b[:30]!r}")
+            elif (
+                a.lstrip().startswith(("- ", "* "))
+                and b.startswith("  ")
+                and b.strip()
+                and _PROSE_LINE.match(b.strip())
+            ):
+                bad.append(f"docs/zh/{src}: list item wrapped: {b[:40]!r}")
+    assert not bad, "\n".join(bad)
+
+
+# Latin-script phrases allowed in Chinese check tables: names of functions that Chinese texts use as they are.
+_ZH_TABLE_PHRASES = {"logistic sigmoid", "Leaky ReLU"}
+
+
+def test_chinese_check_tables_have_no_english(site_dir):
+    """Oracle descriptions and titles in the Chinese check tables are Chinese: no English phrase (two or more English
+    words in a row) outside code and formulas. Single Latin tokens are identifiers or symbols (h_t, numel, diag)."""
+    bad = []
+    for src in page_sources("zh"):
+        html = html_of(site_dir, "zh", src).read_text(encoding="utf-8")
+        if "本页构建时运行的数值校验" not in html:
+            continue
+        table = html[html.index("本页构建时运行的数值校验") :]
+        table = table[: table.index("</table>")]
+        table = re.sub(r"<code>.*?</code>|<span class=\"katex.*?</span></span></span>|<[^>]+>", " ", table, flags=re.S)
+        for phrase in re.findall(r"\b[A-Za-z][a-z]{2,}(?:[ \-]+[A-Za-z][a-z]{1,})+\b", unescape(table)):
+            if phrase not in _ZH_TABLE_PHRASES:
+                bad.append(f"zh/{src}: {phrase!r}")
+    assert not bad, sorted(set(bad))
+
+
+_NAMES_IN_TEXT = re.compile(
+    r"\b(GRU|LSTM|RNN|IRNN|PyTorch|cuDNN|Cho|Chung|Keras|Glorot|He|ReLU|tanh|BN|MLP|Adam|AdamW|LSTMCell|GRUCell)\b"
+)
+
+
+def test_chinese_formulas_have_no_english_words(site_dir):
+    """Words inside \\text{…} of the formulas on Chinese pages are Chinese (names such as GRU or PyTorch aside)."""
+    bad = []
+    for src in page_sources("zh"):
+        html = unescape(html_of(site_dir, "zh", src).read_text(encoding="utf-8"))
+        for tex in re.findall(r'<annotation encoding="application/x-tex">(.*?)</annotation>', html, flags=re.S):
+            for word in re.findall(r"\\text\{([^{}]*)\}", tex):
+                if re.search(r"[A-Za-z]{2,}", _NAMES_IN_TEXT.sub("", word)):
+                    bad.append(f"zh/{src}: \\text{{{word}}}")
+    assert not bad, sorted(set(bad))

@@ -10,6 +10,7 @@ import sympy as sp
 from derivations import get
 from derivations import spectral as spc
 from derivations.verify import run_checks
+from tests.helpers import assert_checks_catch
 
 
 def test_jacobian_layout_against_torch():
@@ -43,9 +44,7 @@ def test_bound_thresholds_and_singular_value_not_eigenvalue():
 
 
 def test_bound_check_fails_if_gamma_is_wrong(monkeypatch):
-    d = get("jacobian_product_bound")
-    monkeypatch.setitem(d.result.parts, "gamma_sigmoid", sp.Rational(1, 8))  # pretend sup|sigmoid'| were 1/8
-    assert all(r.status == "FAIL" for r in run_checks(d))
+    assert_checks_catch(monkeypatch, "jacobian_product_bound", "gamma_sigmoid", sp.Rational(1, 8))  # not sup|sigma'|
 
 
 def test_exploding_condition_is_not_sufficient():
@@ -67,11 +66,9 @@ def test_transient_growth_numbers_and_mpmath_tail():
 
 
 def test_transient_check_fails_with_wrong_power(monkeypatch):
-    d = get("transient_growth")
     n = sp.Symbol("n", integer=True, positive=True)
     wrong = sp.Matrix([[sp.Rational(9, 10) ** n, 2 * sp.Rational(9, 10) ** n], [0, sp.Rational(9, 10) ** n]])
-    monkeypatch.setitem(d.result.parts, "W_pow_n", wrong)
-    assert all(row.status == "FAIL" for row in run_checks(d))
+    assert_checks_catch(monkeypatch, "transient_growth", "W_pow_n", wrong)
 
 
 def test_spectral_radius_counterexample_and_failing_check(monkeypatch):
@@ -79,10 +76,8 @@ def test_spectral_radius_counterexample_and_failing_check(monkeypatch):
     assert float(r["rho"]) < 1 < float(r["lambda_1"])
     p = spc._saturated_case(60)
     assert np.linalg.norm(p, 2) > 1.2**55  # grows although rho(W) < 1
-    d = get("spectral_radius_not_sufficient")
     n = sp.Symbol("n", integer=True, positive=True)
-    monkeypatch.setitem(d.result.parts, "DW_pow_n", r["W"] ** n)  # the eigenvalue intuition: W^n -> 0
-    assert all(row.status == "FAIL" for row in run_checks(d) if row.status != "skip")
+    assert_checks_catch(monkeypatch, "spectral_radius_not_sufficient", "DW_pow_n", r["W"] ** n)  # eigenvalue intuition
 
 
 def test_tanh_counterexample_with_torch():
@@ -110,7 +105,7 @@ def test_figure_data_shapes_determinism_and_direct_products():
     rng = np.random.default_rng(9)
     w = 1.3 * np.linalg.qr(rng.normal(size=(5, 5)))[0]
     jacs = spc.step_jacobians(w, rng.normal(size=(5, 2)), np.zeros(5), rng.normal(size=(12, 2)), np.zeros(5), "tanh")
-    logs = spc._log10_norm_products(jacs, backward=True)
+    logs = spc.log10_norm_products(jacs, backward=True)
     p = np.eye(5)
     for i, j in enumerate(reversed(jacs)):
         p = p @ j
@@ -128,12 +123,25 @@ def test_linear_asymptotics_and_failing_check(monkeypatch):
     mu, n = sp.Symbol("mu", positive=True), sp.Symbol("n", integer=True, positive=True)
     jb = np.array([[0.7, 1, 0], [0, 0.7, 1], [0, 0, 0.7]])
     assert np.allclose(np.array(r["jordan_power"].subs({mu: 0.7, n: 25}), dtype=float), np.linalg.matrix_power(jb, 25))
-    d = get("linear_rnn_asymptotics")
-    monkeypatch.setitem(d.result.parts, "jordan_power", r["jordan_power"].subs(sp.binomial(n, 2), n**2))
-    assert any(row.status == "FAIL" for row in run_checks(d))
+    assert_checks_catch(
+        monkeypatch, "linear_rnn_asymptotics", "jordan_power", r["jordan_power"].subs(sp.binomial(n, 2), n**2)
+    )
 
 
 def test_pascanu_parametrisation_check_fails_for_the_transposed_formula(monkeypatch):
-    d = get("pascanu_parametrisation_jacobian")
-    monkeypatch.setitem(d.result.parts, "formula", d.result.parts["paper_formula"])
-    assert all(row.status == "FAIL" for row in run_checks(d) if row.status != "skip")
+    paper = get("pascanu_parametrisation_jacobian").result.parts["paper_formula"]
+    assert_checks_catch(monkeypatch, "pascanu_parametrisation_jacobian", "formula", paper)
+
+
+def test_threshold_grows_with_the_input_scale_and_matches_the_heat_map():
+    r = get("tanh_threshold_vs_input_scale").result.parts
+    thresholds = [float(r[f"threshold_{s:g}"]) for s in spc.INPUT_SCALES]
+    assert thresholds == sorted(thresholds) and thresholds[0] == 1.0  # no input: the threshold is 1/gamma = 1
+    hm = spc.figure_data_heatmap()
+    below = hm["lambdas"][hm["log10_norm"][:, -1] < 0]
+    assert float(r["threshold_1"]) == pytest.approx(below.max())  # the heat map is the unit-scale case
+    assert spc.tanh_log10_norm(float(r["threshold_2"]), 2.0) < 0 <= spc.tanh_log10_norm(float(r["first_above_2"]), 2.0)
+
+
+def test_threshold_check_fails_on_a_wrong_threshold(monkeypatch):
+    assert_checks_catch(monkeypatch, "tanh_threshold_vs_input_scale", "threshold_1", sp.Rational(2))

@@ -1,5 +1,7 @@
-"""Bilingual parity: every page exists in en and zh with the same heading anchors and the same derivations shown,
-every derivation shown is registered and checked; plus a report of pages whose English changed after the Chinese.
+"""Bilingual parity: every page exists in en and zh with the same heading anchors, the same display formulas and
+figures in the same order, and the same derivations referenced; every derivation referenced is registered and
+checked, and every page that references one ends with its checks table; plus a report of pages whose English
+changed after the Chinese.
 
 Usage: python -m tools.parity [--report]   (exit 1 with one line per problem; --report adds the git-history report)
 """
@@ -16,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 LANGS = ("en", "zh")
-_CALL = re.compile(r"""\b(?:equation|inline|number|text|latex|title|get)\(\s*["']([A-Za-z0-9_]+)["']""")
-_TABLE = re.compile(r"checks_table\(\s*\[(.*?)\]", re.S)
+_CALL = re.compile(r"""\bget\(\s*["']([A-Za-z0-9_]+)["']""")  # notebooks' code cells
+_MACRO = re.compile(r"""\{\{\s*(eq|tex|val|num|title|uses|figure|checks)\((.*?)\)\s*\}\}""")
 _NAME = re.compile(r"""["']([A-Za-z0-9_]+)["']""")
+_BLOCKS = ("eq", "figure", "checks")  # display elements: same sequence in both languages
 _ANCHOR = re.compile(r"^#{1,6} .*?\{#([\w-]+)\}\s*$", re.M)
 _HEADING = re.compile(r"^#{1,6} .*$", re.M)
 _FENCE = re.compile(r"^(`{3,}).*?^\1\s*$", re.S | re.M)
@@ -31,7 +34,8 @@ class Page:
     anchors: tuple[str, ...]
     bare_headings: tuple[str, ...]
     shown: frozenset[str]
-    checked: frozenset[str]
+    blocks: tuple[str, ...]
+    has_checks: bool
 
 
 def pages(lang: str) -> list[str]:
@@ -57,12 +61,17 @@ def read_page(path: Path) -> Page:
     """Parse one page file."""
     prose, code = _text_of(path)
     bare = tuple(h for h in _HEADING.findall(prose) if "{#" not in h) if path.suffix == ".md" else ()
-    checked = {n for block in _TABLE.findall(code) for n in _NAME.findall(block)}
+    calls = _MACRO.findall(prose)
+    shown = {
+        _NAME.findall(args)[0] for macro, args in calls if macro not in ("figure", "checks") and _NAME.search(args)
+    }
+    shown |= {n for macro, args in calls if macro == "uses" for n in _NAME.findall(args)}
     return Page(
         anchors=tuple(_ANCHOR.findall(prose)),
         bare_headings=bare,
-        shown=frozenset(set(_CALL.findall(code)) | checked),
-        checked=frozenset(checked),
+        shown=frozenset(shown | set(_CALL.findall(code))),
+        blocks=tuple(f"{macro}({args})" for macro, args in calls if macro in _BLOCKS),
+        has_checks=any(macro == "checks" for macro, _ in calls),
     )
 
 
@@ -94,19 +103,20 @@ def problems() -> list[str]:
         if page["en"].shown != page["zh"].shown:
             only_en = sorted(page["en"].shown - page["zh"].shown)
             only_zh = sorted(page["zh"].shown - page["en"].shown)
-            out.append(f"docs/*/{src}: derivations shown differ: only in en {only_en}, only in zh {only_zh}")
+            out.append(f"docs/*/{src}: derivations referenced differ: only in en {only_en}, only in zh {only_zh}")
+        if page["en"].blocks != page["zh"].blocks:
+            out.append(
+                f"docs/zh/{src}: display formulas and figures differ from docs/en/{src} in content or order: "
+                f"en={list(page['en'].blocks)} zh={list(page['zh'].blocks)}"
+            )
         for lang in LANGS:
             for name in sorted(page[lang].shown):
                 if name not in reg:
                     out.append(f"docs/{lang}/{src}: shows {name!r}, which is not a registered derivation")
                 elif not reg[name].checks:
                     out.append(f"derivations: {name!r} (shown on docs/{lang}/{src}) has no numerical check")
-            if src.endswith(".md"):
-                unchecked = sorted(page[lang].shown - page[lang].checked)
-                if unchecked:
-                    out.append(
-                        f"docs/{lang}/{src}: shows {unchecked} but its Verification table (checks_table) omits them"
-                    )
+            if src.endswith(".md") and page[lang].shown and not page[lang].has_checks:
+                out.append(f"docs/{lang}/{src}: references derivations but has no {{{{ checks() }}}} table")
     return out
 
 

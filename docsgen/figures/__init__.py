@@ -5,7 +5,6 @@ from ``docsgen.labels`` (key ``fig.<id>.*``), so the two languages differ only i
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from docsgen import labels, style
@@ -28,8 +27,6 @@ def figure(fig_id: str) -> Callable[[Callable], Callable]:
 def render(fig_id: str, lang: str) -> str:
     """The figure ``fig_id`` drawn with ``lang`` labels, as deterministic inline SVG wrapped for the page."""
     if fig_id not in _FIGURES:
-        from docsgen.deps import registered
-
-        importlib.import_module(registered("figure")[fig_id])
+        raise KeyError(f"figure {fig_id!r} is not registered: import its module (docsgen/figures/<topic>.py) first")
     style.setup(lang)
     return style.svg(_FIGURES[fig_id](lang), labels.label(f"fig.{fig_id}.alt", lang))

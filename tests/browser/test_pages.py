@@ -20,7 +20,8 @@ def open_page(browser, url: str, width: int = 1200):
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.goto(url, wait_until="networkidle")  # math is rendered at build time: nothing left to wait for
+    page.goto(url, wait_until="networkidle")  # math is rendered at build time: nothing left to typeset
+    page.evaluate("document.fonts.ready.then(() => true)")  # layout is final once the web fonts are in
     return page, seen
 
 
@@ -75,18 +76,17 @@ def test_language_switch_round_trip(browser, server, lang, path):
 
 
 def search(page, query: str) -> list[str]:
-    """Type ``query`` into the site search like a reader and return the result links (retries while the
-    search worker is still building its index)."""
+    """Type ``query`` into the site search like a reader and return the result links, once the search worker has
+    answered (Material writes the number of results, or "no results", into the result meta line)."""
     page.keyboard.press("/")
-    for _ in range(20):
-        page.fill("input.md-search__input", "")
-        page.keyboard.type(query)
-        page.keyboard.press("End")  # a key event after the text, as after an IME commit
-        page.wait_for_timeout(500)
-        links = page.locator(".md-search-result__item > a").all()
-        if links:
-            return [a.get_attribute("href") or "" for a in links]
-    return []
+    page.keyboard.type(query)
+    page.keyboard.press("End")  # a key event after the text, as after an IME commit
+    page.wait_for_function(
+        """q => document.querySelector("input.md-search__input").value === q
+              && document.querySelector(".md-search-result__meta").textContent.match(/\\d|没有|No /)""",
+        arg=query,
+    )
+    return [a.get_attribute("href") or "" for a in page.locator(".md-search-result__item > a").all()]
 
 
 SEARCHES = [  # (language prefix, query, pages that are a right first answer)
@@ -117,8 +117,11 @@ def test_dark_mode_toggles(browser, server):
     try:
         schemes = []
         for _ in range(3):
+            before = page.evaluate("document.querySelector('form[data-md-component=palette] input:checked').id")
             page.locator("form[data-md-component='palette'] label:visible").first.click()
-            page.wait_for_timeout(200)
+            page.wait_for_function(
+                "b => document.querySelector('form[data-md-component=palette] input:checked').id !== b", arg=before
+            )
             schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
         assert "slate" in schemes and "default" in schemes
     finally:
@@ -140,3 +143,64 @@ def test_explorer_reacts_to_its_controls(browser, server, prefix):
         assert not seen["errors"]
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [("spectral/#verification", "zh/spectral/#verification"), ("zh/bptt/#truncated-bptt", "bptt/#truncated-bptt")],
+)
+def test_language_switch_keeps_the_section(browser, server, start, target):
+    page, _ = open_page(browser, server + start)
+    try:
+        _switch(page, "en" if start.startswith("zh/") else "zh")
+        page.wait_for_url(server + target)
+        # the section is on screen, not the top of the page
+        page.wait_for_function("window.scrollY > 0")
+    finally:
+        page.close()
+
+
+def test_the_colour_scheme_is_shared_by_both_languages(browser, server):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    try:
+        page.goto(server + "bptt/", wait_until="networkidle")
+        for _ in range(3):  # the toggle cycles system -> light -> dark
+            if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
+                break
+            page.locator("form[data-md-component='palette'] label:visible").first.click()
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        page.goto(server + "zh/lstm/", wait_until="networkidle")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_404_pages_link_to_their_own_language(browser, server, prefix):
+    page, _ = open_page(browser, server + prefix + "404.html")
+    try:
+        switch = {
+            lang: page.locator(f"a[data-lang-switch='{lang}']").first.evaluate("a => a.href") for lang in ("en", "zh")
+        }
+        assert switch == {"en": server, "zh": server + "zh/"}
+        nav = page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all("as => as.map(a => a.href)")
+        assert nav and all(h.startswith(server + prefix) for h in nav), nav[:5]
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_every_lab_offers_its_notebook_for_download(browser, server, prefix):
+    labs = [path for lang, path in all_pages() if path.startswith(prefix + "labs/")]
+    assert labs
+    for path in labs:
+        page, _ = open_page(browser, server + path)
+        try:
+            link = page.locator("a[download]").first
+            href = link.evaluate("a => a.href")
+            assert href.endswith(".ipynb") and link.is_visible()
+            status = page.evaluate("u => fetch(u).then(r => r.ok && r.json()).then(nb => nb && nb.cells.length)", href)
+            assert status, f"{path}: {href} is not a notebook"
+        finally:
+            page.close()

@@ -1,5 +1,5 @@
 // Interactive gradient explorer: plots ||dh_T/dh_t|| vs steps back from data computed at build time
-// (derivations/explorer.py) and embedded in the page. Self-hosted, no dependencies, no network.
+// (derivations/explorer.py; labels and HTML from docsgen/explorer.py) and embedded in the page. Self-hosted, no dependencies, no network.
 (function () {
   var NS = "http://www.w3.org/2000/svg";
   var W = 640, H = 360, L = 64, R = 16, T = 16, B = 48, YMIN = -12, YMAX = 12;
@@ -25,7 +25,8 @@
     var sel = document.createElement("select");
     sel.setAttribute("aria-label", lab.activation);
     Object.keys(data.series).forEach(function (a) {
-      var o = document.createElement("option"); o.value = a; o.textContent = a; sel.appendChild(o);
+      var o = document.createElement("option"); o.value = a; o.textContent = (lab.acts && lab.acts[a]) || a;
+      sel.appendChild(o);
     });
     sel.value = "tanh";
     var slider = document.createElement("input");
@@ -73,7 +74,7 @@
       }
       meas.setAttribute("d", d); bound.setAttribute("d", db);
       lamOut.textContent = " " + lam;
-      legend.textContent = lab.measured + " — / " + lab.bound + " - -";
+      legend.textContent = lab.legend || (lab.measured + " — / " + lab.bound + " - -");
       readout.textContent = lab.readout.replace("{k}", n - 1).replace("{m}", fmt(ys[n - 1]))
         .replace("{b}", fmt(Math.pow(g * lam, n - 1)));
     }

@@ -1,0 +1,174 @@
+"""The English ↔ Chinese glossary: one list, rendered as the table of the glossary page in both languages and used by
+tests/test_glossary.py to keep the Chinese text on the preferred terms.
+
+Each term names its preferred Chinese form and every variant the site avoids for the same concept. The test rejects
+each variant in the Chinese pages, notebooks and the Chinese interface labels (after removing the preferred forms of
+all terms, so that a variant that is part of a preferred term, like 预激活 in 预激活值, is not flagged), and, for terms
+with English markers, requires the preferred form on every Chinese page whose English twin uses the concept.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Term(NamedTuple):
+    """A concept: English term, preferred Chinese term, short notes, Chinese variants avoided, English markers."""
+
+    en: str
+    zh: str
+    note_en: str = ""
+    note_zh: str = ""
+    avoid: tuple[str, ...] = ()
+    en_markers: tuple[str, ...] = ()  # lowercase substrings that show the concept on an English page
+    zh_core: str = ""  # what a Chinese page must contain then (default: zh up to its first space or parenthesis)
+
+    def required(self) -> str:
+        """The Chinese a page must contain when its English twin shows one of ``en_markers``."""
+        return self.zh_core or self.zh.split("（")[0].split(" ")[0]
+
+
+TERMS: tuple[Term, ...] = (
+    Term(
+        "vanishing gradient",
+        "梯度消失",
+        "gradients shrink geometrically going back",
+        "梯度在反向传播中按几何级数缩小",
+        ("梯度弥散",),
+        ("vanishing gradient",),
+    ),
+    Term(
+        "exploding gradient",
+        "梯度爆炸",
+        "gradients grow geometrically going back",
+        "梯度在反向传播中按几何级数增大",
+        (),
+        ("exploding gradient",),
+    ),
+    Term("backpropagation", "反向传播", avoid=("反传播",)),
+    Term(
+        "backpropagation through time (BPTT)",
+        "随时间反向传播（BPTT）",
+        avoid=("时间反向传播算法", "通过时间反向传播", "沿时间反向传播"),
+        en_markers=("backpropagation through time",),
+    ),
+    Term("truncated BPTT", "截断的随时间反向传播", "stop after τ steps", "只回传 τ 步"),
+    Term("chain rule", "链式法则", avoid=("连锁法则",), en_markers=("chain rule",)),
+    Term(
+        "Jacobian (matrix)",
+        "雅可比矩阵",
+        "rows index outputs, columns inputs",
+        "行对应输出，列对应输入",
+        ("雅克比", "雅各比"),
+        ("jacobian",),
+    ),
+    Term(
+        "spectral radius ρ(W)",
+        "谱半径 ρ(W)",
+        "largest modulus of an eigenvalue",
+        "特征值模的最大值",
+        en_markers=("spectral radius",),
+    ),
+    Term(
+        "largest singular value λ₁ = ‖W‖₂",
+        "最大奇异值 λ₁ = ‖W‖₂",
+        "the spectral norm",
+        "即谱范数",
+        en_markers=("singular value",),
+        zh_core="奇异值",
+    ),
+    Term("spectral norm", "谱范数", en_markers=("spectral norm",)),
+    Term("eigenvalue", "特征值", en_markers=("eigenvalue",)),
+    Term("submultiplicativity (of a norm)", "次可乘性", "‖AB‖ ≤ ‖A‖‖B‖", avoid=("次乘性", "子乘性")),
+    Term("activation function", "激活函数", avoid=("激励函数",)),
+    Term("pre-activation", "预激活值", "the input a of f(a)", "即 f(a) 的输入 a", ("预激活",)),
+    Term("saturation", "饱和", "f′ ≈ 0 for large |a|", "|a| 很大时 f′ ≈ 0"),
+    Term(
+        "recurrent neural network (RNN)",
+        "循环神经网络（RNN）",
+        avoid=("递归神经网络",),
+    ),
+    Term(
+        "recurrence",
+        "递推",
+        "h_t as a function of h_{t-1}",
+        "h_t 由 h_{t−1} 算出",
+        ("递归关系", "递归式", "递归公式"),  # 递归 alone is recursion (Python's recursion limit), a different thing
+    ),
+    Term("long short-term memory (LSTM)", "长短期记忆网络（LSTM）", avoid=("长短时记忆",)),
+    Term("gated recurrent unit (GRU)", "门控循环单元（GRU）", avoid=("门控递归单元",)),
+    Term("multilayer perceptron (MLP)", "多层感知机（MLP）", avoid=("多层感知器",)),
+    Term("IRNN", "IRNN", "ReLU RNN initialised with W = I (Le et al. 2015)", "以单位矩阵初始化的 ReLU 循环网络"),
+    Term("hidden state", "隐藏状态", avoid=("隐状态", "隐含状态")),
+    Term("cell state (LSTM)", "细胞状态（LSTM）", avoid=("记忆单元状态",)),
+    Term("candidate state", "候选状态", avoid=("候选值",)),
+    Term("forget gate", "遗忘门", avoid=("忘记门",), en_markers=("forget gate", "forget-gate")),
+    Term("input gate", "输入门"),
+    Term("output gate", "输出门"),
+    Term("reset gate", "重置门", en_markers=("reset gate",)),
+    Term("update gate", "更新门", en_markers=("update gate",)),
+    Term(
+        "constant error carousel",
+        "恒定误差传送带",
+        "Hochreiter & Schmidhuber 1997",
+        "Hochreiter 和 Schmidhuber（1997）",
+        ("常数误差传送带", "常数误差轮盘", "恒定误差轮盘", "恒定误差转盘"),
+        ("constant error carousel",),
+    ),
+    Term(
+        "gradient clipping",
+        "梯度裁剪",
+        avoid=("梯度截断", "梯度剪裁", "梯度修剪"),
+        en_markers=("gradient clipping",),
+    ),
+    Term("initialisation", "初始化", avoid=("初始值设定",)),
+    Term("orthogonal initialisation", "正交初始化"),
+    Term(
+        "batch normalisation",
+        "批量归一化",
+        "Ioffe & Szegedy 2015",
+        "Ioffe 和 Szegedy（2015）",
+        ("批归一化", "批标准化", "批量规范化", "批规范化", "批量标准化"),
+        ("batch normali", "batch-normali"),
+    ),
+    Term("batch size", "批量大小", avoid=("批大小", "批次大小")),
+    Term("residual connection", "残差连接", avoid=("残差链接",), en_markers=("residual connection",)),
+    Term("weight decay", "权重衰减", avoid=("权值衰减",), en_markers=("weight decay",)),
+    Term("finite differences", "有限差分", en_markers=("finite difference",)),
+    Term(
+        "automatic differentiation (autograd)",
+        "自动微分",
+        avoid=("自动求导",),
+        en_markers=("autograd", "automatic differentiation"),
+    ),
+    Term(
+        "independent oracle",
+        "独立对照",
+        "a computation that shares no code path with the derivation",
+        "与推导不共享代码路径的数值计算",
+        ("数值对照",),
+    ),
+    Term("sufficient / necessary condition", "充分条件 / 必要条件"),
+    Term("subgradient", "次梯度", avoid=("子梯度",)),
+    Term("normal matrix", "正规矩阵", "W Wᵀ = Wᵀ W", "W Wᵀ = Wᵀ W"),
+    Term("nilpotent matrix", "幂零矩阵", "Wᵏ = 0 for some k", "存在 k 使 Wᵏ = 0"),
+    Term("transient growth", "瞬态增长", "‖Wⁿ‖ grows before it decays", "‖Wⁿ‖ 先增长后衰减"),
+    Term("contraction", "压缩映射", "Lipschitz constant < 1", "利普希茨常数 < 1"),
+    Term("mean-field theory", "平均场理论", avoid=("均场理论",)),
+    Term("mean squared error (MSE)", "均方误差（MSE）", avoid=("均方差误差",)),
+    Term("adding problem", "加法问题", en_markers=("adding problem",)),
+    Term("Jupyter notebook", "Jupyter 笔记本", avoid=("notebook",)),
+)
+
+
+def table(lang: str) -> str:
+    """The glossary as a Markdown table headed in ``lang`` (en or zh): term, Chinese term, note, avoided variants."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"unknown language {lang!r}; accepted: en, zh")
+    if lang == "en":
+        head = "| English | 中文 | Note | Variants not used here |\n|---|---|---|---|"
+    else:
+        head = "| 英文 | 中文 | 说明 | 本站不用的译法 |\n|---|---|---|---|"
+    sep = ", " if lang == "en" else "、"
+    rows = [f"| {t.en} | {t.zh} | {t.note_en if lang == 'en' else t.note_zh} | {sep.join(t.avoid)} |" for t in TERMS]
+    return "\n" + head + "\n" + "\n".join(rows) + "\n"

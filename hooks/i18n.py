@@ -1,0 +1,76 @@
+"""Two languages, one site: every page's language switch lands on the same page in the other language, and the
+English build builds the Chinese site (``mkdocs.zh.yml``) into ``<site_dir>/zh`` right after itself, so one
+``mkdocs build`` produces the whole site. (mkdocs-static-i18n cannot be used: it does not compose with
+mkdocs-jupyter, upstream static-i18n #198.)
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+log = logging.getLogger("mkdocs.hooks.i18n")
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = {"en": "", "zh": "zh/"}  # language -> prefix of its pages under the site root
+
+
+def _lang(config) -> str:
+    return config.extra.get("site_lang", "en")
+
+
+def alternate_href(here: str, target: str) -> str:
+    """Relative link from the page at site path ``here`` to the site path ``target`` (both like 'zh/bptt/')."""
+    cur_dir = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath(target.rstrip("/") or ".", cur_dir.rstrip("/") or ".")
+    return rel + "/" if (target.endswith("/") or not target) and rel != "." else ("./" if rel == "." else rel)
+
+
+def on_page_context(context, page, config, nav):
+    here = LANGS[_lang(config)] + page.url
+    links = []
+    for alt in config.extra["alternate"]:
+        other = alt["lang"]
+        if (ROOT / "docs" / other / page.file.src_uri).is_file():
+            target = LANGS[other] + page.url
+        else:
+            log.warning(f"{page.file.src_uri} has no counterpart in docs/{other}/")
+            target = LANGS[other]
+        links.append({**alt, "href": alternate_href(here, target)})
+    context["alternate_links"] = links
+    # Both languages keep the reader's settings (colour scheme) under one scope, the English site's root.
+    config.extra["scope"] = (
+        posixpath.normpath(posixpath.join(context["base_url"], "..")) + "/"
+        if here.startswith("zh/")
+        else context["base_url"]
+    )
+    return context
+
+
+def on_template_context(context, template_name, config):
+    if template_name == "404.html":  # served at any depth, with root-relative links: one scope for both languages
+        config.extra["scope"] = "/"
+    return context
+
+
+def fix_chinese_404(site_dir: Path) -> None:
+    """The Chinese 404 page is built as if it were served at the site root (as every 404 page is, with no site_url):
+    make its root-relative links point into /zh/, so its menu leads to Chinese pages."""
+    page = site_dir / "404.html"
+    html = page.read_text(encoding="utf-8")
+    # every root-relative link but the switch to English
+    html = re.sub(r'(href|src)="/(?!/|zh/)(?![^"]*"[^>]*data-lang-switch="en")', r'\1="/zh/', html)
+    page.write_text(html, encoding="utf-8")
+
+
+def on_post_build(config):
+    if _lang(config) != "en":
+        fix_chinese_404(Path(config.site_dir))
+        return
+    zh = load_config(str(ROOT / "mkdocs.zh.yml"), site_dir=str(Path(config.site_dir) / "zh"), strict=config.strict)
+    build(zh)

@@ -1,0 +1,172 @@
+"""Notebook (lab) pages, as mkdocs-jupyter renders them with nbconvert, made to behave like every other page.
+
+- Drop nbconvert's CDN scripts (MathJax 2, Mermaid): no request leaves the site.
+- Mark notebook TeX up like arithmatex's, so ``hooks/katex.py`` renders it at build time like every other formula.
+- Give inline PNG plots their pixel size (no layout shift) and Chinese headings the ids their TOC links to.
+- Put a download link for the notebook itself under the title.
+- Keep code cells and prompts out of the search index (snippets showed "In [1]: Copied!" and code twice).
+- Replace nbconvert's ~0.6 MB of inline JupyterLab styles by one file of the rules the page can use (PurgeCSS),
+  cached on disk by the hash of its inputs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+PURGE_CACHE = ROOT / ".cache" / "purge-css"
+
+# nbconvert's notebook template loads MathJax 2 from a CDN, and Mermaid from a CDN when a notebook has a
+# diagram (ours have none). KaTeX, served from the site, renders notebook math instead.
+_NB_CDN = (
+    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid\.esm\.min\.mjs.*?</script>', re.S),
+)
+
+
+_NB_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">', re.S)
+
+
+def _flat(items):
+    for item in items:
+        yield item
+        yield from _flat(item.children)
+
+
+# Notebook math (Markdown cells and text/latex outputs) is marked up like arithmatex's, so on_post_page renders it
+# at build time with the same KaTeX as every other page. Delimiters are those MathJax/JupyterLab accept; text in
+# pre, code, script, style and textarea is left alone (code and printed output), as KaTeX's auto-render would.
+_NB_OPAQUE = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>|<[^>]*>", re.S | re.I)
+_NB_TEX = re.compile(r"\$\$(?P<d1>.+?)\$\$|\\\[(?P<d2>.+?)\\\]|\\\((?P<i1>.+?)\\\)|\$(?P<i2>[^$]+?)\$", re.S)
+
+
+def _tex_markup(m: re.Match[str]) -> str:
+    display = m.group("d1") or m.group("d2")
+    if display is not None:
+        return f'<span class="arithmatex">\\[{display}\\]</span>'
+    return f'<span class="arithmatex">\\({m.group("i1") or m.group("i2")}\\)</span>'
+
+
+def notebook_math(html: str) -> str:
+    """Wrap the TeX in a notebook's HTML text (outside code, tags and scripts) as arithmatex spans."""
+    out, last = [], 0
+    for m in _NB_OPAQUE.finditer(html):
+        out.append(_NB_TEX.sub(_tex_markup, html[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_NB_TEX.sub(_tex_markup, html[last:]))
+    return "".join(out)
+
+
+_NB_PNG = re.compile(r'<img (?![^>]*\bwidth=)([^>]*?)src="data:image/png;base64,([A-Za-z0-9+/]{32})')
+
+
+def _png_size(m: re.Match[str]) -> str:
+    """Give an inline PNG its pixel size (read from the IHDR chunk), so the page does not shift as it loads."""
+    head = base64.b64decode(m.group(2))  # 24 bytes: signature, IHDR length and type, width, height
+    width, height = struct.unpack(">II", head[16:24])
+    return f'<img width="{width}" height="{height}" {m.group(1)}src="data:image/png;base64,{m.group(2)}'
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    for pattern in _NB_CDN:
+        html = pattern.sub("", html)
+    html = notebook_math(html)
+    html = _NB_PNG.sub(_png_size, html)
+    # nbconvert gives Chinese headings an empty id (it drops non-ASCII) while mkdocs-jupyter's table of contents
+    # links to Python-Markdown slugs ("_1", "_2", ...): give each heading the id its TOC entry links to.
+    ids = iter([item.id for item in _flat(page.toc.items)])
+
+    def fix(m: re.Match[str]) -> str:
+        anchor = next(ids, None) or m.group(2)
+        return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
+
+    html = _NB_NOT_PROSE.sub(r"\1 data-search-exclude>", _NB_HEADING.sub(fix, html))
+    return download_link(html, Path(page.file.src_uri).name, config.extra.get("site_lang", "en"))
+
+
+_NB_NOT_PROSE = re.compile(r'(<div class="jp-(?:InputArea|OutputPrompt|InputPrompt)\b[^">]*")>')
+
+
+def download_link(html: str, filename: str, lang: str) -> str:
+    """Insert a link that downloads the notebook (deployed next to its page) right after the page's title."""
+    from docsgen.labels import label
+
+    link = (
+        f'<p class="lab-download"><a class="md-button" href="{filename}" download>{label("lab.download", lang)}</a></p>'
+    )
+    end = html.find("</h1>")
+    return html[: end + 5] + link + html[end + 5 :] if end >= 0 else link + html
+
+
+def _node(purpose: str) -> str:
+    """Path of the ``node`` executable; a clear build error naming ``purpose`` if Node.js is missing."""
+    node = shutil.which("node")
+    if node is None:
+        raise PluginError(f"node not found: {purpose} (install Node.js)")
+    return node
+
+
+_NB_STYLE = re.compile(r'<style type="text/css">(.{2000,}?)</style>', re.S)
+
+
+def purge_css(css: str, html: str) -> str:
+    """The rules of ``css`` that can match ``html`` (PurgeCSS, scripts/purge-css.cjs), unused variables dropped;
+    cached on disk by the hash of the script, the stylesheet and the page."""
+    script = ROOT / "scripts" / "purge-css.cjs"
+    key = hashlib.sha256(b"\0".join([script.read_bytes(), css.encode(), html.encode()])).hexdigest()[:24]
+    cached = PURGE_CACHE / f"{key}.css"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    done = subprocess.run(
+        [_node("notebook styles are trimmed at build time"), str(script)],
+        cwd=ROOT,
+        input=json.dumps({"css": css, "html": html}),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    if done.returncode != 0:
+        raise PluginError(f"scripts/purge-css.cjs failed: {done.stderr.strip()[-500:]}")
+    PURGE_CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(done.stdout, encoding="utf-8")
+    os.replace(tmp, cached)
+    return done.stdout
+
+
+def _shared_notebook_css(output: str, page, config) -> str:
+    """Replace nbconvert's inline stylesheets (~0.6 MB on every notebook page, almost all of it JupyterLab rules
+    a static page never uses) by one file holding the rules this page can use, named by its content."""
+    styles = list(_NB_STYLE.finditer(output))
+    if not styles:
+        return output
+    rest = _NB_STYLE.sub("", output)  # the page without them: what the rules must match
+    css = purge_css("\n".join(m.group(1) for m in styles), rest)
+    name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = Path(config.site_dir) / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    depth = page.url.count("/") if page.url else 0
+    link = f'<link rel="stylesheet" href="{"../" * depth}{name}">'
+    first = styles[0].start()  # nothing before the first style block was removed, so it sits at the same offset
+    return rest[:first] + link + rest[first:]
+
+
+def on_post_page(output: str, page, config) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        output = _shared_notebook_css(output, page, config)
+    return output

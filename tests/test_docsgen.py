@@ -1,0 +1,137 @@
+"""The presentation layer: cache keys follow the code each entry depends on (and nothing else), the check table and
+numbers render in both languages, every label exists in both languages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docsgen import cache, deps, labels
+from docsgen.render import checks_table, fmt_number
+
+from .conftest import ROOT
+
+
+def copy_code(dest: Path) -> None:
+    for name in (*deps.PACKAGES, "requirements", "pyproject.toml"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+
+
+def keys(root: Path) -> dict[tuple[str, str], Path]:
+    out = {}
+    for name, module in deps.registered("derivation", root).items():
+        for kind in ("view", "checks"):
+            out[kind, name] = cache._key(kind, name, module, root)
+    for fig, module in deps.registered("figure", root).items():
+        out["figure-en", fig] = cache._key("figure-en", fig, module, root)
+    return out
+
+
+@pytest.fixture(scope="module")
+def code_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("code")
+    copy_code(root)
+    return root
+
+
+def test_a_topic_edit_changes_exactly_the_keys_that_depend_on_it(code_copy):
+    before = keys(code_copy)
+    edited = code_copy / "derivations" / "losses.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = keys(code_copy)
+    changed = {k for k in before if before[k] != after[k]}
+    owner = {**deps.registered("derivation", code_copy), **deps.registered("figure", code_copy)}
+    depends = {k for k in before if "derivations.losses" in deps.closure(owner[k[1]], code_copy)}
+    assert changed == depends
+    assert depends and all(
+        deps.registered("derivation", code_copy).get(k[1]) != "derivations.activations" for k in changed
+    )
+    assert ("view", "sigmoid_derivative") not in changed  # activations does not import losses
+
+
+def test_a_prose_or_page_edit_changes_no_key(code_copy):
+    before = keys(code_copy)
+    (code_copy / "docs").mkdir(exist_ok=True)
+    (code_copy / "docs" / "page.md").write_text("new prose\n", encoding="utf-8")
+    assert keys(code_copy) == before
+
+
+def test_an_edit_to_the_registry_or_the_pins_changes_every_key(code_copy):
+    before = keys(code_copy)
+    for rel in ("derivations/core.py", "requirements/constraints.txt"):
+        f = code_copy / rel
+        f.write_text(f.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        after = keys(code_copy)
+        assert all(before[k] != after[k] for k in before), rel
+        before = after
+
+
+def test_get_with_a_literal_name_is_a_dependency():
+    """spectral.py reads other topics' results through their Derivation objects or get("..."): either way, an edit
+    there must reach it."""
+    for module in deps.registered("derivation").values():
+        closure = deps.closure(module)
+        assert "derivations.core" in closure and module in closure
+
+
+def test_every_label_has_both_languages():
+    for key, entry in labels.LABELS.items():
+        assert set(entry) == set(labels.LANGS), key
+        assert all(entry[lang].strip() for lang in labels.LANGS), key
+    with pytest.raises(KeyError, match="no zh label 'nope'"):
+        labels.label("nope", "zh")
+
+
+def test_check_table_is_fully_translated():
+    view = {"name": "x_y", "title": {"en": "A title", "zh": "一个标题"}}
+    rows = [
+        {"oracle": "central differences", "oracle_zh": "中心差分", "error": 1e-12, "tol": 1e-9, "status": "pass"},
+        {"oracle": "torch", "oracle_zh": "PyTorch 自动微分", "error": None, "tol": 1e-9, "status": "skip"},
+    ]
+    zh = checks_table([(view, rows)], "zh")
+    assert "中心差分" in zh and "通过" in zh and "跳过" in zh and "一个标题" in zh and "：" in zh
+    assert "central" not in zh and "pass" not in zh.replace("verdict-pass", "")
+    en = checks_table([(view, rows)], "en")
+    assert "central differences" in en and "A title" in en and "skipped" in en
+    assert en.count("`x_y`") == 1  # the derivation is named on its first row only
+
+
+def test_numbers_keep_the_digits_asked_for():
+    assert fmt_number(0.1234567, 3) == "0.123"
+    assert fmt_number(2.0**-100, 4) == "7.889e-31"
+
+
+def test_short_formulas_are_left_alone_and_long_chains_are_broken_at_relations():
+    from docsgen.layout import break_lines
+
+    assert break_lines(r"a = b", 34) == r"a = b"
+    out = break_lines(r"x = \frac{a+b}{c} = \sqrt{y+z} \le w", 4)
+    assert out.startswith(r"\begin{aligned}") and out.count(r"\\") == 2
+    assert r"\frac{a+b}{c}" in out and r"\sqrt{y+z}" in out  # nothing broken inside a group
+    stmts = break_lines(r"A = 1,\quad B = \left(2 = 2\right),\ C \approx 3", 6)
+    assert stmts.count(r"\\") == 2 and r"\left(2 = 2\right)" in stmts
+    aligned = r"\begin{aligned}a&=b\\c&=d\end{aligned}"
+    assert break_lines(aligned, 1) == aligned  # already laid out by its author
+
+
+def test_a_long_sum_is_continued_on_the_next_line():
+    from docsgen.layout import break_lines
+
+    out = break_lines(r"L = " + " + ".join(rf"\frac{{a_{k}}}{{b_{k}}}" for k in range(12)), 10)
+    assert out.count(r"\quad +") >= 2
+
+
+def test_chinese_formulas_say_their_words_in_chinese():
+    from docsgen.render import localise_tex
+
+    tex = r"\begin{cases} 0 & \text{for}\: x<0 \\ 1 & \text{otherwise}\end{cases},\ \text{GRU: } h,\ \text{LSTMCell}"
+    zh = localise_tex(tex, "zh")
+    assert r"\text{若}" in zh and r"\text{其他情况}" in zh and r"\text{GRU：}" in zh
+    assert r"\text{LSTMCell}" in zh  # a name, not a word: unchanged
+    assert localise_tex(tex, "en") == tex
