@@ -41,7 +41,7 @@ def _critical_points(expr: sp.Expr) -> sp.Set:
 @derivation(
     "sigmoid_derivative",
     title="Logistic sigmoid: sigma'(x) = sigma(x)(1 - sigma(x))",
-    title_zh="logistic sigmoid 的导数：σ'(x) = σ(x)(1 − σ(x))",
+    title_zh="logistic sigmoid 的导数：σ′(x) = σ(x)(1 − σ(x))",
 )
 def sigmoid_derivative() -> Result:
     d = sp.diff(SIGMA, x)
@@ -74,7 +74,7 @@ def _() -> float:
 @derivation(
     "sigmoid_derivative_max",
     title="max sigma' = 1/4, attained only at x = 0 (critical point, second-derivative test, limits)",
-    title_zh="σ' 的最大值为 1/4，仅在 x = 0 处取得（驻点、二阶导数检验、极限）",
+    title_zh="σ′ 的最大值为 1/4，仅在 x = 0 处取得（驻点、二阶导数检验、极限）",
 )
 def sigmoid_derivative_max() -> Result:
     d1 = sp.diff(SIGMA, x)
@@ -125,7 +125,7 @@ def _() -> float:
 @derivation(
     "tanh_derivative",
     title="tanh'(x) = 1 - tanh(x)^2",
-    title_zh="tanh 的导数：tanh'(x) = 1 − tanh²(x)",
+    title_zh="tanh 的导数：tanh′(x) = 1 − tanh²(x)",
 )
 def tanh_derivative() -> Result:
     th = (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x))
@@ -161,7 +161,7 @@ def _() -> float:
 @derivation(
     "tanh_derivative_max",
     title="max tanh' = 1, attained only at x = 0",
-    title_zh="tanh' 的最大值为 1，仅在 x = 0 处取得",
+    title_zh="tanh′ 的最大值为 1，仅在 x = 0 处取得",
 )
 def tanh_derivative_max() -> Result:
     d1 = 1 - sp.tanh(x) ** 2
@@ -375,7 +375,7 @@ def _() -> float:
 @derivation(
     "hochreiter_weight_bound",
     title="sup_x |w sigma'(x)| = |w|/4, so |w sigma'| < 1 for every input iff |w| < 4 (logistic)",
-    title_zh="sup_x |w·σ'(x)| = |w|/4，因此当且仅当 |w| < 4 时，对任意输入都有 |w·σ'| < 1（logistic）",
+    title_zh="sup_x |w·σ′(x)| = |w|/4，因此当且仅当 |w| < 4 时，对任意输入都有 |w·σ′| < 1（logistic）",
 )
 def hochreiter_weight_bound() -> Result:
     peak = sigmoid_derivative_max.result.parts["max"]

@@ -142,7 +142,7 @@ def _() -> float:
 @adding_baseline_le2015.check(
     "mpmath (30 digits): s.d. of the squared error by quadrature; N is the last with s.d./sqrt(N) >= 0.1767 - 1/6",
     tol=0.0,
-    oracle_zh="mpmath（30 位有效数字）：用数值积分求平方误差的标准差；N 是满足 标准差/√N ≥ 0.1767 − 1/6 的最大整数",
+    oracle_zh="mpmath（30 位有效数字）：用数值积分求平方误差的标准差；N 是满足标准差/√N ≥ 0.1767 − 1/6 的最大整数",
 )
 def _() -> float:
     n = int(adding_baseline_le2015.result.parts["n_for_one_se"])
@@ -156,11 +156,124 @@ def _() -> float:
     return 0.0 if within and next_out else 1.0
 
 
+# --- remembering only the second value; the 1997 original's baseline ---------------------------------------------
+@derivation(
+    "adding_second_value_mse",
+    title="Adding problem: predicting u2 + 1/2 from the second marked value alone has MSE Var(u1) = 1/12, the best "
+    "any predictor of u2 alone can do",
+    title_zh="加法问题：只用第二个被标记的数值、预测 u2 + 1/2，其均方误差为 Var(u1) = 1/12，"
+    "这是只依赖 u2 的预测所能达到的最优值",
+)
+def adding_second_value_mse() -> Result:
+    cst = sp.Symbol("c", real=True)
+    # a predictor of u2 alone: the best one is E[u1 + u2 | u2] = u2 + E[u1]; within u2 + c, minimise over c
+    mse_shift = sp.integrate((u1 - cst) ** 2, (u1, 0, 1))  # (u1 + u2) - (u2 + c) = u1 - c: u2 cancels
+    (best,) = sp.solve(sp.diff(mse_shift, cst), cst)
+    mse = sp.simplify(mse_shift.subs(cst, best))
+    baseline = adding_baseline_mse.result.parts["baseline"]
+    ratio = mse / baseline
+    if mse != adding_baseline_mse.result.parts["var_uniform"] or ratio != sp.Rational(1, 2):
+        raise ArithmeticError(f"unexpected second-value MSE {mse}")
+    return Result(
+        expr=sp.Tuple(mse, best),
+        latex=(
+            r"\mathbb{E}\bigl[(u_1+u_2-(u_2+c))^2\bigr]=" + sp.latex(sp.expand(mse_shift)) + r",\quad"
+            rf"\arg\min_c={sp.latex(best)},\quad \mathbb{{E}}\bigl[(u_1-\tfrac12)^2\bigr]=\operatorname{{Var}}(u_1)"
+            rf"={sp.latex(mse)}\approx{float(mse):.4f}=\tfrac12\cdot\tfrac16"
+        ),
+        parts={"mse": mse, "best_shift": best, "mse_of_shift": mse_shift, "ratio_to_baseline": ratio},
+        text={"mse": sp.latex(mse), "mse_decimal": f"{float(mse):.4f}"},
+        symbols={"u1, u2": "the two marked values, i.i.d. U(0, 1)", "c": "constant added to u2"},
+    )
+
+
+@adding_second_value_mse.check(
+    "mpmath 2-D quadrature at 30 digits of (u1 + u2 - (u2 + 1/2))^2",
+    tol=1e-25,
+    oracle_zh="mpmath 二重数值积分（30 位有效数字），被积函数为 (u1 + u2 − (u2 + 1/2))²",
+)
+def _() -> float:
+    p = adding_second_value_mse.result.parts
+    with mpmath.workdps(30):
+        c = mpmath.mpf(p["best_shift"].p) / p["best_shift"].q
+        v = mpmath.quad(lambda a, b: (a + b - (b + c)) ** 2, [0, 1], [0, 1])
+        return float(abs(v - mpmath.mpf(p["mse"].p) / p["mse"].q))
+
+
+@adding_second_value_mse.check(
+    "Monte Carlo with the data generator: 10^6 seeded sequences (T = 4), predictor second marked value + 1/2",
+    tol=1e-3,
+    oracle_zh="用数据生成器做蒙特卡罗估计：10⁶ 条固定随机种子的序列（T = 4），预测值为第二个被标记的数值加 1/2",
+)
+def _() -> float:
+    x, y = adding_data(np.random.default_rng(23), 1_000_000, 4)
+    second = (x[2:, :, 0] * x[2:, :, 1]).sum(axis=0)  # the second marker is in the second half [T//2, T)
+    pred = second + float(adding_second_value_mse.result.parts["best_shift"])
+    return abs(float(np.mean((y - pred) ** 2)) - float(adding_second_value_mse.result.parts["mse"]))  # s.e. 7e-5
+
+
+@derivation(
+    "adding_baseline_hs1997",
+    title="Adding problem of Hochreiter & Schmidhuber (1997): values U(-1, 1), target 1/2 + (X1 + X2)/4; the best "
+    "constant is 1/2, with MSE 1/24",
+    title_zh="Hochreiter 和 Schmidhuber（1997）的加法问题：数值服从 U(−1, 1)，目标为 1/2 + (X1 + X2)/4；"
+    "最优常数预测为 1/2，均方误差为 1/24",
+)
+def adding_baseline_hs1997() -> Result:
+    x1, x2 = sp.symbols("X1 X2", real=True)
+    cst = sp.Symbol("k", real=True)
+    target = sp.Rational(1, 2) + (x1 + x2) / 4
+    density = sp.Rational(1, 4)  # uniform on [-1, 1]^2
+    mse_const = sp.integrate(sp.integrate(density * (target - cst) ** 2, (x1, -1, 1)), (x2, -1, 1))
+    (best,) = sp.solve(sp.diff(mse_const, cst), cst)
+    baseline = sp.simplify(mse_const.subs(cst, best))
+    var_one = sp.integrate(sp.Rational(1, 2) * x1**2, (x1, -1, 1))
+    if baseline != 2 * var_one / 16 or baseline != sp.Rational(1, 24):
+        raise ArithmeticError(f"unexpected 1997 baseline {baseline}")
+    return Result(
+        expr=sp.Tuple(baseline, best),
+        latex=(
+            r"y=\tfrac12+\tfrac{X_1+X_2}{4},\ X_i\sim U(-1,1):\quad \mathbb{E}\bigl[(y-k)^2\bigr]="
+            + sp.latex(sp.expand(mse_const))
+            + rf",\quad \arg\min_k={sp.latex(best)},\quad \operatorname{{Var}}(y)=\tfrac{{2}}{{16}}\cdot"
+            rf"{sp.latex(var_one)}={sp.latex(baseline)}\approx{float(baseline):.4f}"
+        ),
+        parts={"baseline": baseline, "best_constant": best, "mse_of_constant": mse_const, "var_value": var_one},
+        text={"baseline": sp.latex(baseline), "baseline_decimal": f"{float(baseline):.4f}"},
+        symbols={"X1, X2": "the two marked values, i.i.d. U(-1, 1)", "k": "a constant prediction"},
+    )
+
+
+@adding_baseline_hs1997.check(
+    "mpmath 2-D quadrature at 30 digits of the constant 1/2's squared error over [-1, 1]^2 (density 1/4)",
+    tol=1e-25,
+    oracle_zh="mpmath 二重数值积分（30 位有效数字）：常数 1/2 的平方误差在 [−1, 1]² 上的平均（密度 1/4）",
+)
+def _() -> float:
+    p = adding_baseline_hs1997.result.parts
+    with mpmath.workdps(30):
+        k = mpmath.mpf(p["best_constant"].p) / p["best_constant"].q
+        v = mpmath.quad(lambda a, b: (mpmath.mpf(1) / 2 + (a + b) / 4 - k) ** 2, [-1, 1], [-1, 1]) / 4
+        return float(abs(v - mpmath.mpf(p["baseline"].p) / p["baseline"].q))
+
+
+@adding_baseline_hs1997.check(
+    "numpy, 10^6 seeded targets: the sample mean is the best constant, and its MSE (the sample variance) vs 1/24",
+    tol=1e-3,
+    oracle_zh="NumPy，10⁶ 个固定随机种子的目标值：样本均值即最优常数，其均方误差（样本方差）与 1/24 比较",
+)
+def _() -> float:
+    vals = np.random.default_rng(24).uniform(-1.0, 1.0, size=(2, 1_000_000))
+    y = 0.5 + vals.sum(axis=0) / 4
+    p = adding_baseline_hs1997.result.parts
+    return max(abs(float(np.mean(y)) - float(p["best_constant"])), abs(float(np.var(y)) - float(p["baseline"])))
+
+
 # --- the IRNN at initialisation: an exactly flat state gradient -------------------------------------------------
 @derivation(
     "irnn_identity_gradient",
     title="IRNN (W = I, ReLU), all pre-activations > 0: dh_t/dh_{t-1} = I, so ||dL/dh_{T-k}|| is the same for every k",
-    title_zh="IRNN（W = I、ReLU）在所有预激活值均 > 0 时：∂h_t/∂h_{t−1} = I，故 ‖∂L/∂h_{T−k}‖ 与时间间隔 k 无关",
+    title_zh="IRNN（W = I、ReLU）在所有预激活值均为正时：∂h_t/∂h_{t−1} = I，故 ‖∂L/∂h_{T−k}‖ 与时间间隔 k 无关",
 )
 def irnn_identity_gradient() -> Result:
     n = 3

@@ -377,7 +377,7 @@ def _() -> float:
 @bptt_recursion_closed_form.check(
     "'+' recursion vs central finite differences of dh_t/dw, tanh RNN, t = 1..6",
     tol=1e-9,
-    oracle_zh="“+”递推与 dh_t/dw 的中心有限差分比较，tanh RNN，t = 1..6",
+    oracle_zh="“+”递推与 dh_t/dw 的中心有限差分比较，tanh RNN，t = 1, …, 6",
 )
 def _() -> float:
     n = len(CASE["x"])

@@ -56,7 +56,7 @@ def _replace_derivatives(expr: sp.Expr, f: sp.FunctionClass, fp: sp.FunctionClas
 @derivation(
     "nielsen_chain",
     title="4-neuron chain: dC/db1 = s'(z1) w2 s'(z2) w3 s'(z3) w4 s'(z4) dC/da4 (differentiated composition)",
-    title_zh="四个神经元的链：dC/db1 = σ'(z1) w2 σ'(z2) w3 σ'(z3) w4 σ'(z4) ∂C/∂a4（对复合函数求导得到）",
+    title_zh="四个神经元的链：dC/db1 = σ′(z1) w2 σ′(z2) w3 σ′(z3) w4 σ′(z4) ∂C/∂a4（对复合函数求导得到）",
 )
 def nielsen_chain() -> Result:
     a = x
@@ -135,7 +135,7 @@ def _() -> float:
 @nielsen_chain.check(
     "mpmath.diff in b1 of an mpmath 4-neuron chain at 50 digits (relative error)",
     tol=1e-13,
-    oracle_zh="mpmath 四神经元链对 b1 的 mpmath.diff 数值求导，50 位有效数字（相对误差）",
+    oracle_zh="用 mpmath.diff 对 mpmath 实现的四神经元链关于 b1 数值求导（50 位有效数字，相对误差）",
 )
 def _() -> float:
     f = _nielsen_numeric()
@@ -161,7 +161,7 @@ def _() -> float:
 @derivation(
     "deepnet_factor_bounds",
     title="|w s'(z)| <= |w|/4: at most 1/4 when |w| <= 1; up to |w|/4 (25 at w = 100, z = 0) for large weights",
-    title_zh="|w·σ'(z)| ≤ |w|/4：|w| ≤ 1 时至多 1/4；权重很大时可达 |w|/4（w = 100、z = 0 时为 25）",
+    title_zh="|w·σ′(z)| ≤ |w|/4：|w| ≤ 1 时至多 1/4；权重很大时可达 |w|/4（w = 100、z = 0 时为 25）",
 )
 def deepnet_factor_bounds() -> Result:
     wsym = sp.Symbol("w", real=True)
@@ -210,7 +210,7 @@ def _() -> float:
 @derivation(
     "sigmoid_unstable_width",
     title="Width of {a : |w s'(w a + b)| >= 1} is (2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1); max ~0.4477 at |w| ~6.894",
-    title_zh="使 |w·σ'(wa + b)| ≥ 1 的输入区间宽度为 (2/|w|) ln(|w|(1+√(1−4/|w|))/2 − 1)；最大约 0.4477（|w| ≈ 6.894）",
+    title_zh="使 |w·σ′(wa + b)| ≥ 1 的输入区间宽度为 (2/|w|) ln(|w|(1+√(1−4/|w|))/2 − 1)；最大约 0.4477（|w| ≈ 6.894）",
 )
 def sigmoid_unstable_width() -> Result:
     # |w| sigma'(u) = 1 with sigma' = sigma (1 - sigma): solve for s = sigma(u), then u = logit(s)
@@ -312,7 +312,7 @@ def _diag_fprime(a: sp.Matrix) -> sp.Matrix:
 @derivation(
     "matrix_chain_3layer",
     title="3-layer net: dL/dW1 = dL/df3 diag(f'(a3)) W3 diag(f'(a2)) W2 diag(f'(a1)) da1/dW1 (Jacobian layout)",
-    title_zh="三层网络：dL/dW1 = ∂L/∂f3 · diag(f'(a3)) W3 · diag(f'(a2)) W2 · diag(f'(a1)) · ∂a1/∂W1（雅可比布局）",
+    title_zh="三层网络：dL/dW1 = ∂L/∂f3 · diag(f′(a3)) W3 · diag(f′(a2)) W2 · diag(f′(a1)) · ∂a1/∂W1（雅可比布局）",
 )
 def matrix_chain_3layer() -> Result:
     n0, n1, n2, n3 = DIMS

@@ -96,7 +96,7 @@ def _() -> float:
 @derivation(
     "explorer_bound",
     title="Every curve of the explorer stays below (gamma lambda_1)^(T-t), gamma = sup|f'|",
-    title_zh="交互图中的每条曲线都不超过 (γλ₁)^(T−t)，其中 γ = sup|f'|",
+    title_zh="交互图中的每条曲线都不超过 (γλ₁)^(T−t)，其中 γ = sup|f′|",
 )
 def explorer_bound() -> Result:
     """||prod_j diag(f'_j) W|| <= prod_j ||diag(f'_j)|| ||W|| <= (gamma lambda_1)^k by submultiplicativity."""
@@ -119,7 +119,7 @@ def explorer_bound() -> Result:
 @explorer_bound.check(
     "numpy: max over all explorer series of measured / bound - 1 (must be <= 0)",
     tol=1e-9,
-    oracle_zh="NumPy：交互图全部曲线上 实测值 / 上界 − 1 的最大值（应 ≤ 0）",
+    oracle_zh="NumPy：交互图全部曲线上（实测值 / 上界 − 1）的最大值（应 ≤ 0）",
 )
 def _() -> float:
     worst = -1.0

@@ -102,7 +102,7 @@ def _nearest_float64(x: mpmath.mpf) -> float:
     "mpmath at 60 digits rounded to the nearest float64: sigma at the floats on either side of each threshold, "
     "sigma(37); and 0 < sigma < 1 at z = ±40, ±800 at 400 digits",
     tol=0.0,
-    oracle_zh="mpmath 60 位精度计算后按最近舍入到 float64：在每个阈值两侧相邻的浮点数处求 σ，以及 σ(37)；"
+    oracle_zh="mpmath 60 位精度计算后就近舍入到 float64：在每个阈值两侧相邻的浮点数处求 σ，以及 σ(37)；"
     "并在 400 位精度下验证 z = ±40、±800 时 0 < σ < 1",
 )
 def _() -> float:
@@ -170,7 +170,7 @@ def _undef(name: str) -> sp.Matrix:
 @derivation(
     "gated_recurrence_jacobian",
     title="h' = G1*h + G2*h^: dh'/dh = diag(G1) + diag(h) dG1/dh + diag(h^) dG2/dh + diag(G2) dh^/dh",
-    title_zh="门控递归 h' = G1⊙h + G2⊙ĥ 的雅可比矩阵：diag(G1) + diag(h)∂G1/∂h + diag(ĥ)∂G2/∂h + diag(G2)∂ĥ/∂h",
+    title_zh="门控递推 h′ = G1⊙h + G2⊙ĥ 的雅可比矩阵：diag(G1) + diag(h)∂G1/∂h + diag(ĥ)∂G2/∂h + diag(G2)∂ĥ/∂h",
 )
 def gated_recurrence_jacobian() -> Result:
     g1, g2, hat = _undef("G1"), _undef("G2"), _undef("hhat")
@@ -263,7 +263,8 @@ _T = sp.Symbol("T", integer=True, positive=True)
 @derivation(
     "gated_jacobian_exceeds_one",
     title="Gates in (0,1) do not bound the Jacobian: h' = z h + (1-z) tanh(3h), z = 1/2, has dh'/dh = 2 at h = 0",
-    title_zh="门值在 (0,1) 内不能把雅可比矩阵限制在 1 以内：h' = zh + (1−z)tanh(3h)，z = 1/2，在 h = 0 处 dh'/dh = 2",
+    title_zh="门值在 (0,1) 内不能把雅可比矩阵的范数限制在 1 以内："
+    "h′ = zh + (1−z)tanh(3h)，z = 1/2，在 h = 0 处 dh′/dh = 2",
 )
 def gated_jacobian_exceeds_one() -> Result:
     z = Sigmoid(_a * _hs + _b)
@@ -506,7 +507,7 @@ _CURVES = ("rnn_h", "lstm_b0_c", "lstm_b1_c", "gru_h")
     title="At PyTorch's default init (H = 32, seed 0), ||d state_100/d state_0|| for a tanh RNN, an LSTM with forget "
     "bias 0 and 1, and a GRU: all far below 1",
     title_zh="PyTorch 默认初始化下（H = 32，随机种子 0），tanh RNN、遗忘门偏置为 0 和 1 的 LSTM、GRU 的 "
-    "‖∂状态_100/∂状态_0‖：都远小于 1",
+    "‖∂s₁₀₀/∂s₀‖（s 为各模型的状态）：都远小于 1",
 )
 def gated_gradient_norms_100() -> Result:
     d = figure_data_gradient_norms()

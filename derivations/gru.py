@@ -113,7 +113,7 @@ def _values(p: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: 
 @derivation(
     "gru_equations",
     title="GRU forward pass, three conventions: PyTorch/cuDNN r*(W_hn h + b_hn), Cho 2014 U(r*h), Chung 2014",
-    title_zh="GRU 前向传播的三种约定：PyTorch/cuDNN 的 r⊙(W_hn h + b_hn)、Cho 2014 的 U(r⊙h)、Chung 2014",
+    title_zh="GRU 前向传播的三种约定：PyTorch/cuDNN 的 r⊙(W_hn h + b_hn)、Cho 等（2014）的 U(r⊙h)、Chung 等（2014）",
 )
 def gru_equations() -> Result:
     outs = {c: sigmoid_explicit(_forward(c)[0]) for c in CONVENTIONS}
@@ -192,11 +192,11 @@ _JAC_TITLES = {
     ),
     "cho": (
         "GRU (Cho et al. 2014, reset before the product): dh_t/dh_{t-1}",
-        "GRU（Cho 等 2014，重置门作用在乘积之前）：∂h_t/∂h_{t−1}",
+        "GRU（Cho 等，2014；重置门作用在乘积之前）：∂h_t/∂h_{t−1}",
     ),
     "chung": (
         "GRU (Chung et al. 2014, z weights the candidate): dh_t/dh_{t-1}",
-        "GRU（Chung 等 2014，更新门 z 乘候选状态）：∂h_t/∂h_{t−1}",
+        "GRU（Chung 等，2014；更新门 z 乘候选状态）：∂h_t/∂h_{t−1}",
     ),
 }
 
@@ -296,7 +296,7 @@ def cho_vs_pytorch_np(seed: int = CMP_SEED, hidden: int = CMP_HIDDEN) -> dict[st
 @derivation(
     "gru_cho_vs_pytorch",
     title="Cho 2014 vs PyTorch GRU: candidate pre-activations differ by sum_j U_kj h_j (r_k - r_j) + (r_k - 1) b_hn,k",
-    title_zh="Cho 2014 与 PyTorch 的 GRU：候选状态的预激活相差 Σ_j U_kj h_j (r_k − r_j) + (r_k − 1) b_hn,k",
+    title_zh="Cho 等（2014）与 PyTorch 的 GRU：候选状态的预激活值相差 Σ_j U_kj h_j (r_k − r_j) + (r_k − 1) b_hn,k",
 )
 def gru_cho_vs_pytorch() -> Result:
     r = _GV["r"]
@@ -338,7 +338,7 @@ def gru_cho_vs_pytorch() -> Result:
     "torch: GRUCell minus torch-op Cho cell, predicted difference of tanh arguments",
     tol=1e-13,
     needs="torch",
-    oracle_zh="torch：`torch.nn.GRUCell` 与用 torch 运算写出的 Cho 单元之差，对照 tanh 自变量之差的预测值",
+    oracle_zh="`torch.nn.GRUCell` 与用 torch 运算写出的 Cho 单元之差，对照 tanh 自变量之差的预测值",
 )
 def _() -> float:
     import torch
@@ -364,7 +364,7 @@ def _() -> float:
 @derivation(
     "gru_plain_rnn_reduction",
     title="GRU = plain tanh RNN at r = 1, z = 0 (PyTorch, Cho) but r = z = 1 (Chung); 'r = z = 1' works only for Chung",
-    title_zh="GRU 退化为普通 tanh RNN：PyTorch 与 Cho 需 r = 1、z = 0，Chung 需 r = z = 1；“r = z = 1” 仅对 Chung 成立",
+    title_zh="GRU 退化为普通 tanh RNN：PyTorch 与 Cho 需 r = 1、z = 0，Chung 需 r = z = 1；“r = z = 1”仅对 Chung 成立",
 )
 def gru_plain_rnn_reduction() -> Result:
     zs, hs, ns = sp.symbols("z h n", real=True)

@@ -26,7 +26,7 @@ def _sci(v: float) -> str:
 @derivation(
     "sigmoid_output_losses",
     title="Sigmoid output: cross-entropy gives dL/dz = sigma(z) - y; squared error gives (sigma(z) - y) sigma'(z)",
-    title_zh="sigmoid 输出层：交叉熵给出 dL/dz = σ(z) − y；平方误差给出 (σ(z) − y)·σ'(z)",
+    title_zh="sigmoid 输出层：交叉熵给出 dL/dz = σ(z) − y；平方误差给出 (σ(z) − y)·σ′(z)",
 )
 def sigmoid_output_losses() -> Result:
     """d/dz of binary cross-entropy of sigma(z) is sigma(z) - y (the sigma' cancels); of (sigma(z) - y)^2 / 2 it is

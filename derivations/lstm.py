@@ -113,7 +113,7 @@ def _sample(seed: int = 7) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarra
 @derivation(
     "lstm_cell_equations",
     title="LSTM cell (PyTorch): gates i, f, g, o from W x + b_ih + U h + b_hh; c' = f*c + i*g, h' = o*tanh(c')",
-    title_zh="LSTM 单元（PyTorch 约定）：门 i、f、g、o 由 Wx + b_ih + Uh + b_hh 得到；c' = f⊙c + i⊙g，h' = o⊙tanh(c')",
+    title_zh="LSTM 单元（PyTorch 约定）：门 i、f、g、o 由 Wx + b_ih + Uh + b_hh 得到；c′ = f⊙c + i⊙g，h′ = o⊙tanh(c′)",
 )
 def lstm_cell_equations() -> Result:
     c, h, _gate, z = _forward()
@@ -156,7 +156,7 @@ def _symbolic_forward_np(params: dict[str, np.ndarray], x: np.ndarray, h: np.nda
     "torch.nn.LSTMCell forward in float64, same weights (outputs c', h')",
     tol=1e-13,
     needs="torch",
-    oracle_zh="float64 的 `torch.nn.LSTMCell` 前向计算，权重相同（输出 c'、h'）",
+    oracle_zh="float64 的 `torch.nn.LSTMCell` 前向计算，权重相同（输出 c′、h′）",
 )
 def _() -> float:
     import torch
@@ -285,7 +285,7 @@ def _() -> float:
 @derivation(
     "lstm_cell_path_derivative",
     title="LSTM: dc_t/dc_{t-1} = diag(f_t) with h_{t-1} held fixed (Gers et al. 2000 forget gate)",
-    title_zh="LSTM：在 h_{t−1} 固定时 ∂c_t/∂c_{t−1} = diag(f_t)（Gers 等 2000 年的遗忘门）",
+    title_zh="LSTM：在 h_{t−1} 固定时 ∂c_t/∂c_{t−1} = diag(f_t)（遗忘门见 Gers 等，2000）",
 )
 def lstm_cell_path_derivative() -> Result:
     c, _h, gate, _z = _forward()
@@ -606,7 +606,7 @@ def _() -> float:
     "torch.nn.LSTMCell, forget-gate weights 0 and bias_ih_f = 40 (float64 sigma rounds to exactly 1.0): dc'/dc = I",
     tol=0.0,
     needs="torch",
-    oracle_zh="`torch.nn.LSTMCell`：遗忘门权重置零、bias_ih_f = 40（float64 中 σ 舍入为恰好 1.0），验证 ∂c'/∂c = I",
+    oracle_zh="`torch.nn.LSTMCell`：遗忘门权重置零、bias_ih_f = 40（float64 中 σ 舍入为恰好 1.0），验证 ∂c′/∂c = I",
 )
 def _() -> float:
     import torch
@@ -765,7 +765,7 @@ def lstm_two_biases() -> Result:
     "torch.nn.LSTMCell, zero weights, bias_ih_f = bias_hh_f = 1: c' = sigma(2) c",
     tol=1e-15,
     needs="torch",
-    oracle_zh="`torch.nn.LSTMCell`，权重全为零，bias_ih_f = bias_hh_f = 1：验证 c' = σ(2) c",
+    oracle_zh="`torch.nn.LSTMCell`，权重全为零，bias_ih_f = bias_hh_f = 1：验证 c′ = σ(2) c",
 )
 def _() -> float:
     import torch

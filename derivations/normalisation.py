@@ -136,7 +136,7 @@ def _() -> float:
     "batchnorm_effective_step",
     title="Under BN, a gradient step of size eta turns W/||W|| by arctan(eta f'/||W||^2) = (eta/||W||^2) f' + O(eta^3);"
     " (aW, a^2 eta) follows the same path as (W, eta), scaled by a",
-    title_zh="BN 之下，步长为 η 的一步梯度下降使方向 W/‖W‖ 转过 arctan(ηf′/‖W‖²) = (η/‖W‖²)f′ + O(η³)；"
+    title_zh="对带 BN 的层，步长为 η 的一步梯度下降使方向 W/‖W‖ 转过 arctan(ηf′/‖W‖²) = (η/‖W‖²)f′ + O(η³)；"
     "从 aW 出发、学习率取 a²η，与从 W 出发、学习率取 η 的轨迹相同（只差 a 倍）",
 )
 def batchnorm_effective_step() -> Result:
@@ -387,7 +387,7 @@ def batchnorm_relu_gradient_growth() -> Result:
 @batchnorm_relu_gradient_growth.check(
     "seeded numpy BN-ReLU net (width 128, batch 128, 50 layers): fitted per-layer growth of ||dL/dW_l||",
     tol=0.03,
-    oracle_zh="固定随机种子的 NumPy BN–ReLU 网络（宽 128、批量大小 128、50 层）：拟合 ‖∂L/∂W_l‖ 的逐层增长倍数",
+    oracle_zh="固定随机种子的 NumPy BN-ReLU 网络（宽 128、批量大小 128、50 层）：拟合 ‖∂L/∂W_l‖ 的逐层增长倍数",
 )
 def _() -> float:
     v = bn_net_gradients(50, width=128, batch=128, act="relu", seed=0)

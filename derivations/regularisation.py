@@ -240,7 +240,7 @@ def _rnn_run(wm: np.ndarray, um: np.ndarray, xs: np.ndarray, h0: np.ndarray) -> 
 @derivation(
     "small_weights_forget",
     title="tanh RNN, sigma_1(W) < 1: ||h_t - h'_t|| <= sigma_1^t ||h_0 - h'_0||; sigma_1 = 0.9, t = 50 gives 0.0052",
-    title_zh="tanh RNN 且 σ₁(W) < 1：‖h_t − h'_t‖ ≤ σ₁ᵗ‖h_0 − h'_0‖；σ₁ = 0.9、t = 50 时为 0.0052",
+    title_zh="tanh RNN 且 σ₁(W) < 1：‖h_t − h′_t‖ ≤ σ₁ᵗ‖h_0 − h′_0‖；σ₁ = 0.9、t = 50 时为 0.0052",
 )
 def small_weights_forget() -> Result:
     lip = tanh_derivative_max.result.parts["max"]  # |tanh'| <= 1: tanh is 1-Lipschitz (mean value theorem)
@@ -255,6 +255,12 @@ def small_weights_forget() -> Result:
     sig2 = sp.sqrt(max(((wn**2).T * (wn**2)).eigenvals(), key=lambda e: float(e)))
     if not (rho < 1 < sig2):
         raise ArithmeticError("the non-normal example does not separate rho and sigma_1")
+    # ||W^n||_2 for n = 1..20 (exact, then evaluated): how many steps the recurrence stretches before rho wins
+    pow_norms = [sp.sqrt(max(((wn**k).T * (wn**k)).eigenvals(), key=lambda e: float(e))) for k in range(1, 21)]
+    above = [k for k, v in enumerate(pow_norms, start=1) if v > 1]
+    if above != list(range(1, len(above) + 1)):
+        raise ArithmeticError("||W^n|| > 1 is not an initial run of n")
+    last_above = len(above)
     dec = f"{float(ex):.4f}"
     return Result(
         expr=sp.Tuple(sp.Lambda((sig, t_), bound), ex),
@@ -270,10 +276,14 @@ def small_weights_forget() -> Result:
             "nonnormal_W": wn,
             "nonnormal_rho": rho,
             "nonnormal_sigma1_of_W2": sig2,
+            "nonnormal_power_norms": sp.Tuple(*pow_norms),
+            "nonnormal_last_above_one": sp.Integer(last_above),
         },
         text={
             "example_0_9_50": dec,
             "steps_to_1_percent": str(int(t1)),
+            **{f"nonnormal_norm_{k}": f"{float(pow_norms[k - 1]):.2f}" for k in range(1, last_above + 2)},
+            "nonnormal_last_above_one": str(last_above),
         },
         symbols={"sigma_1": "largest singular value of W", "t": "time steps", "h, h'": "two state trajectories"},
     )
@@ -344,3 +354,17 @@ def _() -> float:
         abs(max(abs(np.linalg.eigvals(wn))) - float(p["nonnormal_rho"])),
         abs(np.linalg.norm(wn @ wn, 2) - float(p["nonnormal_sigma1_of_W2"])),
     )
+
+
+@small_weights_forget.check(
+    "numpy: ||W^n||_2 of the non-normal counter-example for n = 1..20 by SVD; the last n with ||W^n||_2 > 1",
+    tol=1e-12,
+    oracle_zh="NumPy：用奇异值分解求非正规反例矩阵的 ‖Wⁿ‖₂（n = 1…20），以及满足 ‖Wⁿ‖₂ > 1 的最大 n",
+)
+def _() -> float:
+    p = small_weights_forget.result.parts
+    wn = np.array(p["nonnormal_W"], dtype=float)
+    norms = [float(np.linalg.norm(np.linalg.matrix_power(wn, k), 2)) for k in range(1, 21)]
+    last = max(k for k, v in enumerate(norms, start=1) if v > 1)
+    err = max(abs(a - float(b)) for a, b in zip(norms, p["nonnormal_power_norms"], strict=True))
+    return err + float(last != int(p["nonnormal_last_above_one"]))

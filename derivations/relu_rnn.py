@@ -206,7 +206,7 @@ def _() -> float:
 @derivation(
     "irnn_identity_product",
     title="IRNN (W = I, b = 0): dh_T/dh_k = diag(1[unit i active at every step k+1..T]); all active gives exactly I",
-    title_zh="IRNN（W = I，b = 0）：∂h_T/∂h_k = diag(1[单元 i 在 k+1..T 每一步都激活])；全部激活时恰为 I",
+    title_zh="IRNN（W = I，b = 0）：∂h_T/∂h_k = diag(1[单元 i 在 k+1 到 T 的每一步都激活])；全部激活时恰为 I",
 )
 def irnn_identity_product() -> Result:
     n, steps = N_STATE, 4

@@ -39,7 +39,7 @@ def step_jacobians(w: np.ndarray, u: np.ndarray, b: np.ndarray, xs: np.ndarray, 
 @derivation(
     "rnn_state_jacobian",
     title="dh_t/dh_{t-1} = diag(f'(a_t)) W for h_t = f(W h_{t-1} + U x_t + b) (numerator layout: row i = unit i)",
-    title_zh="对 h_t = f(W h_{t−1} + U x_t + b)，∂h_t/∂h_{t−1} = diag(f'(a_t)) W（分子布局：第 i 行对应第 i 个单元）",
+    title_zh="对 h_t = f(W h_{t−1} + U x_t + b)，∂h_t/∂h_{t−1} = diag(f′(a_t)) W（分子布局：第 i 行对应第 i 个单元）",
 )
 def rnn_state_jacobian() -> Result:
     n = N_STATE
@@ -112,7 +112,7 @@ def _() -> float:
 @derivation(
     "pascanu_parametrisation_jacobian",
     title="For x_t = W sigma(x_{t-1}) + U u_t + b: dx_t/dx_{t-1} = W diag(sigma'(x_{t-1})), not W^T diag(sigma')",
-    title_zh="对 x_t = W σ(x_{t−1}) + U u_t + b：∂x_t/∂x_{t−1} = W diag(σ'(x_{t−1}))，而不是 Wᵀ diag(σ')",
+    title_zh="对 x_t = W σ(x_{t−1}) + U u_t + b：∂x_t/∂x_{t−1} = W diag(σ′(x_{t−1}))，而不是 Wᵀ diag(σ′)",
 )
 def pascanu_parametrisation_jacobian() -> Result:
     n = N_STATE
@@ -340,17 +340,18 @@ def heatmap_case(steps: int = HEATMAP_STEPS, n: int = 32, seed: int = 0) -> tupl
     return xs, u, h0, q
 
 
-def tanh_log10_norm(l1: float, input_scale: float = 1.0, steps: int = HEATMAP_STEPS) -> float:
-    """log10 ||dh_T/dh_0||_2 (T = ``steps``) of the heat-map RNN with W = l1 Q and inputs ``input_scale`` * x_t."""
-    xs, u, h0, q = heatmap_case(steps)
+def tanh_log10_norm(l1: float, input_scale: float = 1.0, steps: int = HEATMAP_STEPS, seed: int = 0) -> float:
+    """log10 ||dh_T/dh_0||_2 (T = ``steps``) of the heat-map RNN (drawn with ``seed``) with W = l1 Q and inputs
+    ``input_scale`` * x_t."""
+    xs, u, h0, q = heatmap_case(steps, seed=seed)
     jacs = step_jacobians(l1 * q, u, np.zeros(len(h0)), input_scale * xs, h0, "tanh")
     return float(log10_norm_products(jacs, backward=False)[-1])
 
 
-def _threshold(input_scale: float) -> tuple[float, float]:
+def _threshold(input_scale: float, seed: int = 0) -> tuple[float, float]:
     """(largest grid lambda_1 such that every grid lambda_1 up to it gives ||dh_T/dh_0||_2 < 1, the next grid value)."""
     for i, l1 in enumerate(THRESHOLD_GRID):
-        if tanh_log10_norm(l1, input_scale) >= 0:
+        if tanh_log10_norm(l1, input_scale, seed=seed) >= 0:
             if i == 0:
                 raise ArithmeticError(f"input scale {input_scale}: ||dh_T/dh_0|| >= 1 already at the grid's start")
             return THRESHOLD_GRID[i - 1], l1
@@ -397,9 +398,10 @@ def tanh_threshold_vs_input_scale() -> Result:
     )
 
 
-def _fd_norm(l1: float, input_scale: float, h: float = 1e-6) -> float:
-    """||dh_T/dh_0||_2 of the heat-map RNN by central finite differences of h_T in each component of h_0 (numpy)."""
-    xs, u, h0, q = heatmap_case()
+def _fd_norm(l1: float, input_scale: float, h: float = 1e-6, seed: int = 0) -> float:
+    """||dh_T/dh_0||_2 of the heat-map RNN (drawn with ``seed``) by central finite differences of h_T in each
+    component of h_0 (numpy)."""
+    xs, u, h0, q = heatmap_case(seed=seed)
     w = l1 * q
 
     def h_final(start: np.ndarray) -> np.ndarray:
@@ -417,7 +419,7 @@ def _fd_norm(l1: float, input_scale: float, h: float = 1e-6) -> float:
     "step above, every input scale",
     tol=0.0,
     oracle_zh="对 h_0 各分量的中心有限差分求 h_100 的导数（float64，不经雅可比矩阵代码）：在 λ₁* 处范数 < 1，"
-    "高一个网格步长处 ≥ 1，覆盖每个输入尺度",
+    "比它大一个网格步长处 ≥ 1，覆盖每个输入尺度",
 )
 def _() -> float:
     r = tanh_threshold_vs_input_scale.result.parts
@@ -434,7 +436,7 @@ def _() -> float:
     tol=0.0,
     needs="torch",
     oracle_zh="`torch.autograd.functional.jacobian` 求 h_100 关于 h_0 的雅可比矩阵（float64）：s = 1 时检查网格上每个 "
-    "λ₁ ≤ λ₁*，其他输入尺度检查 λ₁* 及高一个网格步长的值",
+    "λ₁ ≤ λ₁*，其他输入尺度检查 λ₁* 及比它大一个网格步长的值",
 )
 def _() -> float:
     import torch
@@ -455,6 +457,72 @@ def _() -> float:
         below, above = (float(r[f"{k}_{scale:g}"]) for k in ("threshold", "first_above"))
         grid = [g for g in THRESHOLD_GRID if g <= below] if scale == 1.0 else [below]
         wrong += sum(int(not norm(g, scale) < 1.0) for g in grid) + int(not norm(above, scale) >= 1.0)
+    return float(wrong)
+
+
+SEED_SCALES = (0.0, 1.0, 4.0)  # input scales of the across-seeds range
+SEEDS = tuple(range(6))
+
+
+@derivation(
+    "tanh_threshold_across_seeds",
+    title="The same threshold lambda_1^*(s) for six seeded draws of the 32-unit tanh RNN (seeds 0-5), s = 0, 1, 4: "
+    "its range over the seeds",
+    title_zh="同一阈值 λ₁*(s) 在 32 个隐藏单元的 tanh RNN 的六次固定随机种子抽样（种子 0–5）下的取值范围，s = 0、1、4",
+)
+def tanh_threshold_across_seeds() -> Result:
+    rows = {(scale, seed): _threshold(scale, seed) for scale in SEED_SCALES for seed in SEEDS}
+    lo = {k: sp.Rational(str(v[0])) for k, v in rows.items()}
+    hi = {k: sp.Rational(str(v[1])) for k, v in rows.items()}
+    ranges = {scale: (min(lo[scale, sd] for sd in SEEDS), max(lo[scale, sd] for sd in SEEDS)) for scale in SEED_SCALES}
+    return Result(
+        expr=sp.Tuple(*[sp.Tuple(sp.Rational(str(scale)), *ranges[scale]) for scale in SEED_SCALES]),
+        latex=(
+            r"\begin{array}{c|"
+            + "c" * len(SEED_SCALES)
+            + r"}s&"
+            + " & ".join(f"{scale:g}" for scale in SEED_SCALES)
+            + r"\\\hline\lambda_1^*(s)&"
+            + " & ".join(f"[{float(ranges[scale][0]):.2f},\\,{float(ranges[scale][1]):.2f}]" for scale in SEED_SCALES)
+            + r"\end{array}"
+        ),
+        parts={
+            **{f"threshold_{scale:g}_seed{sd}": lo[scale, sd] for scale in SEED_SCALES for sd in SEEDS},
+            **{f"first_above_{scale:g}_seed{sd}": hi[scale, sd] for scale in SEED_SCALES for sd in SEEDS},
+            **{f"min_{scale:g}": ranges[scale][0] for scale in SEED_SCALES},
+            **{f"max_{scale:g}": ranges[scale][1] for scale in SEED_SCALES},
+        },
+        symbols={
+            "s": "input scale, as in tanh_threshold_vs_input_scale",
+            "seed": "seed of heatmap_case: inputs, U, h_0 and Q are drawn anew",
+            "lambda_1^*(s)": "largest grid value below which every grid lambda_1 gives ||dh_100/dh_0||_2 < 1",
+        },
+        text={
+            **{f"min_{scale:g}": f"{float(ranges[scale][0]):.2f}" for scale in SEED_SCALES},
+            **{f"max_{scale:g}": f"{float(ranges[scale][1]):.2f}" for scale in SEED_SCALES},
+            "seeds": f"{SEEDS[0]}\u2013{SEEDS[-1]}",
+        },
+    )
+
+
+@tanh_threshold_across_seeds.check(
+    "central finite differences of h_100 in h_0 (float64, no Jacobian code) for every seed and input scale: norm < 1 "
+    "at lambda_1^*, >= 1 one grid step above; the ranges are the min and max over the seeds",
+    tol=0.0,
+    oracle_zh="对每个随机种子和输入尺度，用 h_0 各分量的中心有限差分求 h_100 的导数（float64，不经雅可比矩阵代码）："
+    "在 λ₁* 处范数 < 1，比它大一个网格步长处 ≥ 1；取值范围即各种子结果的最小值与最大值",
+)
+def _() -> float:
+    r = tanh_threshold_across_seeds.result.parts
+    wrong = 0
+    for scale in SEED_SCALES:
+        lows = []
+        for sd in SEEDS:
+            below, above = (float(r[f"{k}_{scale:g}_seed{sd}"]) for k in ("threshold", "first_above"))
+            wrong += int(not _fd_norm(below, scale, seed=sd) < 1.0) + int(not _fd_norm(above, scale, seed=sd) >= 1.0)
+            wrong += int(abs(above - below - 0.05) > 1e-12)  # adjacent grid values
+            lows.append(below)
+        wrong += int(min(lows) != float(r[f"min_{scale:g}"])) + int(max(lows) != float(r[f"max_{scale:g}"]))
     return float(wrong)
 
 
@@ -506,7 +574,7 @@ def transient_growth() -> Result:
             "gelfand_limit": asymptotic,
         },
         symbols={"n": "number of factors (power of W)", "W": "recurrent matrix of a linear RNN (f = identity)"},
-        text={"norms_1_to_12": r",\ ".join(f"{v:.4f}" for v in norms[:12]), "peak_norm": f"{norms[k_peak - 1]:.6f}"},
+        text={"norms_1_to_12": ", ".join(f"{v:.4f}" for v in norms[:12]), "peak_norm": f"{norms[k_peak - 1]:.6f}"},
     )
 
 
@@ -677,7 +745,7 @@ def _() -> float:
 @derivation(
     "tanh_bound_counterexample",
     title="'tanh' <= 1, so the product vanishes' is false: W = 2I at h = 0 gives dh_t/dh_0 = 2^t I",
-    title_zh="“tanh' ≤ 1，所以乘积会消失”是错的：W = 2I、h = 0 时 ∂h_t/∂h_0 = 2ᵗ I",
+    title_zh="“tanh′ ≤ 1，所以乘积会消失”是错的：W = 2I、h = 0 时 ∂h_t/∂h_0 = 2ᵗ I",
 )
 def tanh_bound_counterexample() -> Result:
     n = 2

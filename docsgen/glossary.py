@@ -46,6 +46,7 @@ TERMS: tuple[Term, ...] = (
         ("exploding gradient",),
     ),
     Term("backpropagation", "反向传播", avoid=("反传播",)),
+    Term("adjoint recursion", "伴随递推", "one backward sweep, O(T)", "一次反向扫描，代价 O(T)"),
     Term(
         "backpropagation through time (BPTT)",
         "随时间反向传播（BPTT）",
@@ -61,6 +62,12 @@ TERMS: tuple[Term, ...] = (
         "行对应输出，列对应输入",
         ("雅克比", "雅各比"),
         ("jacobian",),
+    ),
+    Term(
+        "numerator layout (Jacobian layout)",
+        "分子布局（雅可比布局）",
+        "∂y/∂x has one row per component of y",
+        "∂y/∂x 的每一行对应 y 的一个分量",
     ),
     Term(
         "spectral radius ρ(W)",
@@ -81,6 +88,8 @@ TERMS: tuple[Term, ...] = (
     Term("eigenvalue", "特征值", en_markers=("eigenvalue",)),
     Term("submultiplicativity (of a norm)", "次可乘性", "‖AB‖ ≤ ‖A‖‖B‖", avoid=("次乘性", "子乘性")),
     Term("activation function", "激活函数", avoid=("激励函数",)),
+    Term("logistic sigmoid", "logistic sigmoid", "σ(x) = 1/(1 + e^−x)", "本站保留英文名称，σ(x) = 1/(1 + e^−x)"),
+    Term("neuron", "神经元", "a layer with a single unit (single-neuron chain)", "只含一个单元的层（单神经元链）"),
     Term("pre-activation", "预激活值", "the input a of f(a)", "即 f(a) 的输入 a", ("预激活",)),
     Term("saturation", "饱和", "f′ ≈ 0 for large |a|", "|a| 很大时 f′ ≈ 0"),
     Term(
@@ -92,13 +101,14 @@ TERMS: tuple[Term, ...] = (
         "recurrence",
         "递推",
         "h_t as a function of h_{t-1}",
-        "h_t 由 h_{t−1} 算出",
+        "hₜ 由 hₜ₋₁ 算出",
         ("递归关系", "递归式", "递归公式"),  # 递归 alone is recursion (Python's recursion limit), a different thing
     ),
     Term("long short-term memory (LSTM)", "长短期记忆网络（LSTM）", avoid=("长短时记忆",)),
     Term("gated recurrent unit (GRU)", "门控循环单元（GRU）", avoid=("门控递归单元",)),
     Term("multilayer perceptron (MLP)", "多层感知机（MLP）", avoid=("多层感知器",)),
     Term("IRNN", "IRNN", "ReLU RNN initialised with W = I (Le et al. 2015)", "以单位矩阵初始化的 ReLU 循环网络"),
+    Term("mask", "掩码", "a 0/1 diagonal matrix", "0/1 对角矩阵"),
     Term("hidden state", "隐藏状态", avoid=("隐状态", "隐含状态")),
     Term("cell state (LSTM)", "细胞状态（LSTM）", avoid=("记忆单元状态",)),
     Term("candidate state", "候选状态", avoid=("候选值",)),
@@ -123,6 +133,8 @@ TERMS: tuple[Term, ...] = (
     ),
     Term("initialisation", "初始化", avoid=("初始值设定",)),
     Term("orthogonal initialisation", "正交初始化"),
+    Term("fan-in", "扇入", "number of inputs of a unit, n_in", "一个单元的输入个数 n_in"),
+    Term("gain", "增益", "the factor torch.nn.init multiplies the std by", "torch.nn.init 给标准差乘上的系数"),
     Term(
         "batch normalisation",
         "批量归一化",
@@ -135,6 +147,8 @@ TERMS: tuple[Term, ...] = (
     Term("residual connection", "残差连接", avoid=("残差链接",), en_markers=("residual connection",)),
     Term("weight decay", "权重衰减", avoid=("权值衰减",), en_markers=("weight decay",)),
     Term("finite differences", "有限差分", en_markers=("finite difference",)),
+    Term("Monte Carlo", "蒙特卡罗", "estimate by random sampling", "用随机抽样做估计", ("蒙特卡洛",)),
+    Term("standard error", "标准误", "standard deviation of an estimate", "估计量的标准差"),
     Term(
         "automatic differentiation (autograd)",
         "自动微分",
@@ -170,5 +184,52 @@ def table(lang: str) -> str:
     else:
         head = "| 英文 | 中文 | 说明 | 本站不用的译法 |\n|---|---|---|---|"
     sep = ", " if lang == "en" else "、"
-    rows = [f"| {t.en} | {t.zh} | {t.note_en if lang == 'en' else t.note_zh} | {sep.join(t.avoid)} |" for t in TERMS]
+    from docsgen.render import cell
+
+    rows = [
+        "| "
+        + " | ".join(cell(c) for c in (t.en, t.zh, t.note_en if lang == "en" else t.note_zh, sep.join(t.avoid)))
+        + " |"
+        for t in TERMS
+    ]
     return "\n" + head + "\n" + "\n".join(rows) + "\n"
+
+
+# Words jieba must keep whole when it segments the Chinese search index, besides the glossary's terms and variants:
+# prefixes a reader types before finishing a term.
+SEARCH_WORDS = (
+    "雅可比",
+    "反向传播",
+    "梯度消失",
+    "梯度爆炸",
+    "梯度裁剪",
+    "遗忘门",
+    "输入门",
+    "输出门",
+    "更新门",
+    "重置门",
+)
+
+
+def search_words() -> list[str]:
+    """Chinese words for the search index's jieba user dictionary: every preferred term (without its parenthesised
+    abbreviation), every variant the site avoids (so a reader who types 雅克比 or 梯度弥散 still finds the glossary),
+    and ``SEARCH_WORDS``; only words with Chinese characters, each once."""
+    words: list[str] = []
+    for t in TERMS:
+        for w in (t.zh.split("（")[0], t.required(), *t.avoid):
+            for part in w.replace("/", " ").split():
+                if any("\u4e00" <= ch <= "\u9fff" for ch in part) and part not in words:
+                    words.append(part)
+    return words + [w for w in SEARCH_WORDS if w not in words]
+
+
+def write_jieba_dictionary(path) -> None:
+    """Write ``search_words()`` as a jieba user dictionary (one word and a high frequency per line)."""
+    from pathlib import Path
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{w} 100000\n" for w in search_words())
+    if not p.is_file() or p.read_text(encoding="utf-8") != text:
+        p.write_text(text, encoding="utf-8")

@@ -21,7 +21,15 @@ LABELS: dict[str, dict[str, str]] = {
     "checks.FAIL": {"en": "FAIL", "zh": "失败"},
     "checks.skip": {"en": "skipped", "zh": "跳过"},
     # --- lab pages (hooks/notebooks.py) -----------------------------------------------------------------------
-    "lab.download": {"en": "Download this notebook (.ipynb)", "zh": "下载本 Notebook 文件（.ipynb）"},
+    "lab.download": {"en": "Download this notebook (.ipynb)", "zh": "下载本 Jupyter 笔记本（.ipynb）"},
+    "lab.copy": {"en": "Copy to clipboard", "zh": "复制到剪贴板"},
+    "lab.plot_alt": {"en": "Plot produced by the code cell above", "zh": "上方代码单元格输出的图"},
+    # --- 404 page (overrides/404.html) ------------------------------------------------------------------------
+    "404.title": {"en": "404 – Page not found", "zh": "404 – 页面不存在"},
+    "404.text": {
+        "en": "There is no page at this address. Use the navigation or the search to find what you were looking for.",
+        "zh": "此地址下没有页面。请通过导航或搜索查找你需要的内容。",
+    },
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",
@@ -234,9 +242,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fig.adding_gradient_vs_lag.x": {"en": "lag $k$", "zh": "时间间隔 $k$"},
     "fig.adding_loss_curves.alt": {
-        "en": "Test MSE during training for the three models with the 1/6 baseline: only the LSTM falls clearly below "
-        "the baseline within 1000 steps",
-        "zh": "三个模型训练过程中的测试集均方误差及 1/6 基线：1000 步内只有 LSTM 明显降到基线以下",
+        "en": "Test MSE during training for the three models with the 1/6 baseline and the 1/12 level of remembering "
+        "only the second value: only the LSTM falls clearly below either within 1000 steps",
+        "zh": "三个模型训练过程中的测试集均方误差，以及 1/6 基线和只记住第二个数值时的 1/12 水平："
+        "1000 步内只有 LSTM 明显降到两者以下",
     },
     "fig.adding_loss_curves.title": {
         "en": "Adding problem, T = {T}, H = {H}, Adam + clipping by norm",
@@ -245,6 +254,10 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.adding_loss_curves.x": {"en": "training step", "zh": "训练步数"},
     "fig.adding_loss_curves.y": {"en": "test MSE", "zh": "测试集均方误差"},
     "fig.adding_loss_curves.baseline": {"en": "always predict 1: MSE 1/6", "zh": "始终预测 1：均方误差 1/6"},
+    "fig.adding_loss_curves.second_value": {
+        "en": "remember only the second value: MSE 1/12",
+        "zh": "只记住第二个数值：均方误差 1/12",
+    },
 }
 
 

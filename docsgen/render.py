@@ -43,9 +43,13 @@ def fmt_number(value: float, digits: int = 6) -> str:
     return f"{value:.{digits}g}"
 
 
-def _cell(text: str) -> str:
-    """Plain text for a Markdown table cell: ``|`` would end the cell, ``_``/``*`` would start emphasis."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("_", "\\_").replace("*", "\\*")
+def cell(text: str) -> str:
+    """Text for a Markdown table cell: ``|`` would end the cell; outside `code spans`, ``_``/``*`` would start
+    emphasis and ``\\`` would escape; inside them everything is shown as written (only ``|`` needs escaping)."""
+    parts = text.split("`")
+    for i in range(0, len(parts), 2):  # outside code spans
+        parts[i] = parts[i].replace("\\", "\\\\").replace("_", "\\_").replace("*", "\\*")
+    return "`".join(parts).replace("|", "\\|")
 
 
 def checks_table(entries: list[tuple[dict[str, Any], list[dict[str, Any]]]], lang: str) -> str:
@@ -60,6 +64,6 @@ def checks_table(entries: list[tuple[dict[str, Any], list[dict[str, Any]]]], lan
             err = "–" if r["error"] is None else f"{r['error']:.2e}"
             cls = "verdict-pass" if r["status"] == "pass" else "verdict-fail"
             verdict = f'<span class="{cls}">{label("checks." + r["status"], lang)}</span>'
-            who = f"{_cell(view['title'][lang])}<br>`{view['name']}`" if i == 0 else ""
-            rows.append(f"| {who} | {_cell(oracle)} | {err} | {r['tol']:.0e} | {verdict} |")
+            who = f"{cell(view['title'][lang])}<br>`{view['name']}`" if i == 0 else ""
+            rows.append(f"| {who} | {cell(oracle)} | {err} | {r['tol']:.0e} | {verdict} |")
     return f"\n{label('checks.caption', lang)}{colon}\n\n" + "\n".join(rows) + "\n"

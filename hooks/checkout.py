@@ -23,6 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if sys.path[0] != str(ROOT):
     sys.path.insert(0, str(ROOT))
 
+# The Chinese search index is segmented by jieba with a user dictionary made from the glossary, so that 雅可比矩阵,
+# 奇异值 or 随时间反向传播 are indexed as words (mkdocs.zh.yml: search.jieba_dict_user). Written here, when the hooks
+# are loaded, because the search plugin reads it in its on_config, before any hook's.
+JIEBA_USER_DICT = ROOT / ".cache" / "jieba" / "userdict.txt"
+
+
+def _write_jieba_dictionary() -> None:
+    from docsgen.glossary import write_jieba_dictionary
+
+    write_jieba_dictionary(JIEBA_USER_DICT)
+
+
+_write_jieba_dictionary()
+
 WATCHED = ("docs/zh", "derivations", "docsgen", "mkdocs.zh.yml", "mkdocs.base.yml", "overrides", "hooks")
 
 

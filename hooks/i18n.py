@@ -52,9 +52,20 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_page_content(html: str, page, config, files) -> str:
+    """Markdown's heading permalinks are titled in English by the toc extension: title them in the page's language."""
+    if _lang(config) == "zh":
+        html = html.replace('title="Permanent link"', 'title="本节链接"')
+    return html
+
+
 def on_template_context(context, template_name, config):
     if template_name == "404.html":  # served at any depth, with root-relative links: one scope for both languages
+        from docsgen.labels import label
+
         config.extra["scope"] = "/"
+        config.extra["not_found_title"] = label("404.title", _lang(config))
+        config.extra["not_found_text"] = label("404.text", _lang(config))
     return context
 
 

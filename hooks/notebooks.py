@@ -4,7 +4,8 @@
 - Mark notebook TeX up like arithmatex's, so ``hooks/katex.py`` renders it at build time like every other formula.
 - Give inline PNG plots their pixel size (no layout shift) and Chinese headings the ids their TOC links to.
 - Put a download link for the notebook itself under the title.
-- Keep code cells and prompts out of the search index (snippets showed "In [1]: Copied!" and code twice).
+- Keep code cells and prompts out of the search index (snippets showed "In [1]: Copied!" and code twice), and rank
+  labs below the chapters they accompany.
 - Replace nbconvert's ~0.6 MB of inline JupyterLab styles by one file of the rules the page can use (PurgeCSS),
   cached on disk by the hash of its inputs.
 """
@@ -25,6 +26,7 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent
 PURGE_CACHE = ROOT / ".cache" / "purge-css"
+LAB_SEARCH_BOOST = 0.5
 
 # nbconvert's notebook template loads MathJax 2 from a CDN, and Mermaid from a CDN when a notebook has a
 # diagram (ours have none). KaTeX, served from the site, renders notebook math instead.
@@ -81,6 +83,9 @@ def _png_size(m: re.Match[str]) -> str:
 def on_page_content(html: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return html
+    # A lab repeats its chapter's terms in a few lines of prose, so search would rank it above the chapter, which is
+    # the reference; every lab is weighted down alike (Material's search boost), whatever the query.
+    page.meta.setdefault("search", {}).setdefault("boost", LAB_SEARCH_BOOST)
     for pattern in _NB_CDN:
         html = pattern.sub("", html)
     html = notebook_math(html)
@@ -93,8 +98,19 @@ def on_page_content(html: str, page, config, files) -> str:
         anchor = next(ids, None) or m.group(2)
         return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
 
+    lang = config.extra.get("site_lang", "en")
     html = _NB_NOT_PROSE.sub(r"\1 data-search-exclude>", _NB_HEADING.sub(fix, html))
-    return download_link(html, Path(page.file.src_uri).name, config.extra.get("site_lang", "en"))
+    return download_link(localise_chrome(html, lang), Path(page.file.src_uri).name, lang)
+
+
+def localise_chrome(html: str, lang: str) -> str:
+    """nbconvert's English interface text on a notebook page (copy buttons, the placeholder alt text of plots), in
+    the page's language."""
+    from docsgen.labels import label
+
+    return html.replace('aria-label="Copy to Clipboard"', f'aria-label="{label("lab.copy", lang)}"').replace(
+        'alt="No description has been provided for this image"', f'alt="{label("lab.plot_alt", lang)}"'
+    )
 
 
 _NB_NOT_PROSE = re.compile(r'(<div class="jp-(?:InputArea|OutputPrompt|InputPrompt)\b[^">]*")>')

@@ -147,6 +147,10 @@ def test_source_digest_changes_with_any_dependency(tmp_path, monkeypatch):
         ("adding_baseline_le2015", "reported", sp.Rational(1, 6)),  # if the printed value were right
         ("adding_baseline_le2015", "n_for_one_se", sp.Integer(387)),  # the ceiling, off by one
         ("adding_baseline_mse", "baseline", sp.Rational(1767, 10000)),
+        ("adding_second_value_mse", "mse", sp.Rational(1, 6)),  # as if the second value did not help
+        ("adding_second_value_mse", "best_shift", sp.Integer(0)),  # predicting u2 alone
+        ("adding_baseline_hs1997", "baseline", sp.Rational(1, 6)),  # Le et al.'s variant's value
+        ("adding_baseline_hs1997", "best_constant", sp.Integer(1)),
         ("adding_training_run", "baseline_on_test_set", sp.Float(0.1767)),
     ],
 )

@@ -102,3 +102,12 @@ def test_table_lists_every_term_and_its_variants(lang):
         assert f"| {t.zh} |" in out
         for v in t.avoid:
             assert v in out
+
+
+def test_search_dictionary_keeps_terms_and_variants_whole():
+    from docsgen.glossary import search_words
+
+    words = search_words()
+    for w in ("雅可比矩阵", "奇异值", "谱半径", "随时间反向传播", "雅可比", "雅克比", "梯度弥散"):
+        assert w in words, w
+    assert len(words) == len(set(words)) and all(any("\u4e00" <= c <= "\u9fff" for c in w) for w in words)

@@ -82,3 +82,12 @@ def test_the_download_link_goes_under_the_title():
     out = notebooks.download_link("<h1>Lab</h1><p>text</p>", "bptt.ipynb", "zh")
     assert out.startswith('<h1>Lab</h1><p class="lab-download"><a class="md-button" href="bptt.ipynb" download>')
     assert "下载" in out
+
+
+def test_notebook_interface_text_is_in_the_page_language():
+    html = (
+        '<clipboard-copy aria-label="Copy to Clipboard"></clipboard-copy>'
+        '<img alt="No description has been provided for this image">'
+    )
+    zh = notebooks.localise_chrome(html, "zh")
+    assert "复制到剪贴板" in zh and "上方代码单元格输出的图" in zh and "Copy" not in zh and "No description" not in zh

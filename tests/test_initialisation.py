@@ -16,6 +16,7 @@ from tests.helpers import assert_checks_catch
 
 n_in = sp.Symbol("n_in", integer=True, positive=True)
 n_out = sp.Symbol("n_out", integer=True, positive=True)
+q = sp.Symbol("q", nonnegative=True)
 
 
 def test_closed_forms():
@@ -106,6 +107,8 @@ def test_gaussian_matrix_is_not_norm_preserving():
         ("lecun_glorot_init", "glorot_uniform_limit", sp.sqrt(3 / (n_in + n_out))),
         ("lecun_glorot_init", "uniform_var", sp.Symbol("a", positive=True) ** 2 / 2),
         ("tanh_gain_variance_map", "fixed_point_5_3", sp.Float(0.9)),
+        ("tanh_gain_backward_factor", "chi_5_3", sp.Float(1.0)),  # as if 5/3 were critical
+        ("tanh_gain_backward_factor", "chi_series", 1 - q + 7 * q**2),  # wrong linear coefficient
         ("orthogonal_init", "gaussian_singular_max", sp.Integer(1)),
         ("orthogonal_init", "gaussian_spectral_radius", sp.Integer(2)),
     ],

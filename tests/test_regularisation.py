@@ -72,6 +72,7 @@ W2 = sp.Matrix(2, 2, sp.symbols("w11 w12 w21 w22", real=True))
     [
         ("small_weights_forget", "example_0_9_50", sp.Rational(8, 10) ** 50),  # a wrong rate
         ("small_weights_forget", "nonnormal_rho", sp.Integer(3)),
+        ("small_weights_forget", "nonnormal_last_above_one", sp.Integer(2)),  # "two steps", read off sigma_1(W^2)
         ("penalty_gradients", "grad_l2", 2 * LAM * W2),  # forgot the 1/2
         ("penalty_gradients", "grad_l1", LAM * W2),  # L1 as if it were L2
         ("weight_decay_shrink", "factor", (1 - ETA * LAM) ** (K + 1)),  # off by one step

@@ -61,3 +61,14 @@ def test_figure_data_shape_and_trends():
 def test_check_fails_without_the_identity(monkeypatch):
     wrong = get("residual_jacobian").result.parts["jacobian_formula"] - sp.eye(2)  # forget the skip
     assert_checks_catch(monkeypatch, "residual_jacobian", "jacobian_formula", wrong)
+
+
+@pytest.mark.parametrize(
+    ("part", "wrong"),
+    [
+        ("max_deviation", sp.Float(0.05)),  # "within 5 %"
+        ("ratios", sp.Tuple(*[sp.Float(1.0)] * 7)),  # as if the scaled curve were flat at 1
+    ],
+)
+def test_scaled_branch_checks_catch(monkeypatch, part, wrong):
+    assert_checks_catch(monkeypatch, "residual_scaled_branch_depth", part, wrong)

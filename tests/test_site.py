@@ -265,3 +265,20 @@ def test_chinese_formulas_have_no_english_words(site_dir):
                 if re.search(r"[A-Za-z]{2,}", _NAMES_IN_TEXT.sub("", word)):
                     bad.append(f"zh/{src}: \\text{{{word}}}")
     assert not bad, sorted(set(bad))
+
+
+def test_chinese_interface_is_chinese(site_dir):
+    """Titles, labels and alt texts a reader meets on a Chinese page (header, footer, buttons, plots, 404) are
+    Chinese: no English phrase (two or more English words) outside code."""
+    bad = []
+    pages = [html_of(site_dir, "zh", src) for src in page_sources("zh")] + [site_dir / "zh" / "404.html"]
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        html = re.sub(r"<(script|style|code|pre|math)\b.*?</\1>", "", html, flags=re.S)
+        values = re.findall(r'(?:title|aria-label|alt|placeholder)="([^"]*)"', html)
+        chrome = re.findall(r"<(?:header|footer|nav)\b.*?</(?:header|footer|nav)>", html, flags=re.S)
+        values += [re.sub(r"<[^>]+>", " ", c) for c in chrome]
+        for v in values:
+            for phrase in re.findall(r"\b[A-Za-z][a-z]{2,}(?:[ \-]+[A-Za-z][a-z]{1,})+\b", unescape(v)):
+                bad.append(f"{path.relative_to(site_dir)}: {phrase!r}")
+    assert not bad, sorted(set(bad))[:30]

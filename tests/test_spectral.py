@@ -145,3 +145,14 @@ def test_threshold_grows_with_the_input_scale_and_matches_the_heat_map():
 
 def test_threshold_check_fails_on_a_wrong_threshold(monkeypatch):
     assert_checks_catch(monkeypatch, "tanh_threshold_vs_input_scale", "threshold_1", sp.Rational(2))
+
+
+@pytest.mark.parametrize(
+    ("part", "wrong"),
+    [
+        ("threshold_0_seed3", sp.Rational(3, 2)),  # one seed's threshold misread
+        ("max_4", sp.Rational(4)),  # a range end that no seed gives
+    ],
+)
+def test_threshold_across_seeds_checks_catch(monkeypatch, part, wrong):
+    assert_checks_catch(monkeypatch, "tanh_threshold_across_seeds", part, wrong)

@@ -25,9 +25,9 @@ def activation_curves(lang: str):
     t = np.linspace(-6, 6, 601)
     curves = {
         "σ(x)": sp.lambdify(x, SIGMA, "numpy")(t),
-        "σ'(x)": sp.lambdify(x, sigmoid_derivative.result.parts["derivative"], "numpy")(t),
+        "σ′(x)": sp.lambdify(x, sigmoid_derivative.result.parts["derivative"], "numpy")(t),
         "tanh(x)": np.tanh(t),
-        "tanh'(x)": sp.lambdify(x, tanh_derivative.result.parts["derivative"], "numpy")(t),
+        "tanh′(x)": sp.lambdify(x, tanh_derivative.result.parts["derivative"], "numpy")(t),
     }
     fig, ax = plt.subplots(figsize=(7, 4))
     for (name, y), style in zip(curves.items(), ["-", "--", "-", "--"], strict=True):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from derivations.adding_problem import TRAIN_SEED, adding_baseline_mse, figure_data_gradient_vs_lag
+from derivations.adding_problem import (
+    TRAIN_SEED,
+    adding_baseline_mse,
+    adding_second_value_mse,
+    figure_data_gradient_vs_lag,
+)
 from derivations.experiments.adding import MODELS, run_cached
 from docsgen.figures import figure
 from docsgen.labels import label
@@ -30,7 +35,7 @@ def gradient_vs_lag(lang: str):
 
 @figure("adding_loss_curves")
 def loss_curves(lang: str):
-    """Test MSE during training (cached seeded run, default hyper-parameters) for the three models, with 1/6."""
+    """Test MSE during training (cached seeded run, default hyper-parameters) of the three models, with 1/6, 1/12."""
     plt = setup(lang)
     res = run_cached(TRAIN_SEED)
     hp = res["hparams"]
@@ -50,6 +55,12 @@ def loss_curves(lang: str):
         color="black",
         linestyle=":",
         label=label("fig.adding_loss_curves.baseline", lang),
+    )
+    ax.axhline(
+        float(adding_second_value_mse.result.parts["mse"]),
+        color="gray",
+        linestyle="--",
+        label=label("fig.adding_loss_curves.second_value", lang),
     )
     ax.set(
         title=label("fig.adding_loss_curves.title", lang).format(T=hp["T"], H=hp["hidden"]),
