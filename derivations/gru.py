@@ -113,7 +113,8 @@ def _values(p: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: 
 @derivation(
     "gru_equations",
     title="GRU forward pass, three conventions: PyTorch/cuDNN r*(W_hn h + b_hn), Cho 2014 U(r*h), Chung 2014",
-    title_zh="GRU 前向传播的三种约定：PyTorch/cuDNN 的 r⊙(W_hn h + b_hn)、Cho 等（2014）的 U(r⊙h)、Chung 等（2014）",
+    title_zh="GRU 前向传播的三种约定：PyTorch/cuDNN 的 r⊙(W_hn h + b_hn)、Cho 等（2014）的 U(r⊙h)、"
+    "Chung 等（2014）的 z⊙h̃（更新门乘候选状态）",
 )
 def gru_equations() -> Result:
     outs = {c: sigmoid_explicit(_forward(c)[0]) for c in CONVENTIONS}

@@ -90,7 +90,7 @@ def _fd_grad(f, x0: np.ndarray, h: float = 1e-6) -> np.ndarray:
 @batchnorm_scale_invariance.check(
     "central finite differences (float64) of a BN-tanh layer at W and 3W",
     tol=1e-7,
-    oracle_zh="BN–tanh 层在 W 与 3W 处的中心有限差分（float64）",
+    oracle_zh="BN-tanh 层在 W 与 3W 处的中心有限差分（float64）",
 )
 def _() -> float:
     rng = np.random.default_rng(12)
@@ -137,7 +137,7 @@ def _() -> float:
     title="Under BN, a gradient step of size eta turns W/||W|| by arctan(eta f'/||W||^2) = (eta/||W||^2) f' + O(eta^3);"
     " (aW, a^2 eta) follows the same path as (W, eta), scaled by a",
     title_zh="对带 BN 的层，步长为 η 的一步梯度下降使方向 W/‖W‖ 转过 arctan(ηf′/‖W‖²) = (η/‖W‖²)f′ + O(η³)；"
-    "从 aW 出发、学习率取 a²η，与从 W 出发、学习率取 η 的轨迹相同（只差 a 倍）",
+    "从 aW 出发、学习率取 a²η，与从 W 出发、学习率取 η，两条轨迹只相差一个缩放因子 a",
 )
 def batchnorm_effective_step() -> Result:
     r, eta, fp = sp.Symbol("r", positive=True), sp.Symbol("eta", positive=True), sp.Symbol("fp", real=True)

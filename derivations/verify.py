@@ -49,6 +49,12 @@ def _run_names(names: list[str]) -> list[Row]:
     return [row for name in names for row in run_checks(get(name))]
 
 
+def _single_threaded() -> None:
+    # one worker per core: each with one BLAS/OpenMP/PyTorch thread (read at their import), or they contend
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+
+
 def run_parallel(names: list[str], workers: int | None = None) -> list[Row]:
     """Run the checks of ``names`` in worker processes, one topic module per task, on ``workers`` cores (default:
     all); rows come back in the order of ``names``. With one module or one worker it runs in this process."""
@@ -61,7 +67,9 @@ def run_parallel(names: list[str], workers: int | None = None) -> list[Row]:
     if workers == 1:
         return _run_names(names)
     ctx = multiprocessing.get_context("spawn")  # fresh interpreters: no state shared with this process
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_single_threaded
+    ) as pool:
         # biggest groups first, so that the last task to finish is a small one
         order = sorted(groups.values(), key=len, reverse=True)
         by_name = {r_name: [] for r_name in names}

@@ -109,6 +109,13 @@ def rows_of(name: str) -> list[dict[str, Any]]:
     ]
 
 
+def single_threaded() -> None:
+    """Worker initializer: one thread per process for OpenMP, OpenBLAS, MKL and PyTorch (read when they are first
+    imported), because the build runs one worker per core; several threads each would only contend."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+
+
 def _use_checkout(root: str) -> None:
     """In a worker: import the packages of the checkout at ``root`` (the one whose files the keys were made from)."""
     import sys
@@ -165,7 +172,9 @@ def ensure(root: Path = deps.ROOT, workers: int | None = None) -> list[str]:
         return []
     workers = max(1, min(len(tasks), workers or os.cpu_count() or 1))
     ctx = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=single_threaded
+    ) as pool:
         futures = {
             pool.submit(
                 _compute_derivations if kind == "derivations" else _compute_figures, module, names, str(root)
@@ -180,7 +189,25 @@ def ensure(root: Path = deps.ROOT, workers: int | None = None) -> list[str]:
     return [module for _, module, _ in tasks]
 
 
+_PENDING: dict[Path, concurrent.futures.Future] = {}
+
+
+def start(root: Path = deps.ROOT) -> None:
+    """Run ``ensure`` in the background, so that the build can do other work meanwhile (execute notebooks); every
+    read below waits for it first. Its errors surface at the first read, as the build's error."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="docsgen-cache")
+    _PENDING[root] = pool.submit(ensure, root)
+    pool.shutdown(wait=False)
+
+
+def _wait(root: Path) -> None:
+    future = _PENDING.pop(root, None)
+    if future is not None:
+        future.result()
+
+
 def _path(kind: str, name: str, decorator: str, root: Path) -> Path:
+    _wait(root)
     memo = _KEYS.get(root)
     if memo is not None and (kind, name) in memo:
         return memo[kind, name]

@@ -12,7 +12,7 @@ import json
 
 from docsgen.labels import label
 
-LABEL_KEYS = ("activation", "lambda", "x", "y", "measured", "bound", "legend", "readout")
+LABEL_KEYS = ("activation", "lambda", "x", "y", "measured", "bound", "legend", "readout", "below")
 
 
 def html(series_json: str, lang: str) -> str:

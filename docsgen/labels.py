@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     # --- lab pages (hooks/notebooks.py) -----------------------------------------------------------------------
     "lab.download": {"en": "Download this notebook (.ipynb)", "zh": "下载本 Jupyter 笔记本（.ipynb）"},
     "lab.copy": {"en": "Copy to clipboard", "zh": "复制到剪贴板"},
+    "lab.copied": {"en": "Copied!", "zh": "已复制"},
     "lab.plot_alt": {"en": "Plot produced by the code cell above", "zh": "上方代码单元格输出的图"},
     # --- 404 page (overrides/404.html) ------------------------------------------------------------------------
     "404.title": {"en": "404 – Page not found", "zh": "404 – 页面不存在"},
@@ -132,6 +133,10 @@ LABELS: dict[str, dict[str, str]] = {
     "explorer.readout": {
         "en": "after {k} steps: measured {m}, bound {b}",
         "zh": "回传 {k} 步后：实测 {m}，上界 {b}",
+    },
+    "explorer.below": {
+        "en": "▼ here the curve falls below 1e-300 (or to 0)",
+        "zh": "▼ 曲线在此处降到 1e-300 以下（或为 0）",
     },
     "explorer.noscript": {
         "en": "The interactive explorer needs JavaScript; the data it plots is embedded in this page.",
@@ -249,7 +254,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fig.adding_loss_curves.title": {
         "en": "Adding problem, T = {T}, H = {H}, Adam + clipping by norm",
-        "zh": "加法问题，T = {T}，H = {H}，Adam + 按范数裁剪梯度",
+        "zh": "加法问题，T = {T}，H = {H}，Adam + 裁剪",
     },
     "fig.adding_loss_curves.x": {"en": "training step", "zh": "训练步数"},
     "fig.adding_loss_curves.y": {"en": "test MSE", "zh": "测试集均方误差"},

@@ -221,8 +221,12 @@ def break_lines(tex: str, budget: float) -> str:
     line would exceed the budget."""
     toks = tokens(tex)
     top = [t for t, d in zip(toks, _top_level(toks), strict=True) if d == 0]
-    if width(toks) <= budget or "&" in top or r"\\" in top:
+    if width(toks) <= budget:
         return tex
+    if "&" in top or r"\\" in top:
+        return tex
+    if toks and toks[0] == r"\begin":  # an author's aligned block: narrower rows where they are too wide
+        return _split_rows(tex, budget) or tex
     lines: list[tuple[str, str]] = []  # (left of the alignment point, right of it)
     for stmt, _separator in statements(toks):
         parts = ["".join(p).strip() for p in relation_parts(stmt)]
@@ -256,3 +260,36 @@ def _wrap_sum(lhs: str, right: str, budget: float) -> list[tuple[str, str]]:
             cur = f"{cur} {term}" if cur else term
     lines.append((lhs if not lines else "", cur))
     return lines
+
+
+def _split_rows(tex: str, budget: float) -> str | None:
+    """An author's ``aligned`` block whose rows are too wide, re-set with narrower rows: a row of several column
+    pairs (``a &= b, & c &= d``) becomes one row per pair, and a cell holding several statements separated by
+    ``\\quad`` one row per statement. None if ``tex`` is not one aligned block."""
+    toks = tokens(tex.strip())
+    if not toks or toks[0] != r"\begin":
+        return None
+    env, i = _group(toks, 1)
+    if "".join(env) != "aligned":
+        return None
+    body, end = _environment(toks, i, "aligned")
+    if "".join(toks[end:]).strip():
+        return None
+    rows: list[tuple[str, str]] = []
+    for cells in _cells(body):
+        text = ["".join(c).strip() for c in cells]
+        pairs = [(text[k], text[k + 1] if k + 1 < len(text) else "") for k in range(0, len(text), 2)]
+        if width(" ".join(text)) <= budget:
+            rows.append((pairs[0][0], " & ".join(t for t in text[1:])))
+            continue
+        for left, right in pairs:
+            stmts = ["".join(s).strip() for s, _sep in statements(tokens(right))] or [right]
+            cur = stmts[0]
+            for stmt in stmts[1:]:
+                if width(left) + width(cur + stmt) + 1.0 <= budget:
+                    cur += r",\quad " + stmt if not cur.rstrip().endswith((",", ";")) else r"\quad " + stmt
+                else:
+                    rows.append((left, cur))
+                    left, cur = "", stmt
+            rows.append((left, cur))
+    return r"\begin{aligned}" + r" \\ ".join(f"{left} &{right}" for left, right in rows) + r"\end{aligned}"

@@ -3,6 +3,7 @@
     {{ eq("name") }}              display formula of a derivation ({{ eq("name", "part") }}: one named part)
     {{ tex("name", "part") }}     the same, inline
     {{ val("name", "key") }}      a value the derivation produced (Result.text: numbers, exact strings, LaTeX)
+    {{ eq_val("name", "key") }}   such a value that is LaTeX, as display math
     {{ num("name", "part", 4) }}  a part evaluated to a number, with that many significant digits
     {{ title("name") }}           the derivation's title in the page's language
     {{ figure("id") }}            a figure, labelled in the page's language
@@ -37,7 +38,7 @@ def define_env(env) -> None:
     """Register the macros for one language build (the language is the theme's)."""
     lang = env.conf["theme"]["language"]
     used: dict[str, list[str]] = {}
-    cache.ensure()  # compute whatever the current code has not cached yet, on every core
+    cache.start()  # compute whatever the current code has not cached yet, on every core, while the build goes on
 
     def _use(name: str) -> dict:
         try:
@@ -73,6 +74,11 @@ def define_env(env) -> None:
         if key not in v["text"]:
             raise KeyError(f"{name} has no text value {key!r}; values: {', '.join(v['text'])}")
         return localise_tex(v["text"][key], lang)
+
+    @env.macro
+    def eq_val(name: str, key: str) -> str:
+        """Display math holding a LaTeX value the derivation produced (``Result.text[key]``)."""
+        return display(val(name, key))
 
     @env.macro
     def num(name: str, part: str, digits: int = 6) -> str:

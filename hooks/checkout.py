@@ -40,6 +40,9 @@ _write_jieba_dictionary()
 WATCHED = ("docs/zh", "derivations", "docsgen", "mkdocs.zh.yml", "mkdocs.base.yml", "overrides", "hooks")
 
 
+_NB_HASHES: dict[tuple[str, int, int], str] = {}  # per build (cleared in on_config): the code does not change in one
+
+
 def notebook_code_hash(nb_path: str | Path, root: Path = ROOT) -> str:
     """Hash of the code a notebook's outputs depend on: the closure of the modules its code cells import or whose
     derivations they name, and the pinned requirements (docsgen.deps). Cells that do not parse as Python (magics)
@@ -68,7 +71,11 @@ def _key_notebooks_on_their_code() -> None:
         return
 
     def key(nb_path, config, exec_nb):
-        return f"{original(nb_path, config, exec_nb)[:32]}-{notebook_code_hash(nb_path)}"
+        st = Path(nb_path).stat()
+        memo = (str(nb_path), st.st_mtime_ns, st.st_size)
+        if memo not in _NB_HASHES:
+            _NB_HASHES[memo] = notebook_code_hash(nb_path)
+        return f"{original(nb_path, config, exec_nb)[:32]}-{_NB_HASHES[memo]}"
 
     key.keyed_on_code = True  # type: ignore[attr-defined]
     nbplugin._compute_cache_key = key
@@ -79,6 +86,7 @@ def on_config(config):
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *parts])  # notebook kernels import this checkout too
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
+        _NB_HASHES.clear()
         _key_notebooks_on_their_code()
         # one directory per language: mkdocs-jupyter evicts the entries no notebook used in a build
         jupyter.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / config.extra.get("site_lang", "en"))

@@ -4,6 +4,9 @@
 - Mark notebook TeX up like arithmatex's, so ``hooks/katex.py`` renders it at build time like every other formula.
 - Give inline PNG plots their pixel size (no layout shift) and Chinese headings the ids their TOC links to.
 - Put a download link for the notebook itself under the title.
+- Execute every notebook whose cached output is missing (both languages) in worker processes as soon as the
+  build is configured, in parallel with the derivations being computed, instead of one after the other when each
+  page is rendered; mkdocs-jupyter then finds them in its cache (same call, same key: ``hooks/notebook_worker.py``).
 - Keep code cells and prompts out of the search index (snippets showed "In [1]: Copied!" and code twice), and rank
   labs below the chapters they accompany.
 - Replace nbconvert's ~0.6 MB of inline JupyterLab styles by one file of the rules the page can use (PurgeCSS),
@@ -13,8 +16,10 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -80,6 +85,60 @@ def _png_size(m: re.Match[str]) -> str:
     return f'<img width="{width}" height="{height}" {m.group(1)}src="data:image/png;base64,{m.group(2)}'
 
 
+LANG_DIRS = {"en": "docs/en", "zh": "docs/zh"}
+_RUNNING: dict[str, concurrent.futures.Future] = {}  # cache file -> its execution
+
+
+def on_config(config):
+    """Start executing, in the background, every notebook of this build (and of the Chinese build, from the English
+    one) that has no cached output for the current code."""
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is None or not jupyter.config["execute"] or jupyter.config["execute_ignore"]:
+        return config
+    import mkdocs_jupyter.plugin as nbplugin
+
+    langs = ("en", "zh") if config.extra.get("site_lang", "en") == "en" else (config.extra["site_lang"],)
+    todo = []
+    for lang in langs:
+        cache_dir = ROOT / ".cache" / "mkdocs-jupyter" / lang  # as hooks/checkout.py sets it for each language
+        for nb in sorted((ROOT / LANG_DIRS[lang]).rglob("*.ipynb")):
+            if ".ipynb_checkpoints" in nb.parts:
+                continue
+            key = nbplugin._compute_cache_key(str(nb), jupyter.config, True)
+            target = nbplugin._get_cache_path(str(cache_dir), key)
+            if not target.exists() and str(target) not in _RUNNING:
+                todo.append((str(nb), str(target)))
+    if todo:
+        from hooks.notebook_worker import NB2HTML_OPTIONS, execute  # importable by name: worker processes need it
+
+        options = {k: jupyter.config[k] for k in (*NB2HTML_OPTIONS, "toc_depth")}
+        ctx = multiprocessing.get_context("spawn")
+        from docsgen.cache import single_threaded
+
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(len(todo), os.cpu_count() or 1), mp_context=ctx, initializer=single_threaded
+        )
+        for nb, target in todo:
+            _RUNNING[target] = pool.submit(execute, nb, target, options)
+        pool.shutdown(wait=False)
+    return config
+
+
+def on_pre_page(page, config, files):
+    """Before mkdocs-jupyter renders a notebook, wait for its execution if it is still running (its cache entry)."""
+    if page.file.src_uri.endswith(".ipynb"):
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:
+            import mkdocs_jupyter.plugin as nbplugin
+
+            key = nbplugin._compute_cache_key(page.file.abs_src_path, jupyter.config, True)
+            target = str(nbplugin._get_cache_path(jupyter.config["cache_dir"], key))
+            future = _RUNNING.pop(target, None)
+            if future is not None:
+                future.result()  # an error in the notebook fails the build here, as it would in mkdocs-jupyter
+    return page
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return html
@@ -108,8 +167,13 @@ def localise_chrome(html: str, lang: str) -> str:
     the page's language."""
     from docsgen.labels import label
 
-    return html.replace('aria-label="Copy to Clipboard"', f'aria-label="{label("lab.copy", lang)}"').replace(
-        'alt="No description has been provided for this image"', f'alt="{label("lab.plot_alt", lang)}"'
+    return (
+        html.replace('aria-label="Copy to Clipboard"', f'aria-label="{label("lab.copy", lang)}"')
+        .replace(
+            '<span class="notice" hidden="">Copied!</span>',
+            f'<span class="notice" hidden="">{label("lab.copied", lang)}</span>',
+        )
+        .replace('alt="No description has been provided for this image"', f'alt="{label("lab.plot_alt", lang)}"')
     )
 
 

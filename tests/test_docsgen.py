@@ -117,7 +117,10 @@ def test_short_formulas_are_left_alone_and_long_chains_are_broken_at_relations()
     stmts = break_lines(r"A = 1,\quad B = \left(2 = 2\right),\ C \approx 3", 6)
     assert stmts.count(r"\\") == 2 and r"\left(2 = 2\right)" in stmts
     aligned = r"\begin{aligned}a&=b\\c&=d\end{aligned}"
-    assert break_lines(aligned, 1) == aligned  # already laid out by its author
+    assert break_lines(aligned, 34) == aligned  # laid out by its author, and it fits
+    pairs = r"\begin{aligned}r&=\sigma(Wx+b),&z&=\sigma(Ux+c)\end{aligned}"
+    split = break_lines(pairs, 8)  # a row of two column pairs that does not fit: one row per pair
+    assert split.count(r"\\") == 1 and r"z &=\sigma(Ux+c)" in split
 
 
 def test_a_long_sum_is_continued_on_the_next_line():

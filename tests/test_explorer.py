@@ -68,3 +68,19 @@ def test_bound_check_fails_when_the_bound_is_too_small(monkeypatch):
     d = get("explorer_bound")
     monkeypatch.setattr("derivations.explorer.ACTIVATIONS", {"linear": 0.5})  # pretend sup|f'| = 1/2
     assert "FAIL" in [r.status for r in run_checks(d)]
+
+
+def test_widget_labels_name_both_axes_and_the_underflow_note_in_each_language():
+    zh, en = _embedded("zh")["labels"], _embedded("en")["labels"]
+    for key in ("x", "y", "below", "measured", "bound", "lambda"):
+        assert en[key].strip() and zh[key].strip() and en[key] != zh[key], key
+    assert "log scale" in en["y"] and "对数坐标" in zh["y"]
+    assert "1e-300" in en["below"] and "1e-300" in zh["below"]
+
+
+def test_every_embedded_value_can_be_drawn_on_a_log_axis():
+    """The widget's y-axis covers the finite values >= 1e-300 of the current setting and marks anything smaller; the
+    real data need no marker."""
+    for curves in _embedded("en")["series"].values():
+        for curve in curves.values():
+            assert all(np.isfinite(v) and v >= 1e-300 for v in curve)

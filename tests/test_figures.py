@@ -1,14 +1,15 @@
 """Figures (docsgen.figures): Chinese labels render with a real CJK font (no tofu boxes), every figure has its
-labels in both languages, and the SVG output is deterministic."""
+labels in both languages, the SVG output is deterministic, and its text is large enough to read on a phone."""
 
 from __future__ import annotations
 
 import importlib
+import re
 import warnings
 
 import pytest
 
-from docsgen import deps, figures
+from docsgen import deps, figures, style
 from docsgen.labels import LABELS
 from docsgen.style import cjk_font
 
@@ -31,7 +32,7 @@ def test_chinese_figure_has_no_missing_glyphs(fig_id):
         svg = render(fig_id, "zh")
     missing = [str(w.message) for w in caught if "missing from" in str(w.message).lower()]
     assert not missing, missing
-    assert svg.startswith('<div class="figure-svg"><svg role="img" aria-label="')
+    assert re.match(r'<div class="figure-svg" data-min-font-pt="[\d.]+"><svg role="img" aria-label="', svg)
 
 
 @pytest.mark.parametrize("fig_id", FIGURES)
@@ -44,3 +45,34 @@ def test_figure_labels_exist_in_both_languages(fig_id):
 
 def test_figures_are_deterministic():
     assert render("activation_curves", "en") == render("activation_curves", "en")
+
+
+# Text drawn as paths: each line of text is a group ``translate(...) [rotate(...)] scale(s -s)`` whose glyphs are drawn
+# at 100 units per em (Matplotlib's FONT_SCALE), so its font size is 100 s pt.
+GLYPH_GROUP = re.compile(r'<g transform="translate\([^)]*\)(?: rotate\([^)]*\))? scale\(([\d.]+) -\1\)">')
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fig_id", FIGURES)
+def test_figure_text_is_readable_in_a_phone_column(fig_id, lang):
+    """Shown across a 390 px phone's column, no text of the figure is under MIN_PHONE_PX CSS px (the browser test
+    measures the same on the built pages)."""
+    svg = render(fig_id, lang)
+    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    sizes = [100 * float(s) for s in GLYPH_GROUP.findall(svg)]
+    assert len(sizes) >= 3, "no text found in the SVG"
+    assert min(sizes) == pytest.approx(float(re.search(r'data-min-font-pt="([\d.]+)"', svg).group(1)), abs=0.01)
+    phone_px = min(sizes) * style.PHONE_COLUMN_PX / view_width
+    assert phone_px >= style.MIN_PHONE_PX, f"smallest text {phone_px:.1f} CSS px on a phone"
+
+
+def test_wrap_breaks_between_words_and_chinese_characters_but_never_inside_a_formula():
+    style.setup("zh")
+    title = r"tanh RNN: $\log_{10}\|\partial h_T/\partial h_0\|_2$ against $\lambda_1$ and $T$ for sixty steps"
+    lines = style.wrap(title, width_pt=120).split("\n")
+    assert len(lines) > 1 and " ".join(lines) == title
+    assert all(line.count("$") % 2 == 0 for line in lines)
+    zh = "从 T = 100 反向的梯度范数（H = 32，PyTorch 默认初始化，随机种子 0）"
+    lines = style.wrap(zh, width_pt=120).split("\n")
+    assert len(lines) > 1 and all(not line.startswith(("，", "）")) for line in lines)
+    assert "".join(lines).replace(" ", "") == zh.replace(" ", "")

@@ -86,8 +86,9 @@ def test_the_download_link_goes_under_the_title():
 
 def test_notebook_interface_text_is_in_the_page_language():
     html = (
-        '<clipboard-copy aria-label="Copy to Clipboard"></clipboard-copy>'
+        '<clipboard-copy aria-label="Copy to Clipboard"><span class="notice" hidden="">Copied!</span></clipboard-copy>'
         '<img alt="No description has been provided for this image">'
     )
     zh = notebooks.localise_chrome(html, "zh")
-    assert "复制到剪贴板" in zh and "上方代码单元格输出的图" in zh and "Copy" not in zh and "No description" not in zh
+    assert "复制到剪贴板" in zh and "已复制" in zh and "上方代码单元格输出的图" in zh
+    assert "Cop" not in zh and "No description" not in zh

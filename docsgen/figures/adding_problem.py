@@ -11,7 +11,7 @@ from derivations.adding_problem import (
 from derivations.experiments.adding import MODELS, run_cached
 from docsgen.figures import figure
 from docsgen.labels import label
-from docsgen.style import setup
+from docsgen.style import WIDTH, legend_below, setup, wrap
 
 
 @figure("adding_gradient_vs_lag")
@@ -19,17 +19,16 @@ def gradient_vs_lag(lang: str):
     """||dL/dh_{T-k}|| / ||dL/dh_T|| at initialisation against lag k for the three models (T = 100, seeded)."""
     plt = setup(lang)
     d = figure_data_gradient_vs_lag()
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.5))
     for m in MODELS:
         ax.semilogy(d["lag"], d[f"{m}_h"] / d[f"{m}_h"][0], label=label(f"fig.adding.model.{m}", lang), linewidth=2)
     ax.set(
-        title=label("fig.adding_gradient_vs_lag.title", lang),
+        title=wrap(label("fig.adding_gradient_vs_lag.title", lang)),
         xlabel=label("fig.adding_gradient_vs_lag.x", lang),
         ylabel=r"$\|\partial L/\partial h_{T-k}\| \,/\, \|\partial L/\partial h_T\|$",
     )
     ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    fig.tight_layout()
+    legend_below(fig)
     return fig
 
 
@@ -39,14 +38,14 @@ def loss_curves(lang: str):
     plt = setup(lang)
     res = run_cached(TRAIN_SEED)
     hp = res["hparams"]
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
     for m in MODELS:
         run = res["runs"][m]
         ax.semilogy(
             run["test_step"],
             run["test_mse"],
             "o-",
-            markersize=3,
+            markersize=4,
             label=label(f"fig.adding.model.{m}", lang),
             linewidth=2,
         )
@@ -63,11 +62,10 @@ def loss_curves(lang: str):
         label=label("fig.adding_loss_curves.second_value", lang),
     )
     ax.set(
-        title=label("fig.adding_loss_curves.title", lang).format(T=hp["T"], H=hp["hidden"]),
+        title=wrap(label("fig.adding_loss_curves.title", lang).format(T=hp["T"], H=hp["hidden"])),
         xlabel=label("fig.adding_loss_curves.x", lang),
         ylabel=label("fig.adding_loss_curves.y", lang),
     )
     ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    fig.tight_layout()
+    legend_below(fig)
     return fig

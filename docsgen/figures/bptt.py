@@ -5,7 +5,7 @@ from __future__ import annotations
 from derivations.bptt import figure_data_path_contributions
 from docsgen.figures import figure
 from docsgen.labels import label
-from docsgen.style import setup
+from docsgen.style import WIDTH, legend_below, setup, wrap
 
 
 @figure("bptt_path_contributions")
@@ -14,18 +14,17 @@ def path_contributions(lang: str):
     tanh RNNs of the truncation table, with the truncation length marked."""
     plt = setup(lang)
     d = figure_data_path_contributions()
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.3))
     for l1, norms in zip(d["lambdas"], d["norms"], strict=True):
         ax.semilogy(d["lengths"], norms, label=rf"$\lambda_1$ = {l1:g}")
     ax.axvline(
         d["tau"], color="grey", linestyle=":", label=label("fig.bptt_path_contributions.tau", lang).format(tau=d["tau"])
     )
     ax.set(
-        title=label("fig.bptt_path_contributions.title", lang),
+        title=wrap(label("fig.bptt_path_contributions.title", lang)),
         xlabel=label("fig.bptt_path_contributions.x", lang),
         ylabel=label("fig.bptt_path_contributions.y", lang),
     )
-    ax.legend()
     ax.grid(alpha=0.3, which="both")
-    fig.tight_layout()
+    legend_below(fig, ncols=3)
     return fig

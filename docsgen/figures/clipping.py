@@ -7,7 +7,7 @@ import numpy as np
 from derivations.clipping import clip_value_vs_norm_example
 from docsgen.figures import figure
 from docsgen.labels import label
-from docsgen.style import setup
+from docsgen.style import WIDTH, legend_below, setup, wrap
 
 
 def _pair(v: np.ndarray) -> str:
@@ -24,7 +24,7 @@ def clipping_2d(lang: str):
     by_norm = np.array(p["by_norm"], dtype=float).ravel()
     cv = float(p["threshold"])
     colon = label("fig.clipping_2d.colon", lang)
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.6))
     box = plt.Rectangle((-cv, -cv), 2 * cv, 2 * cv, fill=False, linestyle="--", color="grey", label=r"$|g_i| \leq c$")
     ax.add_patch(box)
     theta = np.linspace(0, 2 * np.pi, 200)
@@ -40,11 +40,10 @@ def clipping_2d(lang: str):
         xlim=(-20, 35),
         ylim=(-45, 20),
         aspect="equal",
-        title=label("fig.clipping_2d.title", lang),
+        title=wrap(label("fig.clipping_2d.title", lang)),
         xlabel=r"$g_1$",
         ylabel=r"$g_2$",
     )
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
+    legend_below(fig, ncols=2)
     return fig

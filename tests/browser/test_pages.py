@@ -202,3 +202,25 @@ def test_every_lab_offers_its_notebook_for_download(browser, server, prefix):
             assert status, f"{path}: {href} is not a notebook"
         finally:
             page.close()
+
+
+@pytest.mark.parametrize(("lang", "path"), [p for p in all_pages() if "labs/" not in p[1]])
+def test_a_formula_wider_than_the_screen_scrolls_and_shows_that_it_does(browser, server, lang, path):
+    """On a phone, a display formula either fits its column or scrolls inside its own block, which carries the scroll
+    shadows (docs: extra.css) that show there is more to the side; the page itself never scrolls sideways."""
+    page, _ = open_page(browser, server + path, width=390)
+    try:
+        blocks = page.evaluate(
+            """() => [...document.querySelectorAll(
+                    '.md-content div.arithmatex, .md-content span.arithmatex > .katex-display')].map(e => {
+                const cs = getComputedStyle(e);
+                return {wide: e.scrollWidth > e.clientWidth + 1, overflow: cs.overflowX,
+                        shadows: (cs.backgroundImage.match(/gradient/g) || []).length};
+            })"""
+        )
+        for b in blocks:
+            if b["wide"]:
+                assert b["overflow"] == "auto" and b["shadows"] == 4, b
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.close()

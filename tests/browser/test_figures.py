@@ -1,0 +1,143 @@
+"""The site's figures as a reader sees them in Chromium: readable on a phone, in both languages and colour schemes,
+not wider than the screen, not oversized on a laptop, and on a light card in dark mode (notebook plots too).
+
+Figures are Matplotlib SVGs with their text drawn as paths: each text is a group ``g[id^=text_]`` whose glyphs
+(``use``) are drawn in a coordinate system of 100 units per em (Matplotlib's ``FONT_SCALE``), so the rendered font
+size of a glyph in CSS px is 100 × the scale of its screen transform. A text's size is that of its largest glyph
+(sub- and superscripts are drawn at 70 % of it, as in print)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import LANGS, ROOT, page_sources, page_url
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
+MIN_PX = 11.0  # smallest text on the phone, CSS px
+MAX_LAPTOP_PX = 18.0  # largest tick/legend text on a laptop: figures are capped, not stretched to the column
+WHITE = "rgb(255, 255, 255)"
+
+MEASURE = """() => [...document.querySelectorAll('.md-typeset .figure-svg')].map(fig => {
+  const svg = fig.querySelector('svg'), box = svg.getBoundingClientRect(), card = getComputedStyle(fig);
+  const texts = [], glyphs = [];
+  let fill = null;
+  for (const t of svg.querySelectorAll('g[id^="text_"]')) {
+    let size = 0;
+    for (const u of t.querySelectorAll('use')) {
+      const m = u.getScreenCTM(), px = 100 * Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+      size = Math.max(size, px); glyphs.push(px); fill = fill || getComputedStyle(u).fill;
+    }
+    if (size) texts.push(size);
+  }
+  return {
+    name: svg.getAttribute('aria-label'), left: box.left, right: box.right, width: box.width,
+    viewBoxWidth: svg.viewBox.baseVal.width, minFontPt: parseFloat(fig.dataset.minFontPt),
+    texts: texts.length, minText: Math.min(...texts), maxText: Math.max(...texts), minGlyph: Math.min(...glyphs),
+    textFill: fill, filter: getComputedStyle(svg).filter, background: card.backgroundColor,
+    padding: parseFloat(card.paddingLeft), radius: parseFloat(card.borderTopLeftRadius),
+  };
+})"""
+
+NOTEBOOK_IMAGES = """() => [...document.querySelectorAll('.jupyter-wrapper .jp-OutputArea-output img')].map(img => {
+  const s = getComputedStyle(img), box = img.getBoundingClientRect();
+  return {background: s.backgroundColor, padding: parseFloat(s.paddingLeft), radius: parseFloat(s.borderTopLeftRadius),
+          filter: s.filter, right: box.right, left: box.left};
+})"""
+
+PAGE_BACKGROUND = "getComputedStyle(document.body).backgroundColor"
+
+
+def _pages(predicate) -> list[tuple[str, str]]:
+    prefix = {"en": "", "zh": "zh/"}
+    return [
+        (lang, prefix[lang] + page_url(src))
+        for lang in LANGS
+        for src in page_sources(lang)
+        if predicate(src, (ROOT / "docs" / lang / src).read_text(encoding="utf-8"))
+    ]
+
+
+FIGURE_PAGES = _pages(lambda src, text: "{{ figure(" in text)
+LAB_PAGES = _pages(lambda src, text: src.endswith(".ipynb"))  # notebooks, executed at build time, all plot
+
+
+def _luminance(css: str) -> float:
+    r, g, b = (int(v) / 255 for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def open_page(browser, url: str, device: dict, scheme: str):
+    context = browser.new_context(**device, color_scheme=scheme)  # first visit: the palette follows the system
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")  # layout is final once the web fonts are in
+    page.wait_for_function(
+        "s => document.body.getAttribute('data-md-color-scheme') === s", arg="slate" if scheme == "dark" else "default"
+    )
+    return context, page
+
+
+def test_every_figure_page_and_a_notebook_plot_page_are_covered():
+    assert len({p for _, p in FIGURE_PAGES}) >= 2 and {lang for lang, _ in FIGURE_PAGES} == set(LANGS)
+    assert LAB_PAGES, "no notebook page found"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("lang", "path"), FIGURE_PAGES)
+def test_figures_are_readable_on_a_phone(browser, server, lang, path, scheme):
+    context, page = open_page(browser, server + path, PHONE, scheme)
+    try:
+        figures = page.evaluate(MEASURE)
+        assert figures, "no figure on the page"
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "the page overflows"
+        page_bg = page.evaluate(PAGE_BACKGROUND)
+        for f in figures:
+            where = f"{f['name'][:60]!r} ({scheme})"
+            assert f["texts"] >= 3, f"{where}: no text drawn as glyphs"
+            assert f["minText"] >= MIN_PX, f"{where}: smallest text {f['minText']:.1f} CSS px < {MIN_PX}"
+            assert f["minGlyph"] >= 0.7 * MIN_PX - 0.05, f"{where}: a script glyph is {f['minGlyph']:.1f} CSS px"
+            # the wrapper's declared smallest font size, at the rendered scale, is what was measured
+            expected = f["minFontPt"] * f["width"] / f["viewBoxWidth"]
+            assert abs(expected - f["minText"]) < 0.2, f"{where}: data-min-font-pt says {expected:.2f} px"
+            assert f["left"] >= 0 and f["right"] <= 390, f"{where}: figure spans {f['left']:.0f}..{f['right']:.0f}"
+            assert f["filter"] == "none", f"{where}: figure is filtered ({f['filter']})"
+            if scheme == "dark":  # a light card with the figure's own colours, set off from the dark page
+                assert f["background"] == WHITE, f"{where}: card background {f['background']}"
+                assert f["padding"] >= 4 and f["radius"] >= 4, f"{where}: no card padding/rounded corners"
+                assert contrast(f["background"], page_bg) >= 7, f"{where}: card hardly differs from the page"
+            assert contrast(f["textFill"], WHITE) >= 7, f"{where}: text colour {f['textFill']} on white"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "path"), FIGURE_PAGES)
+def test_figures_are_not_blown_up_on_a_laptop(browser, server, lang, path):
+    context, page = open_page(browser, server + path, LAPTOP, "light")
+    try:
+        for f in page.evaluate(MEASURE):
+            assert MIN_PX <= f["minText"] <= MAX_LAPTOP_PX, f"{f['name'][:60]!r}: smallest text {f['minText']:.1f} px"
+            assert f["background"] == "rgba(0, 0, 0, 0)", f"{f['name'][:60]!r}: a card in light mode"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "path"), LAB_PAGES)
+def test_notebook_plots_sit_on_a_light_card_in_dark_mode(browser, server, lang, path):
+    context, page = open_page(browser, server + path, PHONE, "dark")
+    try:
+        images = page.evaluate(NOTEBOOK_IMAGES)
+        assert images, "no notebook plot on the page"
+        for img in images:
+            assert img["background"] == WHITE and img["padding"] >= 4 and img["radius"] >= 4, img
+            assert img["filter"] == "none" and img["left"] >= 0 and img["right"] <= 390, img
+    finally:
+        context.close()
