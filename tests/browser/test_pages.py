@@ -96,7 +96,7 @@ SEARCHES = [  # (language prefix, query, pages that are a right first answer)
     ("zh/", "激活函数", ("zh/activations/",)),
     ("zh/", "梯度消失", ("zh/",)),
     ("zh/", "遗忘门", ("zh/lstm/",)),
-    ("zh/", "梯度裁剪", ("zh/clipping/",)),  # needs the query-segmentation fix in hooks/bilingual.py
+    ("zh/", "梯度裁剪", ("zh/clipping/",)),  # needs the query-segmentation fix in hooks/search_zh.py
     ("zh/", "梯度爆炸", ("zh/",)),
 ]
 
