@@ -112,7 +112,10 @@ def _values(p: dict[str, np.ndarray], x: np.ndarray, h: np.ndarray, convention: 
 # --- forward equations -------------------------------------------------------------------------------------------
 @derivation(
     "gru_equations",
-    title="GRU forward pass, three conventions: PyTorch/cuDNN r*(W_hn h + b_hn), Cho 2014 U(r*h), Chung 2014",
+    title=(
+        "GRU forward pass, three conventions: PyTorch/cuDNN r*(W_hn h + b_hn), Cho et al. (2014) U(r*h), "
+        "Chung et al. (2014) z*h~ (update gate times candidate)"
+    ),
     title_zh="GRU 前向传播的三种约定：PyTorch/cuDNN 的 r⊙(W_hn h + b_hn)、Cho 等（2014）的 U(r⊙h)、"
     "Chung 等（2014）的 z⊙h̃（更新门乘候选状态）",
 )

@@ -529,7 +529,7 @@ def _() -> float:
 # --- eigenvalue vs singular value ----------------------------------------------------------------------------------
 @derivation(
     "transient_growth",
-    title="Linear case: rho(W) = 0.9 < 1 < lambda_1 for W = [[0.9, 2], [0, 0.9]]; ||W^n|| grows to ~7.77 at n = 9",
+    title="Linear case: rho(W) = 0.9 < 1 < lambda_1 for W = [[0.9, 2], [0, 0.9]]; ||W^n|| peaks at ~7.7677 (n = 9)",
     title_zh="线性情形：W = [[0.9, 2], [0, 0.9]] 的 ρ(W) = 0.9 < 1 < λ₁；‖Wⁿ‖ 先增长，在 n = 9 时达到峰值约 7.7677",
 )
 def transient_growth() -> Result:
