@@ -35,3 +35,15 @@ def torch_layout_params(gates: int, input_size: int, hidden: int, seed: int, sca
         "bias_hh": (gates * hidden,),
     }
     return {n: scale * rng.uniform(-k, k, size=s) for n, s in shapes.items()}
+
+
+def normal_layout_params(gates: int, input_size: int, hidden: int, seed: int, scale: float = 1.0) -> dict:
+    """float64 parameters in PyTorch's cell layout with weights N(0, scale²/H) and biases N(0, 1), drawn with
+    ``seed`` (weight_ih, weight_hh, bias_ih, bias_hh in that order); ``gates``: 1 RNN, 3 GRU, 4 LSTM."""
+    rng = np.random.default_rng(seed)
+    return {
+        "weight_ih": scale * rng.normal(size=(gates * hidden, input_size)) / np.sqrt(hidden),
+        "weight_hh": scale * rng.normal(size=(gates * hidden, hidden)) / np.sqrt(hidden),
+        "bias_ih": rng.normal(size=gates * hidden),
+        "bias_hh": rng.normal(size=gates * hidden),
+    }

@@ -8,48 +8,15 @@ import sympy as sp
 
 from derivations import get
 from derivations.nets.gru import gru_cell_np, gru_jacobian_np
-from tests.helpers import assert_checks_catch
+from tests.helpers import assert_checks_catch, normal_layout_params
 
 torch = pytest.importorskip("torch")
 
+from derivations.oracles.autograd import torch_gru_cell, torch_gru_step  # noqa: E402
+
 
 def _params(hid: int, inp: int, seed: int, scale: float = 1.0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return {
-        "weight_ih": scale * rng.normal(size=(3 * hid, inp)) / np.sqrt(hid),
-        "weight_hh": scale * rng.normal(size=(3 * hid, hid)) / np.sqrt(hid),
-        "bias_ih": rng.normal(size=3 * hid),
-        "bias_hh": rng.normal(size=3 * hid),
-    }
-
-
-def _torch_step(p, convention):
-    """Independent torch-op GRU written from the papers' equations (biases added outside the product)."""
-    w = {k: torch.tensor(v) for k, v in p.items()}
-    hid = w["weight_hh"].shape[1]
-    wr, wz, wn = w["weight_ih"].split(hid)
-    ur, uz, un = w["weight_hh"].split(hid)
-    br, bz, bn = w["bias_ih"].split(hid)
-    cr, cz, cn = w["bias_hh"].split(hid)
-
-    def step(x, h):
-        r = torch.sigmoid(wr @ x + br + ur @ h + cr)
-        z = torch.sigmoid(wz @ x + bz + uz @ h + cz)
-        if convention == "pytorch":
-            n = torch.tanh(wn @ x + bn + r * (un @ h + cn))
-            return (1 - z) * n + z * h
-        n = torch.tanh(wn @ x + bn + un @ (r * h) + cn)
-        return z * h + (1 - z) * n if convention == "cho" else (1 - z) * h + z * n
-
-    return step
-
-
-def _gru_cell(p):
-    cell = torch.nn.GRUCell(p["weight_ih"].shape[1], p["weight_hh"].shape[1], dtype=torch.float64)
-    with torch.no_grad():
-        for k, v in p.items():
-            getattr(cell, k).copy_(torch.tensor(v))
-    return cell
+    return normal_layout_params(3, inp, hid, seed, scale)
 
 
 @pytest.mark.parametrize("convention", ["pytorch", "cho", "chung"])
@@ -57,7 +24,7 @@ def test_numpy_cells_and_jacobians_match_torch(convention):
     p = _params(5, 3, 0, scale=2.0)
     rng = np.random.default_rng(1)
     x, h = rng.normal(size=3), rng.uniform(-1, 1, 5)
-    step = _torch_step(p, convention)
+    step = torch_gru_step(p, convention)
     xt = torch.tensor(x)
     with torch.no_grad():
         ref = step(xt, torch.tensor(h)).numpy()
@@ -65,7 +32,7 @@ def test_numpy_cells_and_jacobians_match_torch(convention):
     jt = torch.autograd.functional.jacobian(lambda hv: step(xt, hv), torch.tensor(h)).numpy()
     assert np.max(np.abs(gru_jacobian_np(p, x, h, convention) - jt)) < 1e-13
     if convention == "pytorch":
-        cell = _gru_cell(p)
+        cell = torch_gru_cell(p)
         jc = torch.autograd.functional.jacobian(lambda hv: cell(xt[None], hv[None])[0], torch.tensor(h)).numpy()
         assert np.max(np.abs(jc - jt)) < 1e-14
 
@@ -93,7 +60,7 @@ def test_symbolic_jacobians_evaluated_by_hand_match_torch(convention):
     jac = get(f"gru_{convention}_jacobian").result.expr
     assert jac.free_symbols <= set(vals)
     num = np.array(jac.xreplace({k: sp.Float(v, 30) for k, v in vals.items()}).evalf(), dtype=float)
-    step = _torch_step(p, convention)
+    step = torch_gru_step(p, convention)
     jt = torch.autograd.functional.jacobian(lambda hv: step(torch.tensor(x), hv), torch.tensor(h)).numpy()
     assert np.max(np.abs(num - jt)) < 1e-12
 
@@ -124,7 +91,7 @@ def test_plain_rnn_reduction_pattern():
         p["weight_ih"][rows], p["weight_hh"][rows], p["bias_ih"][rows], p["bias_hh"][rows] = 0.0, 0.0, b, 0.0
     x, hv = np.array([0.3, -1.0]), np.array([0.5, -0.2, 0.9])
     with torch.no_grad():
-        out = _gru_cell(p)(torch.tensor(x)[None], torch.tensor(hv)[None])[0].numpy()
+        out = torch_gru_cell(p)(torch.tensor(x)[None], torch.tensor(hv)[None])[0].numpy()
     plain = np.tanh(p["weight_ih"][6:] @ x + p["bias_ih"][6:] + p["weight_hh"][6:] @ hv + p["bias_hh"][6:])
     assert np.max(np.abs(out - plain)) < 1e-15
 

@@ -12,43 +12,27 @@ import sympy as sp
 from derivations import get
 from derivations.lstm import shortcut_case
 from derivations.nets.lstm import lstm_block_jacobian_np, lstm_cell_np
-from tests.helpers import assert_checks_catch
+from tests.helpers import assert_checks_catch, normal_layout_params
 
 torch = pytest.importorskip("torch")
 
 
+from derivations.oracles.autograd import jacobian, lstm_state_map, torch_lstm_cell  # noqa: E402
+
+
 def _params(hid: int, inp: int, seed: int, scale: float = 1.0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return {
-        "weight_ih": scale * rng.normal(size=(4 * hid, inp)) / np.sqrt(hid),
-        "weight_hh": scale * rng.normal(size=(4 * hid, hid)) / np.sqrt(hid),
-        "bias_ih": rng.normal(size=4 * hid),
-        "bias_hh": rng.normal(size=4 * hid),
-    }
-
-
-def _cell(p: dict[str, np.ndarray]) -> torch.nn.LSTMCell:
-    cell = torch.nn.LSTMCell(p["weight_ih"].shape[1], p["weight_hh"].shape[1], dtype=torch.float64)
-    with torch.no_grad():
-        for k, v in p.items():
-            getattr(cell, k).copy_(torch.tensor(v))
-    return cell
+    return normal_layout_params(4, inp, hid, seed, scale)
 
 
 def _torch_block_jacobian(cell, x, h, c):
-    def f(cv, hv):
-        hn, cn = cell(torch.tensor(x)[None], (hv[None], cv[None]))
-        return cn[0], hn[0]
-
-    j = torch.autograd.functional.jacobian(f, (torch.tensor(c), torch.tensor(h)))
-    return np.block([[j[0][0].numpy(), j[0][1].numpy()], [j[1][0].numpy(), j[1][1].numpy()]])
+    return jacobian(lstm_state_map(cell, [x]), c, h)
 
 
 def test_numpy_cell_and_block_jacobian_match_torch_for_h5():
     p = _params(5, 3, 0, scale=2.0)
     rng = np.random.default_rng(1)
     x, h, c = rng.normal(size=3), rng.uniform(-1, 1, 5), rng.normal(size=5)
-    cell = _cell(p)
+    cell = torch_lstm_cell(p)
     with torch.no_grad():
         ht, ct = cell(torch.tensor(x)[None], (torch.tensor(h)[None], torch.tensor(c)[None]))
     hn, cn = lstm_cell_np(p, x, h, c)
@@ -78,7 +62,7 @@ def test_symbolic_block_jacobian_evaluated_by_hand_matches_torch():
     jac = get("lstm_block_jacobian").result.parts["jacobian"]
     assert jac.free_symbols <= set(vals)
     num = np.array(jac.xreplace({k: sp.Float(v, 30) for k, v in vals.items()}).evalf(), dtype=float)
-    assert np.max(np.abs(num - _torch_block_jacobian(_cell(p), x, h, c))) < 1e-12
+    assert np.max(np.abs(num - _torch_block_jacobian(torch_lstm_cell(p), x, h, c))) < 1e-12
 
 
 def test_cell_path_block_is_diag_f_and_cec_is_identity():
@@ -93,16 +77,9 @@ def test_multistep_product_matches_torch_unroll():
     p = _params(hid, 4, 9)
     rng = np.random.default_rng(10)
     xs, c0 = rng.normal(size=(steps, 4)), rng.normal(size=hid)
-    cell = _cell(p)
+    cell = torch_lstm_cell(p)
 
-    def unroll(cv, hv):
-        hx, cx = hv[None], cv[None]
-        for x in xs:
-            hx, cx = cell(torch.tensor(x)[None], (hx, cx))
-        return cx[0], hx[0]
-
-    j = torch.autograd.functional.jacobian(unroll, (torch.tensor(c0), torch.zeros(hid, dtype=torch.float64)))
-    ref = np.block([[j[0][0].numpy(), j[0][1].numpy()], [j[1][0].numpy(), j[1][1].numpy()]])
+    ref = jacobian(lstm_state_map(cell, xs), c0, np.zeros(hid))
     h, c, prod = np.zeros(hid), c0, np.eye(2 * hid)
     for x in xs:
         prod = lstm_block_jacobian_np(p, x, h, c) @ prod
@@ -114,7 +91,7 @@ def test_shortcuts_are_wrong_and_numbers_match_torch():
     r = shortcut_case()
     p = r["params"]
     hid = p["weight_hh"].shape[1]
-    cell = _cell(p)
+    cell = torch_lstm_cell(p)
     c0 = r["c0"]
 
     def unroll(cv):

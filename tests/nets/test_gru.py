@@ -11,31 +11,7 @@ from tests.helpers import torch_layout_params
 
 torch = pytest.importorskip("torch")
 
-
-def _gru_cell(p):
-    cell = torch.nn.GRUCell(p["weight_ih"].shape[1], p["weight_hh"].shape[1], dtype=torch.float64)
-    with torch.no_grad():
-        for k, v in p.items():
-            getattr(cell, k).copy_(torch.tensor(v))
-    return cell
-
-
-def _paper_step(p, convention):
-    """Cho et al. 2014 / Chung et al. 2014 in torch ops (biases added outside the product)."""
-    w = {k: torch.tensor(v) for k, v in p.items()}
-    hid = w["weight_hh"].shape[1]
-    wr, wz, wn = w["weight_ih"].split(hid)
-    ur, uz, un = w["weight_hh"].split(hid)
-    br, bz, bn = w["bias_ih"].split(hid)
-    cr, cz, cn = w["bias_hh"].split(hid)
-
-    def step(x, h):
-        r = torch.sigmoid(wr @ x + br + ur @ h + cr)
-        z = torch.sigmoid(wz @ x + bz + uz @ h + cz)
-        n = torch.tanh(wn @ x + bn + un @ (r * h) + cn)
-        return z * h + (1 - z) * n if convention == "cho" else (1 - z) * h + z * n
-
-    return step
+from derivations.oracles.autograd import torch_gru_cell, torch_gru_step  # noqa: E402
 
 
 def _case(hid, inp, seed):
@@ -49,10 +25,10 @@ def test_cell_and_jacobian_match_torch(convention, hid, inp, seed):
     p, x, h = _case(hid, inp, seed)
     xt = torch.tensor(x)
     if convention == "pytorch":
-        cell = _gru_cell(p)
+        cell = torch_gru_cell(p)
         step = lambda xv, hv: cell(xv[None], hv[None])[0]  # noqa: E731
     else:
-        step = _paper_step(p, convention)
+        step = torch_gru_step(p, convention)
     with torch.no_grad():
         ref = step(xt, torch.tensor(h)).numpy()
     assert np.max(np.abs(gru_cell_np(p, x, h, convention) - ref)) < 1e-14

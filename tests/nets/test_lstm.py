@@ -12,12 +12,7 @@ from tests.helpers import torch_layout_params
 torch = pytest.importorskip("torch")
 
 
-def _cell(p: dict[str, np.ndarray]) -> torch.nn.LSTMCell:
-    cell = torch.nn.LSTMCell(p["weight_ih"].shape[1], p["weight_hh"].shape[1], dtype=torch.float64)
-    with torch.no_grad():
-        for k, v in p.items():
-            getattr(cell, k).copy_(torch.tensor(v))
-    return cell
+from derivations.oracles.autograd import jacobian, lstm_state_map, torch_lstm_cell  # noqa: E402
 
 
 def _case(hid: int, inp: int, seed: int, scale: float = 2.0):
@@ -39,7 +34,7 @@ def test_init_params_is_pytorch_layout_and_range():
 def test_cell_and_gates_match_torch(hid, inp, seed):
     p, x, h, c = _case(hid, inp, seed)
     with torch.no_grad():
-        ht, ct = _cell(p)(torch.tensor(x)[None], (torch.tensor(h)[None], torch.tensor(c)[None]))
+        ht, ct = torch_lstm_cell(p)(torch.tensor(x)[None], (torch.tensor(h)[None], torch.tensor(c)[None]))
     hn, cn = lstm_cell_np(p, x, h, c)
     assert np.max(np.abs(hn - ht[0].numpy())) < 1e-14
     assert np.max(np.abs(cn - ct[0].numpy())) < 1e-14
@@ -53,14 +48,7 @@ def test_cell_and_gates_match_torch(hid, inp, seed):
 @pytest.mark.parametrize(("hid", "inp", "seed"), [(1, 2, 3), (5, 3, 4), (12, 6, 5)])
 def test_block_jacobian_matches_torch_autograd(hid, inp, seed):
     p, x, h, c = _case(hid, inp, seed)
-    cell = _cell(p)
-
-    def f(cv, hv):
-        hn, cn = cell(torch.tensor(x)[None], (hv[None], cv[None]))
-        return cn[0], hn[0]
-
-    j = torch.autograd.functional.jacobian(f, (torch.tensor(c), torch.tensor(h)))
-    ref = np.block([[j[0][0].numpy(), j[0][1].numpy()], [j[1][0].numpy(), j[1][1].numpy()]])
+    ref = jacobian(lstm_state_map(torch_lstm_cell(p), [x]), c, h)
     assert np.max(np.abs(lstm_block_jacobian_np(p, x, h, c) - ref)) < 1e-13
 
 
@@ -69,16 +57,9 @@ def test_multistep_product_and_shortcuts():
     p = torch_layout_params(4, 4, hid, seed=9)
     rng = np.random.default_rng(10)
     xs, c0 = rng.normal(size=(steps, 4)), rng.normal(size=hid)
-    cell = _cell(p)
+    cell = torch_lstm_cell(p)
 
-    def unroll(cv, hv):
-        hx, cx = hv[None], cv[None]
-        for x in xs:
-            hx, cx = cell(torch.tensor(x)[None], (hx, cx))
-        return cx[0], hx[0]
-
-    j = torch.autograd.functional.jacobian(unroll, (torch.tensor(c0), torch.zeros(hid, dtype=torch.float64)))
-    ref = np.block([[j[0][0].numpy(), j[0][1].numpy()], [j[1][0].numpy(), j[1][1].numpy()]])
+    ref = jacobian(lstm_state_map(cell, xs), c0, np.zeros(hid))
     r = lstm_multistep_np(p, xs, c0)
     assert np.max(np.abs(r["full"] - ref)) < 1e-13 * max(1.0, np.max(np.abs(ref)))
     assert np.array_equal(r["true"], r["full"][:hid, :hid])
