@@ -8,6 +8,8 @@ SINGULAR value of W, rho(W) its spectral radius (largest |eigenvalue|); gamma = 
 
 from __future__ import annotations
 
+import functools
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -348,6 +350,7 @@ def tanh_log10_norm(l1: float, input_scale: float = 1.0, steps: int = HEATMAP_ST
     return float(log10_norm_products(jacs, backward=False)[-1])
 
 
+@functools.cache  # pure; tanh_threshold_across_seeds needs seed 0's thresholds again
 def _threshold(input_scale: float, seed: int = 0) -> tuple[float, float]:
     """(largest grid lambda_1 such that every grid lambda_1 up to it gives ||dh_T/dh_0||_2 < 1, the next grid value)."""
     for i, l1 in enumerate(THRESHOLD_GRID):
@@ -426,8 +429,15 @@ def _() -> float:
     wrong = 0
     for scale in INPUT_SCALES:
         below, above = (float(r[f"{k}_{scale:g}"]) for k in ("threshold", "first_above"))
-        wrong += int(not _fd_norm(below, scale) < 1.0) + int(not _fd_norm(above, scale) >= 1.0)
+        wrong += _brackets_missed(below, above, scale)
     return float(wrong)
+
+
+def _brackets_missed(below: float, above: float, input_scale: float, seed: int = 0) -> int:
+    """How many of the two finite-difference facts fail: norm < 1 at ``below``, norm >= 1 at ``above``."""
+    return int(not _fd_norm(below, input_scale, seed=seed) < 1.0) + int(
+        not _fd_norm(above, input_scale, seed=seed) >= 1.0
+    )
 
 
 @tanh_threshold_vs_input_scale.check(
@@ -519,7 +529,7 @@ def _() -> float:
         lows = []
         for sd in SEEDS:
             below, above = (float(r[f"{k}_{scale:g}_seed{sd}"]) for k in ("threshold", "first_above"))
-            wrong += int(not _fd_norm(below, scale, seed=sd) < 1.0) + int(not _fd_norm(above, scale, seed=sd) >= 1.0)
+            wrong += _brackets_missed(below, above, scale, seed=sd)
             wrong += int(abs(above - below - 0.05) > 1e-12)  # adjacent grid values
             lows.append(below)
         wrong += int(min(lows) != float(r[f"min_{scale:g}"])) + int(max(lows) != float(r[f"max_{scale:g}"]))
