@@ -142,13 +142,26 @@ def _compute_figures(module: str, ids: list[str], root: str) -> None:
 
 
 # --- the build side --------------------------------------------------------------------------------------------
-def _missing(root: Path) -> list[tuple[str, str, list[str]]]:
+def _keys(root: Path) -> dict[tuple[str, str], Path]:
+    """The cache file of every entry the current code needs: (kind, derivation or figure) -> path."""
+    keys: dict[tuple[str, str], Path] = {}
+    with deps.frozen(root):
+        for name, module in deps.registered("derivation", root).items():
+            for kind in ("view", "checks"):
+                keys[kind, name] = _key(kind, name, module, root)
+        for fig_id, module in deps.registered("figure", root).items():
+            for lang in LANGS:
+                keys[f"figure-{lang}", fig_id] = _key(f"figure-{lang}", fig_id, module, root)
+    return keys
+
+
+def _missing(root: Path, keys: dict[tuple[str, str], Path]) -> list[tuple[str, str, list[str]]]:
     tasks: dict[tuple[str, str], list[str]] = {}
     for name, module in deps.registered("derivation", root).items():
-        if not (_key("view", name, module, root).is_file() and _key("checks", name, module, root).is_file()):
+        if not (keys["view", name].is_file() and keys["checks", name].is_file()):
             tasks.setdefault(("derivations", module), []).append(name)
     for fig_id, module in deps.registered("figure", root).items():
-        if not all(_key(f"figure-{lang}", fig_id, module, root).is_file() for lang in LANGS):
+        if not all(keys[f"figure-{lang}", fig_id].is_file() for lang in LANGS):
             tasks.setdefault(("figures", module), []).append(fig_id)
     # biggest modules first, so that the last task to finish is a small one
     order = sorted(tasks, key=lambda t: -(deps.module_path(t[1], root) or Path()).stat().st_size)
@@ -158,16 +171,9 @@ def _missing(root: Path) -> list[tuple[str, str, list[str]]]:
 def ensure(root: Path = deps.ROOT, workers: int | None = None) -> list[str]:
     """Compute every missing entry in worker processes; returns the modules recomputed (empty when all is cached)."""
     _KEYS.pop(root, None)
-    memo = {}
-    with deps.frozen(root):
-        for name, module in deps.registered("derivation", root).items():
-            for kind in ("view", "checks"):
-                memo[kind, name] = _key(kind, name, module, root)
-        for fig_id, module in deps.registered("figure", root).items():
-            for lang in LANGS:
-                memo[f"figure-{lang}", fig_id] = _key(f"figure-{lang}", fig_id, module, root)
-        tasks = _missing(root)
-    _KEYS[root] = memo
+    keys = _keys(root)
+    tasks = _missing(root, keys)
+    _KEYS[root] = keys
     if not tasks:
         return []
     workers = max(1, min(len(tasks), workers or os.cpu_count() or 1))

@@ -24,13 +24,8 @@ def copy_code(dest: Path) -> None:
 
 
 def keys(root: Path) -> dict[tuple[str, str], Path]:
-    out = {}
-    for name, module in deps.registered("derivation", root).items():
-        for kind in ("view", "checks"):
-            out[kind, name] = cache._key(kind, name, module, root)
-    for fig, module in deps.registered("figure", root).items():
-        out["figure-en", fig] = cache._key("figure-en", fig, module, root)
-    return out
+    """The cache file of every entry, as the build computes them (derivations' views and checks, figures)."""
+    return cache._keys(root)
 
 
 @pytest.fixture(scope="module")
