@@ -150,16 +150,48 @@ def on_page_content(html: str, page, config, files) -> str:
     html = notebook_math(html)
     html = _NB_PNG.sub(_png_size, html)
     # nbconvert gives Chinese headings an empty id (it drops non-ASCII) while mkdocs-jupyter's table of contents
-    # links to Python-Markdown slugs ("_1", "_2", ...): give each heading the id its TOC entry links to.
-    ids = iter([item.id for item in _flat(page.toc.items)])
+    # links to Python-Markdown slugs ("_1", "_2", ...). A translated lab has the headings of its English twin in the
+    # same order: give each heading, and its TOC entry, the twin's id, so that links and the language switch land on
+    # the same section in both languages; otherwise the id its TOC entry links to.
+    lang = config.extra.get("site_lang", "en")
+    entries = list(_flat(page.toc.items))
+    twin = twin_heading_ids(Path(config.docs_dir).parent / "en" / page.file.src_uri) if lang != "en" else []
+    if twin and [level for level, _ in twin] == [item.level for item in entries]:
+        for item, (_, anchor) in zip(entries, twin, strict=True):
+            item.id = anchor
+    ids = iter([item.id for item in entries])
 
     def fix(m: re.Match[str]) -> str:
         anchor = next(ids, None) or m.group(2)
         return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
 
-    lang = config.extra.get("site_lang", "en")
     html = _NB_NOT_PROSE.sub(r"\1 data-search-exclude>", _NB_HEADING.sub(fix, html))
     return download_link(localise_chrome(html, lang), Path(page.file.src_uri).name, lang)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+def twin_heading_ids(path: Path) -> list[tuple[int, str]]:
+    """(level, id) of every Markdown heading of the notebook at ``path``, in order, with Python-Markdown's slugs
+    (the ids the English lab's table of contents uses, duplicates suffixed ``_1``, ``_2``…); [] if there is none."""
+    from markdown.extensions.toc import slugify, unique
+
+    if not path.is_file():
+        return []
+    seen: set[str] = set()
+    out = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        in_code = False
+        for line in source.splitlines():
+            in_code ^= line.lstrip().startswith("```")
+            m = None if in_code else _MD_HEADING.match(line)
+            if m:
+                out.append((len(m.group(1)), unique(slugify(m.group(2), "-"), seen)))
+    return out
 
 
 def localise_chrome(html: str, lang: str) -> str:

@@ -148,6 +148,21 @@ def test_heading_anchors_match_across_languages(site_dir):
         assert headings["en"] <= ids["en"] and headings["zh"] <= ids["zh"], src
 
 
+def test_lab_headings_have_the_same_ids_in_both_languages(site_dir):
+    """A translated lab's headings carry its English twin's ids (not nbconvert's "_1", "_2"), in the same order, and
+    its table of contents links to them."""
+    heading = re.compile(r'<h[1-6] id="([^"]+)"')
+    labs = [src for src in page_sources("en") if src.endswith(".ipynb")]
+    assert labs
+    for src in labs:
+        html = {lang: html_of(site_dir, lang, src).read_text(encoding="utf-8") for lang in LANGS}
+        ids = {lang: heading.findall(html[lang]) for lang in LANGS}
+        assert ids["en"] and ids["en"] == ids["zh"], src
+        assert not any(re.fullmatch(r"_\d+", i) for i in ids["zh"]), src
+        for anchor in ids["zh"][1:]:
+            assert f'href="#{anchor}"' in html["zh"], f"{src}: no table-of-contents link to #{anchor}"
+
+
 def test_katex_is_served_by_the_site(site_dir):
     for lang in LANGS:
         base = site_dir / PREFIX[lang] / "assets" / "katex"

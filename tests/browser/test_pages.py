@@ -145,7 +145,11 @@ def test_explorer_reacts_to_its_controls(browser, server, prefix):
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [("spectral/#verification", "zh/spectral/#verification"), ("zh/bptt/#truncated", "bptt/#truncated")],
+    [
+        ("spectral/#verification", "zh/spectral/#verification"),
+        ("zh/bptt/#truncated", "bptt/#truncated"),
+        ("zh/labs/bptt/#jacobian-norms-over-time", "labs/bptt/#jacobian-norms-over-time"),
+    ],
 )
 def test_language_switch_keeps_the_section(browser, server, start, target):
     page, _ = open_page(browser, server + start)
