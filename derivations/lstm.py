@@ -223,11 +223,12 @@ def lstm_block_jacobian() -> Result:
             r"\begin{aligned}"
             r"\frac{\partial(c_t,h_t)}{\partial(c_{t-1},h_{t-1})}&=\begin{pmatrix}"
             r"\operatorname{diag}(f_t) & D_t\\"
-            r"\operatorname{diag}(k_t)\operatorname{diag}(f_t) &"
-            r"\operatorname{diag}(\tanh c_t\odot o_t\odot(1-o_t))\,W_{ho}+\operatorname{diag}(k_t)\,D_t"
+            r"\operatorname{diag}(k_t)\operatorname{diag}(f_t) & E_t"
             r"\end{pmatrix},\qquad k_t=o_t\odot(1-\tanh^2 c_t),\\"
             r"D_t=\frac{\partial c_t}{\partial h_{t-1}}&=\operatorname{diag}(c_{t-1}\odot f_t\odot(1-f_t))\,W_{hf}"
-            r"+\operatorname{diag}(g_t\odot i_t\odot(1-i_t))\,W_{hi}+\operatorname{diag}(i_t\odot(1-g_t^2))\,W_{hg}"
+            r"+\operatorname{diag}(g_t\odot i_t\odot(1-i_t))\,W_{hi}+\operatorname{diag}(i_t\odot(1-g_t^2))\,W_{hg},\\"
+            r"E_t=\frac{\partial h_t}{\partial h_{t-1}}&=\operatorname{diag}(\tanh c_t\odot o_t\odot(1-o_t))\,W_{ho}"
+            r"+\operatorname{diag}(k_t)\,D_t"
             r"\end{aligned}"
         ),
         parts={"jacobian": jac, **{k: jac[s] for k, s in _block_slices().items()}},

@@ -226,7 +226,9 @@ def break_lines(tex: str, budget: float) -> str:
     if "&" in top or r"\\" in top:
         return tex
     if toks and toks[0] == r"\begin":  # an author's aligned block: narrower rows where they are too wide
-        return _split_rows(tex, budget) or tex
+        rows = _split_rows(tex, budget)
+        if rows is not None:
+            return rows
     lines: list[tuple[str, str]] = []  # (left of the alignment point, right of it)
     for stmt, _separator in statements(toks):
         parts = ["".join(p).strip() for p in relation_parts(stmt)]
@@ -289,7 +291,7 @@ def _split_rows(tex: str, budget: float) -> str | None:
                 if width(left) + width(cur + stmt) + 1.0 <= budget:
                     cur += r",\quad " + stmt if not cur.rstrip().endswith((",", ";")) else r"\quad " + stmt
                 else:
-                    rows.append((left, cur))
+                    rows.extend(_wrap_sum(left, cur, budget))
                     left, cur = "", stmt
-            rows.append((left, cur))
+            rows.extend(_wrap_sum(left, cur, budget))
     return r"\begin{aligned}" + r" \\ ".join(f"{left} &{right}" for left, right in rows) + r"\end{aligned}"

@@ -123,6 +123,17 @@ def test_a_long_sum_is_continued_on_the_next_line():
 
     out = break_lines(r"L = " + " + ".join(rf"\frac{{a_{k}}}{{b_{k}}}" for k in range(12)), 10)
     assert out.count(r"\quad +") >= 2
+    row = r"\begin{aligned}J &=" + " + ".join(rf"\frac{{a_{k}}}{{b_{k}}}" for k in range(12)) + r"\end{aligned}"
+    assert break_lines(row, 10).count(r"\quad +") >= 2  # an author's row that is too wide: its sum is continued too
+
+
+def test_statements_after_an_environment_are_broken_too():
+    from docsgen.layout import break_lines
+
+    tex = r"\begin{cases}a & x<0\\b & x>0\end{cases},\qquad \lim_{h\to0} f = \alpha,\qquad g \iff \alpha = 1"
+    out = break_lines(tex, 8)
+    assert out.startswith(r"\begin{aligned}") and out.count(r"\\") == 3  # 1 inside cases + 2 between the 3 statements
+    assert r"\begin{cases}a & x<0\\b & x>0\end{cases}" in out
 
 
 def test_chinese_formulas_say_their_words_in_chinese():

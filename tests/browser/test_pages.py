@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tools.formulas import MEASURE
+
 from ..conftest import all_pages
 
 pytestmark = pytest.mark.browser
@@ -27,7 +29,9 @@ def open_page(browser, url: str, width: int = 1200):
 
 @pytest.mark.parametrize(("lang", "path"), all_pages())
 def test_page_renders_math_with_no_errors_and_no_third_party_requests(browser, server, lang, path):
-    page, seen = open_page(browser, server + path)
+    """On a 1366 px laptop: math typeset without errors, nothing fetched from other hosts, no raw TeX left, and every
+    display formula fits the text column (tools/formulas.py measures the same way)."""
+    page, seen = open_page(browser, server + path, width=1366)
     try:
         host = urlparse(server).netloc
         foreign = [u for u in seen["requests"] if urlparse(u).netloc not in (host, "") and not u.startswith("data:")]
@@ -43,6 +47,8 @@ def test_page_renders_math_with_no_errors_and_no_third_party_requests(browser, s
         leftover = [t for t in leftover if t not in code]
         assert not leftover, f"raw TeX left on the page: {leftover[:5]}"
         assert page.evaluate("document.documentElement.lang") == lang
+        too_wide = [f for f in page.evaluate(MEASURE) if f["width"] > f["column"] + 1]
+        assert not too_wide, f"display formulas wider than the column: {[f['tex'][:60] for f in too_wide]}"
     finally:
         page.close()
 
