@@ -172,6 +172,26 @@ TERMS: tuple[Term, ...] = (
     Term("mean squared error (MSE)", "均方误差（MSE）", avoid=("均方差误差",)),
     Term("adding problem", "加法问题", en_markers=("adding problem",)),
     Term("Jupyter notebook", "Jupyter 笔记本", avoid=("notebook",)),
+    # clipping_theory
+    Term(
+        "(L0, L1)-smoothness",
+        "(L₀, L₁)-光滑性",
+        "‖∇²f‖ ≤ L0 + L1‖∇f‖ (Zhang et al. 2020)",
+        "‖∇²f‖ ≤ L₀ + L₁‖∇f‖（Zhang 等，2020）",
+    ),
+    Term(
+        "adaptive gradient clipping (AGC)",
+        "自适应梯度裁剪（AGC）",
+        "unit-wise, relative to the weights",
+        "逐单元、相对于权重",
+    ),
+    Term("Huber loss", "Huber 损失", "its derivative is the clipped error", "其导数就是裁剪后的误差"),
+    Term(
+        "randomized truncation",
+        "随机截断",
+        "truncated BPTT at random lengths, reweighted",
+        "在随机长度处截断并重新加权",
+    ),
 )
 
 

@@ -31,6 +31,39 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "There is no page at this address. Use the navigation or the search to find what you were looking for.",
         "zh": "此地址下没有页面。请通过导航或搜索查找你需要的内容。",
     },
+    # --- figures: clipping_theory ---------------------------------------------------------------------------
+    "fig.clipping_quartic.alt": {
+        "en": "|x_k| against k on a log scale for gradient descent and clipped gradient descent on f = x^4 with step "
+        "1/10 and clipping threshold 10: plain descent started just below 1/sqrt(2 eta) = sqrt(5) converges, started "
+        "just above it explodes; clipped descent converges from both starts and from 20",
+        "zh": "对数坐标下 |x_k| 随 k 的变化：在 f = x⁴ 上以步长 1/10 做梯度下降与阈值为 10 的裁剪梯度下降。"
+        "普通梯度下降从略低于 1/√(2η) = √5 处出发时收敛，从略高于它处出发时爆炸；"
+        "裁剪梯度下降从这两个起点以及从 20 出发都收敛",
+    },
+    "fig.clipping_quartic.title": {
+        "en": "Gradient descent on $x^4$ ($\\eta = 1/10$): plain versus clipped ($c = 10$)",
+        "zh": "在 $x^4$ 上做梯度下降（$\\eta = 1/10$）：普通与裁剪（$c = 10$）",
+    },
+    "fig.clipping_quartic.x": {"en": "step $k$", "zh": "迭代步数 $k$"},
+    "fig.clipping_quartic.y": {"en": "$|x_k|$", "zh": "$|x_k|$"},
+    "fig.clipping_quartic.gd_below": {"en": "GD, $x_0 = 0.95\\sqrt{5}$", "zh": "梯度下降，$x_0 = 0.95\\sqrt{5}$"},
+    "fig.clipping_quartic.gd_above": {"en": "GD, $x_0 = 1.05\\sqrt{5}$", "zh": "梯度下降，$x_0 = 1.05\\sqrt{5}$"},
+    "fig.clipping_quartic.clip_above": {"en": "clipped, $x_0 = 1.05\\sqrt{5}$", "zh": "裁剪，$x_0 = 1.05\\sqrt{5}$"},
+    "fig.clipping_quartic.clip_far": {"en": "clipped, $x_0 = 20$", "zh": "裁剪，$x_0 = 20$"},
+    "fig.clipping_quartic.threshold": {"en": "$1/\\sqrt{2\\eta} = \\sqrt{5}$", "zh": "$1/\\sqrt{2\\eta} = \\sqrt{5}$"},
+    "fig.clipping_truncation_variance.alt": {
+        "en": "Variance of the randomized-truncation estimator against the horizon T on a log scale, a = 0.9: it "
+        "levels off for p = 0.95, grows linearly for p = a^2 = 0.81 and geometrically for p = 0.6",
+        "zh": "对数坐标下随机截断估计量的方差随序列长度 T 的变化，a = 0.9：p = 0.95 时趋于常数，"
+        "p = a² = 0.81 时线性增长，p = 0.6 时按几何级数增长",
+    },
+    "fig.clipping_truncation_variance.title": {
+        "en": "Randomized truncation, $a = 0.9$: variance of the unbiased estimate",
+        "zh": "随机截断（$a = 0.9$）：无偏估计的方差",
+    },
+    "fig.clipping_truncation_variance.x": {"en": "horizon $T$ (steps back)", "zh": "序列长度 $T$（回传步数）"},
+    "fig.clipping_truncation_variance.y": {"en": "variance", "zh": "方差"},
+    "fig.clipping_truncation_variance.ratio": {"en": " ($a^2/p = {ratio:.2f}$)", "zh": "（$a^2/p = {ratio:.2f}$）"},
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from derivations.clipping import clip_value_vs_norm_example
+from derivations.clipping_theory import figure_data_quartic, figure_data_truncation_variance
 from docsgen.figures import figure
 from docsgen.labels import label
 from docsgen.style import WIDTH, legend_below, setup, wrap
@@ -46,4 +47,65 @@ def clipping_2d(lang: str):
     )
     ax.grid(alpha=0.3)
     legend_below(fig, ncols=2)
+    return fig
+
+
+@figure("clipping_quartic")
+def clipping_quartic(lang: str):
+    """|x_k| of gradient descent and clipped descent on f = x^4 (eta = 1/10, c = 10), log scale."""
+    plt = setup(lang)
+    d = figure_data_quartic()
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.2))
+    styles = {
+        "gd_below": ("tab:blue", "-"),
+        "gd_above": ("tab:red", "-"),
+        "clip_above": ("tab:green", "--"),
+        "clip_far": ("tab:purple", "--"),
+    }
+    for key, xs in d["runs"].items():
+        color, ls = styles[key]
+        ax.plot(
+            np.arange(len(xs)),
+            xs,
+            ls,
+            color=color,
+            marker="o",
+            markersize=3,
+            label=label(f"fig.clipping_quartic.{key}", lang),
+        )
+    ax.axhline(d["threshold"], color="grey", linestyle=":", label=label("fig.clipping_quartic.threshold", lang))
+    ax.set_yscale("log")
+    ax.set(
+        ylim=(1e-1, 1e8),
+        xlabel=label("fig.clipping_quartic.x", lang),
+        ylabel=label("fig.clipping_quartic.y", lang),
+        title=wrap(label("fig.clipping_quartic.title", lang)),
+    )
+    ax.grid(alpha=0.3)
+    legend_below(fig, ncols=2)
+    return fig
+
+
+@figure("clipping_truncation_variance")
+def clipping_truncation_variance(lang: str):
+    """Variance of the randomized-truncation estimator against the horizon T, a = 0.9, three values of p."""
+    plt = setup(lang)
+    d = figure_data_truncation_variance()
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.2))
+    for (pv, var), color in zip(d["var"].items(), ("tab:blue", "tab:orange", "tab:red"), strict=True):
+        ax.plot(
+            d["T"][1:],
+            var[1:],
+            color=color,
+            label=f"$p = {pv:.2f}$"
+            + label("fig.clipping_truncation_variance.ratio", lang).format(ratio=d["a"] ** 2 / pv),
+        )
+    ax.set_yscale("log")
+    ax.set(
+        xlabel=label("fig.clipping_truncation_variance.x", lang),
+        ylabel=label("fig.clipping_truncation_variance.y", lang),
+        title=wrap(label("fig.clipping_truncation_variance.title", lang)),
+    )
+    ax.grid(alpha=0.3)
+    legend_below(fig, ncols=1)
     return fig
