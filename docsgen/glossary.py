@@ -192,6 +192,25 @@ TERMS: tuple[Term, ...] = (
         "truncated BPTT at random lengths, reweighted",
         "在随机长度处截断并重新加权",
     ),
+    # attractors
+    Term("attractor", "吸引子", "a set nearby states converge to", "附近的状态都收敛到的集合"),
+    Term("fixed point", "不动点", "a state the map leaves unchanged, x = F(x)", "映射保持不变的状态，x = F(x)"),
+    Term(
+        "basin of attraction", "吸引域", "the states that converge to a given attractor", "收敛到某个吸引子的全部状态"
+    ),
+    Term(
+        "bifurcation",
+        "分岔",
+        "a qualitative change of the dynamics as a parameter varies",
+        "参数变化时动力学的定性改变",
+    ),
+    Term(
+        "saddle-node bifurcation",
+        "鞍结分岔",
+        "a stable and an unstable fixed point meet and vanish (a fold)",
+        "一个稳定不动点与一个不稳定不动点相遇并一同消失（折叠）",
+    ),
+    Term("bistable", "双稳态", "two stable fixed points for the same parameters", "同一组参数下有两个稳定不动点"),
 )
 
 

@@ -64,6 +64,47 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.clipping_truncation_variance.x": {"en": "horizon $T$ (steps back)", "zh": "序列长度 $T$（回传步数）"},
     "fig.clipping_truncation_variance.y": {"en": "variance", "zh": "方差"},
     "fig.clipping_truncation_variance.ratio": {"en": " ($a^2/p = {ratio:.2f}$)", "zh": "（$a^2/p = {ratio:.2f}$）"},
+    # --- figures: attractors -----------------------------------------------------------------------------------
+    "fig.attractors_bifurcation.alt": {
+        "en": "Fixed points x* of x = 5σ(x) + b against b: a lower and an upper stable branch joined by an unstable "
+        "middle branch; the two folds at b ≈ −2.656 and b ≈ −2.344 bound the bistable interval",
+        "zh": "x = 5σ(x) + b 的不动点 x* 随 b 的变化：下、上两条稳定分支由一条不稳定的中间分支相连；"
+        "b ≈ −2.656 与 b ≈ −2.344 处的两个折叠点界定了双稳态区间",
+    },
+    "fig.attractors_bifurcation.title": {
+        "en": "Bifurcation diagram of x = 5σ(x) + b",
+        "zh": "x = 5σ(x) + b 的分岔图",
+    },
+    "fig.attractors_bifurcation.x": {"en": "bias $b$", "zh": "偏置 $b$"},
+    "fig.attractors_bifurcation.y": {"en": "fixed point $x^*$", "zh": "不动点 $x^*$"},
+    "fig.attractors_bifurcation.stable": {"en": "stable (attractor)", "zh": "稳定（吸引子）"},
+    "fig.attractors_bifurcation.unstable": {"en": "unstable", "zh": "不稳定"},
+    "fig.attractors_bifurcation.fold": {"en": "saddle-node fold", "zh": "鞍结分岔（折叠点）"},
+    "fig.attractors_cliff.alt": {
+        "en": "Loss after 50 steps against b for w = 5, x_0 = 0.5: a plateau near 0.34 left of b_c ≈ −2.612, a drop "
+        "to a valley just right of it; the gradient's modulus peaks at b_c, between the two folds",
+        "zh": "w = 5、x_0 = 0.5 时 50 步后的损失随 b 的变化：b_c ≈ −2.612 左侧是约 0.34 的高原，右侧紧挨着一个低谷；"
+        "梯度的绝对值在 b_c 处达到峰值，b_c 位于两个折叠点之间",
+    },
+    "fig.attractors_cliff.title": {
+        "en": "The cliff: $E_{50}$ and its gradient ($w = 5$, $x_0 = 1/2$)",
+        "zh": "悬崖：$E_{50}$ 及其梯度（$w = 5$，$x_0 = 1/2$）",
+    },
+    "fig.attractors_cliff.x": {"en": "bias $b$", "zh": "偏置 $b$"},
+    "fig.attractors_cliff.loss": {"en": "$E_{50}$", "zh": "$E_{50}$"},
+    "fig.attractors_cliff.grad": {"en": r"$|\partial E_{50}/\partial b|$", "zh": r"$|\partial E_{50}/\partial b|$"},
+    "fig.attractors_cliff.b_c": {"en": "basin boundary $b_c$", "zh": "吸引域边界 $b_c$"},
+    "fig.attractors_cliff.folds": {"en": "folds", "zh": "折叠点"},
+    "fig.attractors_latch.alt": {
+        "en": "Modulus of dh_T/dh_0 for the latch tanh(w h) from h_0 = 0.5, log scale: straight lines falling faster "
+        "for larger w",
+        "zh": "锁存器 tanh(wh) 从 h_0 = 0.5 出发时 ∂h_T/∂h_0 的绝对值（对数坐标）：呈直线下降，w 越大下降越快",
+    },
+    "fig.attractors_latch.title": {
+        "en": "The latch forgets its gradient",
+        "zh": "锁存器的梯度随步数消失",
+    },
+    "fig.attractors_latch.x": {"en": "steps $T$", "zh": "步数 $T$"},
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",
