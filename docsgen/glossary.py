@@ -211,6 +211,30 @@ TERMS: tuple[Term, ...] = (
         "一个稳定不动点与一个不稳定不动点相遇并一同消失（折叠）",
     ),
     Term("bistable", "双稳态", "two stable fixed points for the same parameters", "同一组参数下有两个稳定不动点"),
+    # norm_preserving
+    Term(
+        "orthogonal matrix",
+        "正交矩阵",
+        "real Q with QᵀQ = I: every singular value is 1",
+        "满足 QᵀQ = I 的实矩阵：所有奇异值都等于 1",
+        en_markers=("orthogonal matrix", "orthogonal matrices"),
+    ),
+    Term(
+        "unitary matrix",
+        "酉矩阵",
+        "complex U with U*U = I (U* the conjugate transpose)",
+        "满足 U*U = I 的复矩阵（U* 为共轭转置）",
+        en_markers=("unitary matrix", "unitary matrices"),
+    ),
+    Term("skew-symmetric matrix", "反对称矩阵", "Aᵀ = −A", "Aᵀ = −A", en_markers=("skew-symmetric",)),
+    Term(
+        "Cayley transform",
+        "凯莱变换",
+        "skew-symmetric A to an orthogonal matrix; two conventions (torch vs the papers)",
+        "把反对称矩阵 A 映成正交矩阵；有两种约定（torch 与论文）",
+        en_markers=("cayley transform", "cayley map"),
+    ),
+    Term("matrix exponential", "矩阵指数", "e^A = Σ Aᵏ/k!", "e^A = Σ Aᵏ/k!", en_markers=("matrix exponential",)),
 )
 
 

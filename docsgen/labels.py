@@ -105,6 +105,49 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "锁存器的梯度随步数消失",
     },
     "fig.attractors_latch.x": {"en": "steps $T$", "zh": "步数 $T$"},
+    # --- figures: norm_preserving ----------------------------------------------------------------------------
+    "fig.antisymmetric_euler_eigs.alt": {
+        "en": "Eigenvalues of the AntisymmetricRNN's one-step Jacobian I + eps(M - gamma I) at h = 0 in the complex "
+        "plane: without diffusion they lie on the vertical line Re = 1, outside the unit circle; with the diffusion "
+        "gamma_- they move left to a vertical line inside the circle, the outermost two on it",
+        "zh": "反对称 RNN 在 h = 0 处单步雅可比矩阵 I + ε(M − γI) 的特征值在复平面上的位置："
+        "无扩散时位于竖线 Re = 1 上，在单位圆之外；"
+        "加入扩散项 γ₋ 后整体左移到圆内的一条竖线上，最外侧的两个恰好落在圆上",
+    },
+    "fig.antisymmetric_euler_eigs.title": {
+        "en": "Euler step eigenvalues, ε = {eps}",
+        "zh": "欧拉步的特征值（ε = {eps}）",
+    },
+    "fig.antisymmetric_euler_eigs.x": {"en": "real part", "zh": "实部"},
+    "fig.antisymmetric_euler_eigs.y": {"en": "imaginary part", "zh": "虚部"},
+    "fig.antisymmetric_euler_eigs.circle": {"en": "unit circle", "zh": "单位圆"},
+    "fig.antisymmetric_euler_eigs.no_diffusion": {"en": "γ = 0 (no diffusion)", "zh": "γ = 0（无扩散）"},
+    "fig.antisymmetric_euler_eigs.diffusion": {
+        "en": "$\\gamma=\\gamma_-\\approx$ {gamma}",
+        "zh": "$\\gamma=\\gamma_-\\approx$ {gamma}",
+    },
+    "fig.orthogonal_tanh_norms.alt": {
+        "en": "Spectral norm of d h_t/d h_0 against t on a log scale, 32 units: orthogonal W without nonlinearity "
+        "stays at 1; orthogonal W with tanh and random input decays geometrically, as does Gaussian W with tanh; "
+        "the fixed-point example decays exactly as (3/4)^t",
+        "zh": "∂h_t/∂h_0 的谱范数随 t 的变化（对数坐标，32 个单元）：不带非线性的正交矩阵 W 始终为 1；"
+        "带 tanh 与随机输入的正交矩阵 W 按几何级数衰减，高斯矩阵 W 加 tanh 同样衰减；不动点的例子恰好按 (3/4)^t 衰减",
+    },
+    "fig.orthogonal_tanh_norms.title": {
+        "en": "Orthogonal W does not keep the gradient once tanh is applied",
+        "zh": "一旦加上 tanh，正交矩阵 W 也保不住梯度",
+    },
+    "fig.orthogonal_tanh_norms.x": {"en": "steps t", "zh": "步数 t"},
+    "fig.orthogonal_tanh_norms.orth_linear": {"en": "orthogonal W, linear", "zh": "正交矩阵 W，线性"},
+    "fig.orthogonal_tanh_norms.orth_tanh": {"en": "orthogonal W, tanh", "zh": "正交矩阵 W，tanh"},
+    "fig.orthogonal_tanh_norms.gauss_tanh": {
+        "en": "Gaussian W ~ N(0, 1/n), tanh",
+        "zh": "高斯矩阵 W ~ N(0, 1/n)，tanh",
+    },
+    "fig.orthogonal_tanh_norms.fixed_point": {
+        "en": "orthogonal W, tanh, fixed point: $(3/4)^t$",
+        "zh": "正交矩阵 W，tanh，不动点：$(3/4)^t$",
+    },
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",
