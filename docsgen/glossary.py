@@ -235,6 +235,24 @@ TERMS: tuple[Term, ...] = (
         en_markers=("cayley transform", "cayley map"),
     ),
     Term("matrix exponential", "矩阵指数", "e^A = Σ Aᵏ/k!", "e^A = Σ Aᵏ/k!", en_markers=("matrix exponential",)),
+    # linear_recurrences
+    Term(
+        "state-space model (SSM)",
+        "状态空间模型（SSM）",
+        "h' = Ah + Bu, discretised",
+        "h' = Ah + Bu，经离散化",
+        en_markers=("state-space model",),
+    ),
+    Term("linear recurrence", "线性循环", "no activation inside the recurrence", "循环内部没有激活函数"),
+    Term("zero-order hold (ZOH)", "零阶保持", "input held constant over each step", "每个步长内输入保持不变"),
+    Term("discretisation", "离散化", "continuous time to a recurrence", "把连续时间系统变为递推"),
+    Term(
+        "curse of memory",
+        "记忆诅咒",
+        "sensitivity to λ grows with the memory",
+        "对 λ 的灵敏度随记忆长度增大",
+        en_markers=("curse of memory",),
+    ),
 )
 
 

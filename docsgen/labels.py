@@ -147,6 +147,60 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.orthogonal_tanh_norms.fixed_point": {
         "en": "orthogonal W, tanh, fixed point: $(3/4)^t$",
         "zh": "正交矩阵 W，tanh，不动点：$(3/4)^t$",
+    # --- figures: linear_recurrences ----------------------------------------------------------------------------
+    "fig.lr_gradient_norms.alt": {
+        "en": "Backward gradient norms over 1000 steps on a log scale: the LRU-style recurrence with eigenvalues near "
+        "the unit circle decays slowly and exactly geometrically, the one with moduli up to 0.95 decays faster, and "
+        "the tanh RNN with an orthogonal recurrent matrix falls far below both",
+        "zh": "1000 个时间步内反向梯度范数的对数图：特征值靠近单位圆的 LRU 式循环缓慢且严格按几何级数衰减，"
+        "模不超过 0.95 的衰减更快，循环矩阵为正交矩阵的 tanh 循环神经网络则远低于二者",
+    },
+    "fig.lr_gradient_norms.title": {
+        "en": r"$\|\partial h_T/\partial h_{T-k}\|_2$ over 1000 steps (32 units, seeded)",
+        "zh": r"1000 步内的 $\|\partial h_T/\partial h_{T-k}\|_2$（32 个单元，固定随机种子）",
+    },
+    "fig.lr_gradient_norms.x": {"en": "steps back k", "zh": "回溯步数 k"},
+    "fig.lr_gradient_norms.y": {"en": r"$\log_{10}$ of the 2-norm", "zh": r"2-范数的 $\log_{10}$"},
+    "fig.lr_gradient_norms.lru_near_one": {
+        "en": "diagonal linear, |λ|² uniform on [0.9², 0.999²]",
+        "zh": "对角线性循环，|λ|² 在 [0.9², 0.999²] 上均匀",
+    },
+    "fig.lr_gradient_norms.lru_moderate": {
+        "en": "diagonal linear, |λ|² uniform on [0.5², 0.95²]",
+        "zh": "对角线性循环，|λ|² 在 [0.5², 0.95²] 上均匀",
+    },
+    "fig.lr_gradient_norms.tanh_orthogonal": {
+        "en": "tanh RNN, orthogonal W, inputs N(0, 1)",
+        "zh": "tanh 循环神经网络，W 为正交矩阵，输入服从 N(0, 1)",
+    },
+    "fig.lr_curse_of_memory.alt": {
+        "en": "Limit of the expected squared sensitivity against 1 − λ on log-log axes: with respect to λ it grows "
+        "like (1 − λ)⁻³ without normalisation and (1 − λ)⁻² with it; with respect to ν it grows like (1 − λ)⁻¹ without "
+        "normalisation and tends to 1/4 with it",
+        "zh": "期望平方灵敏度的极限随 1 − λ 变化的双对数图：对 λ 的灵敏度在未归一化时按 (1 − λ)⁻³ 增长，归一化后按 "
+        "(1 − λ)⁻² 增长；对 ν 的灵敏度在未归一化时按 (1 − λ)⁻¹ 增长，归一化后趋于 1/4",
+    },
+    "fig.lr_curse_of_memory.title": {
+        "en": r"Curse of memory: $\lim\, \mathbb{E}(\partial h_t/\partial\cdot)^2$, white noise",
+        "zh": r"记忆诅咒：白噪声输入下 $\mathbb{E}(\partial h_t/\partial\cdot)^2$ 的极限",
+    },
+    "fig.lr_curse_of_memory.x": {"en": "1 − λ (λ → 1 to the right)", "zh": "1 − λ（越往右 λ 越接近 1）"},
+    "fig.lr_curse_of_memory.y": {"en": "expected squared sensitivity", "zh": "期望平方灵敏度"},
+    "fig.lr_curse_of_memory.lambda_plain": {
+        "en": r"$\partial/\partial\lambda$, no $\gamma$",
+        "zh": r"$\partial/\partial\lambda$，无 $\gamma$",
+    },
+    "fig.lr_curse_of_memory.lambda_normalised": {
+        "en": r"$\partial/\partial\lambda$, with $\gamma$",
+        "zh": r"$\partial/\partial\lambda$，有 $\gamma$",
+    },
+    "fig.lr_curse_of_memory.nu_plain": {
+        "en": r"$\partial/\partial\nu$, $\lambda=e^{-e^{\nu}}$, no $\gamma$",
+        "zh": r"$\partial/\partial\nu$，$\lambda=e^{-e^{\nu}}$，无 $\gamma$",
+    },
+    "fig.lr_curse_of_memory.nu_normalised": {
+        "en": r"$\partial/\partial\nu$, $\lambda=e^{-e^{\nu}}$, with $\gamma$",
+        "zh": r"$\partial/\partial\nu$，$\lambda=e^{-e^{\nu}}$，有 $\gamma$",
     },
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
