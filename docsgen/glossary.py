@@ -172,6 +172,29 @@ TERMS: tuple[Term, ...] = (
     Term("mean squared error (MSE)", "均方误差（MSE）", avoid=("均方差误差",)),
     Term("adding problem", "加法问题", en_markers=("adding problem",)),
     Term("Jupyter notebook", "Jupyter 笔记本", avoid=("notebook",)),
+    # gate_time_constants
+    Term(
+        "time constant",
+        "时间常数",
+        "1/(1 − f) for a memory multiplied by f each step",
+        "每步乘以 f 的记忆：1/(1 − f)",
+        en_markers=("time constant",),
+    ),
+    Term(
+        "chrono initialisation",
+        "chrono 初始化",
+        "b_f = ln U[1, T_max − 1], b_i = −b_f (Tallec & Ollivier 2018)",
+        "b_f = ln U[1, T_max − 1]，b_i = −b_f（Tallec 和 Ollivier，2018）",
+        en_markers=("chrono initialisation",),
+        zh_core="chrono 初始化",
+    ),
+    Term(
+        "leaky unit",
+        "泄漏单元",
+        "h_t = (1 − α) h_{t−1} + α φ(a_t)",
+        "h_t = (1 − α) h_{t−1} + α φ(a_t)",
+        en_markers=("leaky unit",),
+    ),
 )
 
 
