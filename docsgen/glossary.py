@@ -252,6 +252,28 @@ TERMS: tuple[Term, ...] = (
         "sensitivity to λ grows with the memory",
         "对 λ 的灵敏度随记忆长度增大",
         en_markers=("curse of memory",),
+    # gate_time_constants
+    Term(
+        "time constant",
+        "时间常数",
+        "1/(1 − f) for a memory multiplied by f each step",
+        "每步乘以 f 的记忆：1/(1 − f)",
+        en_markers=("time constant",),
+    ),
+    Term(
+        "chrono initialisation",
+        "chrono 初始化",
+        "b_f = ln U[1, T_max − 1], b_i = −b_f (Tallec & Ollivier 2018)",
+        "b_f = ln U[1, T_max − 1]，b_i = −b_f（Tallec 和 Ollivier，2018）",
+        en_markers=("chrono initialisation",),
+        zh_core="chrono 初始化",
+    ),
+    Term(
+        "leaky unit",
+        "泄漏单元",
+        "h_t = (1 − α) h_{t−1} + α φ(a_t)",
+        "h_t = (1 − α) h_{t−1} + α φ(a_t)",
+        en_markers=("leaky unit",),
     ),
 )
 

@@ -201,6 +201,32 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.lr_curse_of_memory.nu_normalised": {
         "en": r"$\partial/\partial\nu$, $\lambda=e^{-e^{\nu}}$, with $\gamma$",
         "zh": r"$\partial/\partial\nu$，$\lambda=e^{-e^{\nu}}$，有 $\gamma$",
+    # --- figures: gate_time_constants ------------------------------------------------------------------------
+    "fig.chrono_time_constants.alt": {
+        "en": "Cumulative distribution of the time constant 1/(1 - f) under chrono initialisation with T_max = 100, "
+        "log axis: uniform on [2, 100] when the chrono value is in one bias vector; reaching 9802 when the same value "
+        "is written into both PyTorch bias vectors, and 9802 again with independent draws in each",
+        "zh": "T_max = 100 时 chrono 初始化下时间常数 1/(1 − f) 的累积分布（对数横轴）：chrono 值只写进一个偏置向量时"
+        "在 [2, 100] 上均匀分布；同一值写进 PyTorch 的两个偏置向量时最大可达 9802，"
+        "两个向量各自独立抽样时同样最大可达 9802",
+    },
+    "fig.chrono_time_constants.title": {
+        "en": "Time constants under chrono initialisation",
+        "zh": "chrono 初始化下的时间常数",
+    },
+    "fig.chrono_time_constants.x": {"en": "time constant 1/(1 − f) (steps)", "zh": "时间常数 1/(1 − f)（步）"},
+    "fig.chrono_time_constants.y": {"en": "fraction of units ≤ x", "zh": "不超过该值的单元比例"},
+    "fig.chrono_time_constants.one_vector": {
+        "en": "as published: ln u in one bias vector",
+        "zh": "原文做法：ln u 只写进一个偏置向量",
+    },
+    "fig.chrono_time_constants.same_both": {
+        "en": "same ln u in bias_ih and bias_hh",
+        "zh": "同一个 ln u 写进 bias_ih 和 bias_hh",
+    },
+    "fig.chrono_time_constants.independent_both": {
+        "en": "independent draws in bias_ih and bias_hh",
+        "zh": "bias_ih 和 bias_hh 各自独立抽样",
     },
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
