@@ -252,6 +252,7 @@ TERMS: tuple[Term, ...] = (
         "sensitivity to λ grows with the memory",
         "对 λ 的灵敏度随记忆长度增大",
         en_markers=("curse of memory",),
+    ),
     # gate_time_constants
     Term(
         "time constant",

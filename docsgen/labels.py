@@ -147,6 +147,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.orthogonal_tanh_norms.fixed_point": {
         "en": "orthogonal W, tanh, fixed point: $(3/4)^t$",
         "zh": "正交矩阵 W，tanh，不动点：$(3/4)^t$",
+    },
     # --- figures: linear_recurrences ----------------------------------------------------------------------------
     "fig.lr_gradient_norms.alt": {
         "en": "Backward gradient norms over 1000 steps on a log scale: the LRU-style recurrence with eigenvalues near "
@@ -201,6 +202,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.lr_curse_of_memory.nu_normalised": {
         "en": r"$\partial/\partial\nu$, $\lambda=e^{-e^{\nu}}$, with $\gamma$",
         "zh": r"$\partial/\partial\nu$，$\lambda=e^{-e^{\nu}}$，有 $\gamma$",
+    },
     # --- figures: gate_time_constants ------------------------------------------------------------------------
     "fig.chrono_time_constants.alt": {
         "en": "Cumulative distribution of the time constant 1/(1 - f) under chrono initialisation with T_max = 100, "
