@@ -8,9 +8,13 @@ from typing import Any
 from docsgen.labels import TEX_TEXT_ZH, label
 from docsgen.layout import break_lines
 
-# Widest line of a display formula, in em of KaTeX's display font: ~21 em fit a 390 px phone (display math is set at
-# 1.05 em there, extra.css), ~35 em the 688 px column of a laptop; one layout serves both.
+# Widest line of a display formula, in em as docsgen.layout estimates them (it underestimates KaTeX's real widths by
+# ~10 %): the column of a laptop (688 px at KaTeX's 1.21 em) holds ~35 em, a 390 px phone's (358 px; display math at
+# 1.05 em there, extra.css) ~21 em. A formula laid out for DISPLAY_BUDGET that a PHONE_BUDGET layout would break
+# differently gets both layouts; the page shows one of them per screen (PHONE_MARK, hooks/katex.py, extra.css).
 DISPLAY_BUDGET = 22.0
+PHONE_BUDGET = 18.0
+PHONE_MARK = "%phone-layout"  # a TeX comment line: ignored by any TeX reader that sees it unsplit
 
 
 _TEXT = re.compile(r"\\text\{([^{}]*)\}")
@@ -35,8 +39,11 @@ def localise_tex(latex: str, lang: str) -> str:
 
 def display(latex: str) -> str:
     """A display-math block (arithmatex ``$$ ... $$``) on lines of its own, broken into aligned lines where it is
-    wider than the column (docsgen/layout.py)."""
-    return f"\n$$\n{break_lines(latex, DISPLAY_BUDGET)}\n$$\n"
+    wider than the column (docsgen/layout.py); followed, after a ``PHONE_MARK`` line, by a narrower layout for phones
+    where that one differs."""
+    wide, narrow = break_lines(latex, DISPLAY_BUDGET), break_lines(latex, PHONE_BUDGET)
+    body = wide if narrow == wide else f"{wide}\n{PHONE_MARK}\n{narrow}"
+    return f"\n$$\n{body}\n$$\n"
 
 
 def fmt_number(value: float, digits: int = 6) -> str:

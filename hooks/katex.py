@@ -19,6 +19,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from docsgen.render import PHONE_MARK
+
 log = logging.getLogger("mkdocs.hooks.katex")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,11 +134,18 @@ def on_post_page(output: str, page, config) -> str:
     def render(m: re.Match[str]) -> str:
         display = m.group("display") is not None
         tex = html_lib.unescape(m.group("display") if display else m.group("inline"))
-        rendered, error = _rendered.get(tex, display)
-        if error:
-            log.error(f"{page.file.src_uri}: KaTeX cannot render {tex[:80]!r}: {error}")
-            return m.group(0)
-        return f'<{m.group(1)} class="arithmatex">{rendered}</{m.group(1)}>'
+        # a display formula with a phone layout (docsgen.render.display): both rendered, the stylesheet shows one
+        layouts = tex.split(f"\n{PHONE_MARK}\n") if display else [tex]
+        out = []
+        for tex, cls in zip(layouts, ("katex-wide", "katex-narrow") if len(layouts) == 2 else ("",), strict=True):
+            rendered, error = _rendered.get(tex, display)
+            if error:
+                log.error(f"{page.file.src_uri}: KaTeX cannot render {tex[:80]!r}: {error}")
+                return m.group(0)
+            if cls:
+                rendered = rendered.replace('class="katex-display"', f'class="katex-display {cls}"', 1)
+            out.append(rendered)
+        return f'<{m.group(1)} class="arithmatex">{"".join(out)}</{m.group(1)}>'
 
     return _preload_math_fonts(_MATH.sub(render, output))
 

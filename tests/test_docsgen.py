@@ -144,3 +144,14 @@ def test_chinese_formulas_say_their_words_in_chinese():
     assert r"\text{若}" in zh and r"\text{其他情况}" in zh and r"\text{GRU：}" in zh
     assert r"\text{LSTMCell}" in zh  # a name, not a word: unchanged
     assert localise_tex(tex, "en") == tex
+
+
+def test_a_formula_too_wide_for_a_phone_carries_a_narrower_layout():
+    from docsgen.layout import width
+    from docsgen.render import PHONE_BUDGET, PHONE_MARK, display
+
+    assert PHONE_MARK not in display(r"a = b")
+    chain = r"x = " + " = ".join(rf"\frac{{a_{k}+b_{k}}}{{c_{k}}}" for k in range(5))
+    wide, narrow = display(chain).strip().strip("$").strip().split(f"\n{PHONE_MARK}\n")
+    longest = {name: max(map(width, layout.split(r"\\"))) for name, layout in (("wide", wide), ("narrow", narrow))}
+    assert longest["narrow"] <= PHONE_BUDGET < longest["wide"]  # a narrower widest line, within the phone budget

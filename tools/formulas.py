@@ -19,9 +19,11 @@ VIEWPORTS = {"laptop": (1366, 768), "phone": (390, 844)}
 # every display formula: arithmatex blocks (pages) and KaTeX display spans (notebook Markdown)
 MEASURE = """() => [...document.querySelectorAll(
         '.md-content div.arithmatex, .md-content span.arithmatex > .katex-display')].map(e => {
-    const inner = e.querySelector('.katex-display > .katex, .katex') || e;
+    // the layout shown on this screen (a formula may carry a hidden second layout for the other kind of screen)
+    const shown = [...e.querySelectorAll('.katex-display > .katex, .katex')].filter(k => k.getClientRects().length);
+    const inner = shown[0] || e;
     return {width: Math.ceil(inner.scrollWidth), column: e.clientWidth,
-            tex: (e.querySelector('annotation') || {}).textContent || ''};
+            tex: (inner.querySelector('annotation') || {}).textContent || ''};
 })"""
 
 
