@@ -276,6 +276,16 @@ TERMS: tuple[Term, ...] = (
         "h_t = (1 − α) h_{t−1} + α φ(a_t)",
         en_markers=("leaky unit",),
     ),
+    # dynamical_isometry
+    Term(
+        "dynamical isometry",
+        "动力等距",
+        "all singular values of the input-output Jacobian near 1",
+        "输入–输出雅可比矩阵的所有奇异值都接近 1",
+    ),
+    Term("Lyapunov exponent", "李雅普诺夫指数", "growth rate of ln||P_K v|| per factor", "ln‖P_K v‖ 每个因子的增长率"),
+    Term("free probability", "自由概率"),
+    Term("digamma function", "双伽马函数", "psi = Gamma'/Gamma", "ψ = Γ′/Γ"),
 )
 
 

@@ -230,6 +230,43 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "independent draws in bias_ih and bias_hh",
         "zh": "bias_ih 和 bias_hh 各自独立抽样",
     },
+    # --- figures: dynamical_isometry -------------------------------------------------------------------------
+    "fig.jacobian_spectrum.alt": {
+        "en": "Histograms of log10 of the eigenvalues of JJ^T for a critical tanh net of width 128 at depths 2, 8 "
+        "and 16: with Gaussian weights they spread over many decades as depth grows, with orthogonal weights they "
+        "stay much closer to 1",
+        "zh": "宽 128 的临界 tanh 网络在深度 2、8、16 时 JJᵀ 特征值（取 log10）的直方图：高斯权重下随深度增加"
+        "散布到许多个数量级，正交权重下则集中得多、靠近 1",
+    },
+    "fig.jacobian_spectrum.title": {
+        "en": "Spectrum of $JJ^{\\top}$, critical tanh net (q* = 1/4)",
+        "zh": "$JJ^{\\top}$ 的谱：临界 tanh 网络（q* = 1/4）",
+    },
+    "fig.jacobian_spectrum.gaussian": {"en": "Gaussian weights", "zh": "高斯权重"},
+    "fig.jacobian_spectrum.orthogonal": {"en": "orthogonal weights", "zh": "正交权重"},
+    "fig.jacobian_spectrum.depth": {"en": "L = {L}", "zh": "L = {L}"},
+    "fig.jacobian_spectrum.x": {
+        "en": "log10 of an eigenvalue of $JJ^{\\top}$ (below 1e-8: first bin)",
+        "zh": "$JJ^{\\top}$ 特征值的 log10（小于 1e-8 的计入最左一格）",
+    },
+    "fig.jacobian_spectrum.y": {"en": "count", "zh": "个数"},
+    "fig.random_product_growth.alt": {
+        "en": "ln of the norm of P_K e_1 for products of K Gaussian 4x4 matrices, 12 seeded runs, with the predicted "
+        "mean K lambda_1 and a band of plus or minus one standard deviation",
+        "zh": "K 个 4×4 高斯矩阵之积作用于 e₁ 后范数的自然对数：12 次固定随机种子的运行，"
+        "以及预测的均值 Kλ₁ 和正负一个标准差的带",
+    },
+    "fig.random_product_growth.title": {
+        "en": "Products of 4x4 N(0, 1) matrices: the log-norm grows linearly",
+        "zh": "4×4、元素 N(0, 1) 的矩阵连乘：对数范数线性增长",
+    },
+    "fig.random_product_growth.x": {"en": "number of factors K", "zh": "因子个数 K"},
+    "fig.random_product_growth.runs": {"en": "12 seeded runs", "zh": "12 次固定种子的运行"},
+    "fig.random_product_growth.mean": {
+        "en": "predicted mean $K\\lambda_1$ ($\\lambda_1$ = {lam})",
+        "zh": "预测均值 $K\\lambda_1$（$\\lambda_1$ = {lam}）",
+    },
+    "fig.random_product_growth.band": {"en": "± one standard deviation (exact)", "zh": "± 一个标准差（精确值）"},
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",
