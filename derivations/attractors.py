@@ -54,6 +54,23 @@ def _mp_run(bv, wv=5, steps=T_CLIFF):
     return xv
 
 
+def _mp_loss_grad(bv, steps=T_CLIFF):
+    """(E_T, dE_T/db, x_T, d^2E_T/db^2) of x_t = 5 sigma(x_{t-1}) + b from x_0 = 1/2, target 0.7, in mpmath (working
+    precision of the caller), by forward mode: d_t = dx_t/db = 5 sigma'(x_{t-1}) d_{t-1} + 1 and
+    d2_t = 5 sigma''(x_{t-1}) d_{t-1}^2 + 5 sigma'(x_{t-1}) d2_{t-1} (d_0 = d2_0 = 0), sigma'' = sigma'(1 - 2 sigma)."""
+    xv, d, d2, tgt = mpmath.mpf(1) / 2, mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(7) / 10
+    for _ in range(steps):
+        sg = _mp_sig(xv)
+        s1 = sg * (1 - sg)
+        d, d2 = 5 * s1 * d + 1, 5 * s1 * (1 - 2 * sg) * d**2 + 5 * s1 * d2
+        xv = 5 * sg + bv
+    sg = _mp_sig(xv)
+    s1 = sg * (1 - sg)
+    grad = 2 * (sg - tgt) * s1 * d
+    curv = 2 * (s1**2 + (sg - tgt) * s1 * (1 - 2 * sg)) * d**2 + 2 * (sg - tgt) * s1 * d2
+    return (sg - tgt) ** 2, grad, xv, curv
+
+
 def simulate(bv: np.ndarray, wv: float = 5.0, x0: float = 0.5, steps: int = T_CLIFF, target: float = 0.7) -> dict:
     """float64, vectorised over b: x_T, E_T = (sigma(x_T) - target)^2 and dE_T/db by forward-mode recursion
     d_t = w sigma'(x_{t-1}) d_{t-1} + 1 (d_0 = 0)."""
@@ -132,7 +149,7 @@ def latch_fixed_point_slope() -> Result:
 @latch_fixed_point_slope.check(
     "mpmath.findroot of h = tanh(wh) at 50 digits for w in {1.01, 1.5, 2, 3, 5, 10}; slope w(1 - h^2) from it",
     tol=1e-35,
-    oracle_zh="mpmath.findroot 在 50 位精度下求解 h = tanh(wh)（w ∈ {1.01, 1.5, 2, 3, 5, 10}），再由根算斜率 w(1 − h²)",
+    oracle_zh="mpmath.findroot 在 50 位精度下求解 h = tanh(wh)（w 取 1.01、1.5、2、3、5、10），再由根算斜率 w(1 − h²)",
 )
 def _() -> float:
     p = latch_fixed_point_slope.result.parts
@@ -172,8 +189,8 @@ def _() -> float:
     "latch_gradient_decay",
     title="Latch stored at h*: dh_T/dh_0 = (w(1 - h*^2))^T (T <= 4 symbolically, all T by the chain rule); "
     "w = 2: T = 10 and T = 50",
-    title_zh="锁存器停在 h* 时：∂h_T/∂h_0 = (w(1 − h*²))^T（T ≤ 4 符号验证，一般 T 由链式法则）；"
-    "w = 2 时 T = 10 与 T = 50",
+    title_zh="锁存器停在 h* 时：∂h_T/∂h_0 = (w(1 − h*²))^T（T ≤ 4 时符号验证，任意 T 由链式法则得出）；"
+    "w = 2 时 T = 10 与 T = 50 的值",
 )
 def latch_gradient_decay() -> Result:
     """At the stored fixed point h_0 = h*, the T-step derivative of the latch h_t = tanh(w h_{t-1}) is a^T with
@@ -203,8 +220,7 @@ def latch_gradient_decay() -> Result:
 @latch_gradient_decay.check(
     "mpmath.diff at 50 digits of the T-fold map tanh(w .) at its fixed point, T in {1, 5, 10, 25}, w in {1.5, 2, 3}",
     tol=1e-15,
-    oracle_zh="mpmath.diff 在 50 位精度下对 T 次复合映射 tanh(w·) 在其不动点处求导，"
-    "T ∈ {1, 5, 10, 25}，w ∈ {1.5, 2, 3}",
+    oracle_zh="mpmath.diff 在 50 位精度下对 T 次复合映射 tanh(w·) 在其不动点处求导，T 取 1、5、10、25，w 取 1.5、2、3",
 )
 def _() -> float:
     p = latch_gradient_decay.result.parts
@@ -237,7 +253,7 @@ def _() -> float:
     "sigmoid_unit_folds",
     title="x = w sigma(x) + b: folds where w sigma'(x) = 1, i.e. x = +-ln((w - 2 + sqrt(w(w-4)))/2); bistable "
     "only for w > 4; w = 5: b in (-2.656, -2.344)",
-    title_zh="x = wσ(x) + b：折叠点满足 wσ′(x) = 1，即 x = ±ln((w − 2 + √(w(w−4)))/2)；仅当 w > 4 时双稳态；"
+    title_zh="x = wσ(x) + b：折叠点满足 wσ′(x) = 1，即 x = ±ln((w − 2 + √(w(w−4)))/2)；仅当 w > 4 时为双稳态；"
     "w = 5 时 b ∈ (−2.656, −2.344)",
 )
 def sigmoid_unit_folds() -> Result:
@@ -310,7 +326,7 @@ def sigmoid_unit_folds() -> Result:
 @sigmoid_unit_folds.check(
     "mpmath.findroot at 50 digits of the 2x2 system x = w sigma(x) + b, w sigma'(x) = 1 for (x, b), w in {4.5, 5, 8}",
     tol=1e-35,
-    oracle_zh="mpmath.findroot 在 50 位精度下求解关于 (x, b) 的方程组 x = wσ(x) + b、wσ′(x) = 1，w ∈ {4.5, 5, 8}",
+    oracle_zh="mpmath.findroot 在 50 位精度下求解关于 (x, b) 的方程组 x = wσ(x) + b、wσ′(x) = 1，w 取 4.5、5、8",
 )
 def _() -> float:
     p = sigmoid_unit_folds.result.parts
@@ -334,8 +350,8 @@ def _() -> float:
     "float64 count of sign changes of w sigma(x) + b - x on x in [-30, 30]: 3 fixed points just inside the "
     "interval, 1 just outside (w = 5); none of b(x) decreasing for w = 4 and w = 3.9",
     tol=0.0,
-    oracle_zh="float64：在 x ∈ [−30, 30] 上数 wσ(x) + b − x 的变号次数——w = 5 时区间内侧 3 个不动点、外侧 1 个；"
-    "w = 4 与 w = 3.9 时 b(x) 处处不减",
+    oracle_zh="float64：在 x ∈ [−30, 30] 上统计 wσ(x) + b − x 的变号次数——w = 5 时，b 略在双稳态区间之内有 3 个不动点，"
+    "略在区间之外只有 1 个；w = 4 与 w = 3.9 时 b(x) 处处不减",
 )
 def _() -> float:
     p = sigmoid_unit_folds.result.parts
@@ -389,7 +405,7 @@ def fold_sensitivity() -> Result:
     "at distance 1e-1 ... 1e-8 from the fold",
     tol=1e-15,
     oracle_zh="mpmath（50 位）：用 findroot 求 b 与 b ± 1e-20 处的不动点并作中心差分；"
-    "w = 5 的上支，离折叠点 1e-1 到 1e-8",
+    "w = 5 的上方分支，与折叠点相距 1e-1 至 1e-8",
 )
 def _() -> float:
     f = sp.lambdify((x, w), fold_sensitivity.result.parts["dxdb"], "mpmath")
@@ -415,7 +431,7 @@ def _() -> float:
     "mpmath at 50 digits: |dx*/db| times sqrt(2 delta (1 - 4/w)^(1/2)) at delta = 1e-12 above the lower fold, "
     "w = 5 and 8",
     tol=1e-5,
-    oracle_zh="mpmath（50 位）：w = 5 与 8，在下折叠点之上 δ = 1e-12 处计算 |dx*/db|·√(2δ(1 − 4/w)^{1/2})，应接近 1",
+    oracle_zh="mpmath（50 位）：w = 5 与 8，在下折叠点之上 δ = 1e-12 处计算 |dx*/db|·√(2δ(1 − 4/w)^(1/2))，应接近 1",
 )
 def _() -> float:
     p = fold_sensitivity.result.parts
@@ -447,7 +463,9 @@ def _() -> float:
 def cliff_at_basin_boundary() -> Result:
     """Pascanu et al.'s one-unit example (w = 5, x_0 = 1/2, E_T = (sigma(x_T) - 0.7)^2): at b = b_c the initial state
     is the unstable middle fixed point, so x_t = x_0 for all t while dx_T/db = (lambda^T - 1)/(lambda - 1) grows
-    like lambda^T (lambda = w sigma'(x_0) > 1); b_c lies strictly inside the bistable interval, not at a fold."""
+    like lambda^T (lambda = w sigma'(x_0) > 1); b_c lies strictly inside the bistable interval, not at a fold. The
+    largest |dE_50/db| is not at b_c itself but a little below it (found numerically: float64 scan, mpmath refinement),
+    where the state lingers near x_0 and is still falling at t = 50."""
     b_c = sp.simplify((x - W_DOYA * SIG).subs(x, X0))
     lam = sp.simplify((W_DOYA * sp.diff(SIG, x)).subs(x, X0))
     if not sp.N(lam, 30) > 1:
@@ -469,6 +487,25 @@ def cliff_at_basin_boundary() -> Result:
     loss_c = (s0 - TARGET) ** 2
     v50 = sp.N(closed.subs(T, T_CLIFF), 30)
     g50 = sp.N(dEdb.subs(T, T_CLIFF), 30)
+    # where |dE_50/db| is largest: not at b_c itself but a little below it. float64 scan of the figure's window
+    # [-2.75, -2.3] (step 1e-6) and of b_c +- 2e-4 (step 1e-9), then the zero of d/db (dE_50/db) by mpmath.findroot
+    bcf = float(b_c)
+    grid = np.concatenate([np.linspace(-2.75, -2.3, 450001), bcf + np.linspace(-2e-4, 2e-4, 400001)])
+    b_scan = float(grid[np.argmax(np.abs(simulate(grid)["grad"]))])
+    if not bcf - 1e-4 < b_scan < bcf:
+        raise ArithmeticError(f"the largest |dE_50/db| in the window is not just below b_c: b = {b_scan}")
+    with mpmath.workdps(40):
+        # verify=False: |d^2E/db^2| is ~1e13 times steeper than b, so its residual cannot reach findroot's default tol
+        b_pk = mpmath.findroot(
+            lambda bb: _mp_loss_grad(bb)[3], (mpmath.mpf(b_scan) - 1e-9, mpmath.mpf(b_scan) + 1e-9), verify=False
+        )
+        _, g_pk, x_pk, c_pk = _mp_loss_grad(b_pk)
+        if abs(c_pk) * mpmath.mpf(10) ** -10 > abs(g_pk) * mpmath.mpf(10) ** -20:  # peak width ~1e-5: c ~ g / 1e-10
+            raise ArithmeticError(f"d^2E/db^2 = {c_pk} at the refined peak")
+        curv = mpmath.diff(lambda u: _mp_loss_grad(u)[3], b_pk)  # d/db of d^2E/db^2: opposite sign to g at a peak
+    if abs(b_pk - b_scan) > 1e-8 or not curv * g_pk < 0:
+        raise ArithmeticError("refined peak of |dE_50/db| is not a maximum near the scanned one")
+    b_peak, g_peak, x_peak = (sp.Float(mpmath.nstr(v, 30), 30) for v in (b_pk, g_pk, x_pk))
     return Result(
         expr=sp.Lambda(T, dEdb),
         latex=(
@@ -483,6 +520,9 @@ def cliff_at_basin_boundary() -> Result:
             "loss_at_b_c": loss_c,
             "dxdb_50": v50,
             "dEdb_50": g50,
+            "b_peak": b_peak,
+            "dEdb_peak": g_peak,
+            "x50_peak": x_peak,
         },
         symbols={"T": "number of steps", "lambda": "slope of the map at x_0 = 1/2", "b_c": "basin boundary"},
         text={
@@ -491,6 +531,10 @@ def cliff_at_basin_boundary() -> Result:
             "dxdb_50": f"{float(v50):.0f}",
             "dEdb_50": f"{float(g50):.1f}".replace("-", "−"),
             "loss_at_b_c": f"{float(loss_c):.4f}",
+            "peak_offset": _sci(float(b_peak - b_c), 2),
+            "dEdb_peak": f"{float(g_peak):.0f}".replace("-", "−"),
+            "peak_ratio": f"{float(g_peak / g50):.1f}",
+            "x50_peak": f"{float(x_peak):.2f}".replace("-", "−"),
         },
     )
 
@@ -499,7 +543,7 @@ def cliff_at_basin_boundary() -> Result:
     "mpmath at 60 digits: central differences (step 1e-25) of x_T(b) and E_T(b) simulated from x_0 = 1/2, "
     "T in {1, 10, 50}",
     tol=1e-15,
-    oracle_zh="mpmath（60 位）：从 x_0 = 1/2 出发模拟，对 x_T(b) 和 E_T(b) 作中心差分（步长 1e-25），T ∈ {1, 10, 50}",
+    oracle_zh="mpmath（60 位）：从 x_0 = 1/2 出发模拟，对 x_T(b) 和 E_T(b) 作中心差分（步长 1e-25），T 取 1、10、50",
 )
 def _() -> float:
     p = cliff_at_basin_boundary.result.parts
@@ -547,27 +591,61 @@ def _() -> float:
     return max(abs(float(left["loss"][0]) - e_low), abs(float(right["loss"][0]) - e_high), bound)
 
 
+@cliff_at_basin_boundary.check(
+    "mpmath at 30 digits: central differences (step 1e-12) of E_50 simulated on b_c + k 1e-7, k = -1000 ... 200; "
+    "float64 central differences (step 1e-9) on [-2.75, -2.3] every 1e-6: both maxima of |dE_50/db| at the derived "
+    "peak (relative error of the value; distance beyond one grid step)",
+    tol=1e-5,
+    oracle_zh="mpmath（30 位）：在 b_c + k·1e-7（k = −1000 … 200）上模拟 E_50 并作中心差分（步长 1e-12）；"
+    "float64：在 [−2.75, −2.3] 上每隔 1e-6 作中心差分（步长 1e-9）；两处 |dE_50/db| 的最大值都应落在推导给出的峰值处"
+    "（比较数值的相对误差，以及位置超出一个格距的部分）",
+)
+def _() -> float:
+    p = cliff_at_basin_boundary.result.parts
+    b_pk, g_pk = float(p["b_peak"]), float(p["dEdb_peak"])
+    worst = 0.0
+    with mpmath.workdps(30):
+        bc = mpmath.mpf(1) / 2 - 5 * _mp_sig(mpmath.mpf(1) / 2)
+        e, tgt = mpmath.mpf(10) ** -12, mpmath.mpf("0.7")
+
+        def loss(bb):
+            return (_mp_sig(_mp_run(bb)) - tgt) ** 2
+
+        best_g, best_b = mpmath.mpf(0), None
+        for kk in range(-1000, 201):
+            bb = bc + kk * mpmath.mpf(10) ** -7
+            g = (loss(bb + e) - loss(bb - e)) / (2 * e)
+            if abs(g) > best_g:
+                best_g, best_b = abs(g), bb
+        worst = max(worst, float(abs(best_g - abs(g_pk)) / abs(g_pk)), max(0.0, abs(float(best_b) - b_pk) - 1e-7))
+    bs, h = np.linspace(-2.75, -2.3, 450001), 1e-9
+    fd = (simulate(bs + h)["loss"] - simulate(bs - h)["loss"]) / (2 * h)
+    worst = max(worst, max(0.0, abs(float(bs[np.argmax(np.abs(fd))]) - b_pk) - 1e-6))
+    return worst
+
+
 # --- 6. what clipping does at the cliff -------------------------------------------------------------------------
 @derivation(
     "cliff_clipped_step",
     title="One gradient step from b_c (eta = 1/20): unclipped it moves b by about 33 onto a flat plateau; clipped "
     "at c = 1 it moves b by eta c = 1/20",
-    title_zh="从 b_c 出发的一步梯度下降（η = 1/20）：不裁剪时 b 移动约 33，落到平坦的高原上；"
-    "按 c = 1 裁剪时 b 只移动 ηc = 1/20",
+    title_zh="从 b_c 出发的一步梯度下降（η = 1/20）：不裁剪时 b 移动约 33，落到平坦的平台区；"
+    "以 c = 1 为阈值裁剪时 b 只移动 ηc = 1/20",
 )
 def cliff_clipped_step() -> Result:
     """One step b <- b - eta g from b = b_c (Pascanu et al.'s one-unit example, T = 50): unclipped |step| = eta |g|;
     clipped by norm at c (one parameter: |g| -> min(|g|, c)) |step| = eta min(|g|, c). Losses after the step are
-    simulated in float64; the loss function itself, and its cliff, are unchanged by clipping."""
+    simulated in mpmath (40 digits); the loss function itself, and its cliff, are unchanged by clipping."""
     cp = cliff_at_basin_boundary.result.parts
     g = cp["dEdb_50"]
     b0 = cp["b_c"]
     step_u = -ETA * g
     step_c = -ETA * sp.sign(g) * sp.Min(abs(g), CLIP)
     b_u, b_cl = sp.N(b0 + step_u, 30), sp.N(b0 + step_c, 30)
-    after = simulate(np.array([float(b_u), float(b_cl)]))
-    lu, lc = (sp.Float(f"{v:.6g}") for v in after["loss"])
-    gu, gc = (float(v) for v in after["grad"])
+    with mpmath.workdps(40):  # in float64, sigma(x)(1 - sigma(x)) at x ~ 35 would lose most of its digits
+        (lu, gu, _, _), (lc, gc, _, _) = (_mp_loss_grad(mpmath.mpf(str(v))) for v in (b_u, b_cl))
+    lu, lc = (sp.Float(f"{float(v):.6g}") for v in (lu, lc))
+    gu, gc = float(gu), float(gc)
     return Result(
         expr=sp.Tuple(step_u, step_c),
         latex=(
@@ -583,6 +661,8 @@ def cliff_clipped_step() -> Result:
             "b_after_clipped": b_cl,
             "loss_after_unclipped": lu,
             "loss_after_clipped": lc,
+            "grad_after_unclipped": sp.Float(gu, 15),
+            "grad_after_clipped": sp.Float(gc, 15),
             "eta": ETA,
             "c": CLIP,
         },
@@ -602,9 +682,10 @@ def cliff_clipped_step() -> Result:
 
 @cliff_clipped_step.check(
     "mpmath at 30 digits: gradient at b_c by central difference (step 1e-15), the two steps, and E_50 after each "
-    "by simulation",
+    "by simulation; at 60 digits, the gradient after each step by central difference (step 1e-20)",
     tol=1e-6,
-    oracle_zh="mpmath（30 位）：在 b_c 处用中心差分（步长 1e-15）求梯度，算出两种步长，再模拟出各自更新后的 E_50",
+    oracle_zh="mpmath（30 位）：在 b_c 处用中心差分（步长 1e-15）求梯度，算出两种更新步，再模拟出各自更新后的 E_50；"
+    "并在 60 位精度下用中心差分（步长 1e-20）求每次更新后的梯度",
 )
 def _() -> float:
     p = cliff_clipped_step.result.parts
@@ -625,6 +706,12 @@ def _() -> float:
             abs(loss(bc + su) - mpmath.mpf(str(p["loss_after_unclipped"]))),
             abs(loss(bc + sc) - mpmath.mpf(str(p["loss_after_clipped"]))),
         )
+    with mpmath.workdps(60):  # gradients after each step, by central differences (step 1e-20) of the simulated loss
+        e, tgt = mpmath.mpf(10) ** -20, mpmath.mpf("0.7")
+        for key, bb in (("unclipped", bc + su), ("clipped", bc + sc)):
+            bb = mpmath.mpf(bb)
+            fd = ((_mp_sig(_mp_run(bb + e)) - tgt) ** 2 - (_mp_sig(_mp_run(bb - e)) - tgt) ** 2) / (2 * e)
+            worst = max(worst, abs(fd - mpmath.mpf(str(p[f"grad_after_{key}"]))) / abs(fd))
     return float(worst)
 
 

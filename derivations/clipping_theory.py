@@ -48,7 +48,7 @@ def _quartic_map(eta_v, c_v=None):
 @derivation(
     "quartic_l0l1_smooth",
     title="f = x^4: |f''| <= L0 + L1 |f'| holds with L0 = 16/L1^2 (tight), e.g. (L0, L1) = (1, 4); f'' is unbounded",
-    title_zh="f = x⁴：|f″| ≤ L₀ + L₁|f′| 在 L₀ = 16/L₁² 时成立且不可再小，例如 (L₀, L₁) = (1, 4)；f″ 无界",
+    title_zh="f = x⁴：|f″| ≤ L₀ + L₁|f′| 在 L₀ = 16/L₁² 时成立，且这个 L₀ 不能再小，例如 (L₀, L₁) = (1, 4)；f″ 无界",
 )
 def quartic_l0l1_smooth() -> Result:
     """f(x) = x^4 is (L0, L1)-smooth with the smallest L0 = 16/L1^2 for each L1 > 0 (attained at |x| = 2/L1), and is
@@ -87,7 +87,7 @@ def quartic_l0l1_smooth() -> Result:
 @quartic_l0l1_smooth.check(
     "numpy: max over a 10^6-point grid of 12x^2 - 4 L1 |x|^3 for L1 in {1/2, 1, 4, 10}, relative error",
     tol=1e-8,
-    oracle_zh="NumPy：在 10⁶ 个格点上求 12x² − 4L₁|x|³ 的最大值（L₁ 取 1/2、1、4、10），相对误差",
+    oracle_zh="NumPy：在 10⁶ 个格点上求 12x² − 4L₁|x|³ 的最大值（L₁ 取 1/2、1、4、10），计算相对误差",
 )
 def _() -> float:
     f = sp.lambdify(L1, quartic_l0l1_smooth.result.parts["L0_of_L1"], "math")
@@ -102,7 +102,8 @@ def _() -> float:
 @derivation(
     "quartic_gd_threshold",
     title="GD on f = x^4 with step eta: x -> x - 4 eta x^3 converges to 0 iff |x0| < 1/sqrt(2 eta), diverges iff >",
-    title_zh="在 f = x⁴ 上以步长 η 做梯度下降：x → x − 4ηx³，|x₀| < 1/√(2η) 时收敛到 0，|x₀| > 1/√(2η) 时发散",
+    title_zh="在 f = x⁴ 上以步长 η 做梯度下降：x → x − 4ηx³，当且仅当 |x₀| < 1/√(2η) 时收敛到 0，"
+    "当且仅当 |x₀| > 1/√(2η) 时发散",
 )
 def quartic_gd_threshold() -> Result:
     """Gradient descent x_{k+1} = x_k - eta 4 x_k^3 on f = x^4 converges to 0 iff |x_0| < 1/sqrt(2 eta), stays on
@@ -148,7 +149,7 @@ def quartic_gd_threshold() -> Result:
 @quartic_gd_threshold.check(
     "mpmath (40 digits): bisection on x0 between convergence and divergence of the iterated map, eta in {1/10, 1/1000}",
     tol=1e-25,
-    oracle_zh="mpmath（40 位）：迭代映射，在收敛与发散之间对 x₀ 二分，η 取 1/10 与 1/1000",
+    oracle_zh="mpmath（40 位）：迭代该映射，以收敛还是发散为判据对 x₀ 做二分查找，η 取 1/10 与 1/1000",
 )
 def _() -> float:
     import mpmath as mp
@@ -234,7 +235,7 @@ def quartic_clipped_gd() -> Result:
     "mpmath (40 digits): bisection on eta of whether the orbit from |f'| = c returns after two steps (c in {1, 10, "
     "1000}), and |x_{k+1}| < |x_k| on 400 starts from 1e-3 to 1e6 at 0.9 eta_max",
     tol=1e-25,
-    oracle_zh="mpmath（40 位）：从 |f′| = c 处出发，按两步后是否回到原处对 η 二分（c 取 1、10、1000）；"
+    oracle_zh="mpmath（40 位）：从 |f′| = c 处出发，以两步后是否回到原处为判据对 η 做二分查找（c 取 1、10、1000）；"
     "并在 η = 0.9η_max 时核对 1e-3 到 1e6 之间 400 个起点都满足 |x_{k+1}| < |x_k|",
 )
 def _() -> float:
@@ -301,8 +302,8 @@ def _frob(m: sp.Matrix) -> sp.Expr:
     "agc_unitwise_example",
     title="AGC with lambda = 1/10: unit 2 of W = diag(4, 3) has ||G_2||/||W_2|| = 2/15 > lambda and is scaled by 3/4, "
     "while the whole-tensor ratio sqrt(5)/25 < lambda clips nothing",
-    title_zh="λ = 1/10 的自适应梯度裁剪：W = diag(4, 3) 的第 2 个单元 ‖G₂‖/‖W₂‖ = 2/15 > λ，被乘以 3/4；"
-    "而整个张量的比值 √5/25 < λ，什么也不裁",
+    title_zh="λ = 1/10 的自适应梯度裁剪：W = diag(4, 3) 的第 2 个单元 ‖G₂‖/‖W₂‖ = 2/15 > λ，其梯度被乘以 3/4；"
+    "而整个张量的比值 √5/25 < λ，按整个张量裁剪不会裁掉任何东西",
 )
 def agc_unitwise_example() -> Result:
     """Adaptive gradient clipping (Brock et al. 2021) per unit i (row of W in (out, in) layout):
@@ -352,7 +353,7 @@ def agc_unitwise_example() -> Result:
 @agc_unitwise_example.check(
     "numpy transcription of optax's adaptive_grad_clip (JAX (in, out) layout: norms over axis 0), float64",
     tol=1e-15,
-    oracle_zh="NumPy 逐行转写的 optax `adaptive_grad_clip`（JAX 的 (输入, 输出) 布局：沿第 0 轴求范数），float64",
+    oracle_zh="用 NumPy 照原样重写的 optax `adaptive_grad_clip`（JAX 的 (输入, 输出) 布局：沿第 0 轴求范数），float64",
 )
 def _() -> float:
     prt = agc_unitwise_example.result.parts
@@ -382,7 +383,7 @@ def _() -> float:
     tol=1e-15,
     needs="torch",
     oracle_zh="torch float64：按行（dim=1）用 `torch.linalg.vector_norm` 求范数，再用 `torch.where`，"
-    "与 timm 的 `adaptive_clip_grad` 相同",
+    "做法与 timm 的 `adaptive_clip_grad` 相同",
 )
 def _() -> float:
     import torch
@@ -492,7 +493,7 @@ def _() -> float:
 @derivation(
     "huber_clipped_error",
     title="d/dr Huber_delta(r) = clip(r, -delta, delta); smooth L1 with beta: d/dr = clip(r/beta, -1, 1)",
-    title_zh="d/dr Huber_δ(r) = clip(r, −δ, δ)；参数为 β 的 smooth L1 损失：导数为 clip(r/β, −1, 1)",
+    title_zh="d/dr Huber_δ(r) = clip(r, −δ, δ)；参数为 β 的平滑 L1 损失：导数为 clip(r/β, −1, 1)",
 )
 def huber_clipped_error() -> Result:
     """The Huber loss Huber_delta(r) = r^2/2 (|r| <= delta), delta (|r| - delta/2) (|r| > delta) of the residual
@@ -560,7 +561,7 @@ def _() -> float:
 @huber_clipped_error.check(
     "central finite differences of the Huber loss written with numpy.where (h = 1e-6), away from |r| = delta",
     tol=1e-8,
-    oracle_zh="用 numpy.where 写出的 Huber 损失做中心有限差分（h = 1e-6），避开 |r| = δ",
+    oracle_zh="对用 numpy.where 写出的 Huber 损失做中心有限差分（h = 1e-6），避开 |r| = δ",
 )
 def _() -> float:
     f_h = sp.lambdify((r, delta), huber_clipped_error.result.parts["derivative"], "numpy")

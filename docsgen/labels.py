@@ -37,19 +37,22 @@ LABELS: dict[str, dict[str, str]] = {
         "1/10 and clipping threshold 10: plain descent started just below 1/sqrt(2 eta) = sqrt(5) converges, started "
         "just above it explodes; clipped descent converges from both starts and from 20",
         "zh": "对数坐标下 |x_k| 随 k 的变化：在 f = x⁴ 上以步长 1/10 做梯度下降与阈值为 10 的裁剪梯度下降。"
-        "普通梯度下降从略低于 1/√(2η) = √5 处出发时收敛，从略高于它处出发时爆炸；"
+        "普通梯度下降从略低于 1/√(2η) = √5 处出发时收敛，从略高于它处出发时发散；"
         "裁剪梯度下降从这两个起点以及从 20 出发都收敛",
     },
     "fig.clipping_quartic.title": {
         "en": "Gradient descent on $x^4$ ($\\eta = 1/10$): plain versus clipped ($c = 10$)",
-        "zh": "在 $x^4$ 上做梯度下降（$\\eta = 1/10$）：普通与裁剪（$c = 10$）",
+        "zh": "$x^4$ 上的梯度下降（$\\eta = 1/10$）：普通与裁剪（$c = 10$）",
     },
     "fig.clipping_quartic.x": {"en": "step $k$", "zh": "迭代步数 $k$"},
     "fig.clipping_quartic.y": {"en": "$|x_k|$", "zh": "$|x_k|$"},
     "fig.clipping_quartic.gd_below": {"en": "GD, $x_0 = 0.95\\sqrt{5}$", "zh": "梯度下降，$x_0 = 0.95\\sqrt{5}$"},
     "fig.clipping_quartic.gd_above": {"en": "GD, $x_0 = 1.05\\sqrt{5}$", "zh": "梯度下降，$x_0 = 1.05\\sqrt{5}$"},
-    "fig.clipping_quartic.clip_above": {"en": "clipped, $x_0 = 1.05\\sqrt{5}$", "zh": "裁剪，$x_0 = 1.05\\sqrt{5}$"},
-    "fig.clipping_quartic.clip_far": {"en": "clipped, $x_0 = 20$", "zh": "裁剪，$x_0 = 20$"},
+    "fig.clipping_quartic.clip_above": {
+        "en": "clipped, $x_0 = 1.05\\sqrt{5}$",
+        "zh": "裁剪梯度下降，$x_0 = 1.05\\sqrt{5}$",
+    },
+    "fig.clipping_quartic.clip_far": {"en": "clipped, $x_0 = 20$", "zh": "裁剪梯度下降，$x_0 = 20$"},
     "fig.clipping_quartic.threshold": {"en": "$1/\\sqrt{2\\eta} = \\sqrt{5}$", "zh": "$1/\\sqrt{2\\eta} = \\sqrt{5}$"},
     "fig.clipping_truncation_variance.alt": {
         "en": "Variance of the randomized-truncation estimator against the horizon T on a log scale, a = 0.9: it "
@@ -79,12 +82,13 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.attractors_bifurcation.y": {"en": "fixed point $x^*$", "zh": "不动点 $x^*$"},
     "fig.attractors_bifurcation.stable": {"en": "stable (attractor)", "zh": "稳定（吸引子）"},
     "fig.attractors_bifurcation.unstable": {"en": "unstable", "zh": "不稳定"},
-    "fig.attractors_bifurcation.fold": {"en": "saddle-node fold", "zh": "鞍结分岔（折叠点）"},
+    "fig.attractors_bifurcation.fold": {"en": "saddle-node fold", "zh": "鞍结分岔点（折叠点）"},
     "fig.attractors_cliff.alt": {
         "en": "Loss after 50 steps against b for w = 5, x_0 = 0.5: a plateau near 0.34 left of b_c ≈ −2.612, a drop "
         "to a valley just right of it; the gradient's modulus peaks at b_c, between the two folds",
-        "zh": "w = 5、x_0 = 0.5 时 50 步后的损失随 b 的变化：b_c ≈ −2.612 左侧是约 0.34 的高原，右侧紧挨着一个低谷；"
-        "梯度的绝对值在 b_c 处达到峰值，b_c 位于两个折叠点之间",
+        "zh": "w = 5、x_0 = 0.5 时 50 步后的损失随 b 的变化：b_c ≈ −2.612 左侧是约 0.34 的平台，"
+        "过了 b_c 损失骤降，紧挨其右侧是一个低谷；"
+        "梯度的绝对值在略低于 b_c 处达到峰值，b_c 位于两个折叠点之间",
     },
     "fig.attractors_cliff.title": {
         "en": "The cliff: $E_{50}$ and its gradient ($w = 5$, $x_0 = 1/2$)",

@@ -95,6 +95,31 @@ def test_cliff_gradient_by_forward_recursion():
     assert 2 * (_sig(x) - 0.7) * _sig(x) * (1 - _sig(x)) * d == pytest.approx(float(p["dEdb_50"]), rel=1e-8)
 
 
+def test_cliff_peak_is_below_b_c_not_at_it():
+    """|dE_50/db| by float64 forward recursion on a fine grid: larger just below b_c than at b_c, peak where derived."""
+    p = get("cliff_at_basin_boundary").result.parts
+    bc = 0.5 - 5 * _sig(0.5)
+    bs = bc + np.linspace(-2e-4, 5e-5, 250001)
+    x, d = np.full_like(bs, 0.5), np.zeros_like(bs)
+    for _ in range(50):
+        s = _sig(x)
+        d = 5 * s * (1 - s) * d + 1
+        x = 5 * s + bs
+    g = 2 * (_sig(x) - 0.7) * _sig(x) * (1 - _sig(x)) * d
+    i = int(np.argmax(np.abs(g)))
+    assert bs[i] == pytest.approx(float(p["b_peak"]), abs=2e-9)
+    assert g[i] == pytest.approx(float(p["dEdb_peak"]), rel=1e-6)
+    assert abs(g[i]) > 8 * abs(float(p["dEdb_50"]))
+
+
+def test_gradient_after_unclipped_step_is_tiny():
+    """After the unclipped step the unit is saturated: dE/db ~ 2 (1 - 0.7) e^{-x_50} with x_50 = b + 5 (math.exp, no
+    cancellation)."""
+    p = get("cliff_clipped_step").result.parts
+    b = float(p["b_after_unclipped"])
+    assert float(p["grad_after_unclipped"]) == pytest.approx(0.6 * math.exp(-(b + 5)), rel=1e-3)
+
+
 def test_clipped_step_is_eta_c():
     p = get("cliff_clipped_step").result.parts
     assert p["step_clipped"] == sp.Rational(1, 20)
@@ -117,6 +142,8 @@ X_ = sp.Symbol("x", real=True)
         ("fold_sensitivity", "near_fold", 1 / sp.sqrt(D_)),  # constant dropped
         ("cliff_at_basin_boundary", "dxdb", get("cliff_at_basin_boundary").result.parts["lam"] ** T_),  # lam^T
         ("cliff_clipped_step", "loss_after_clipped", sp.Float(0.006)),  # "clipping lowers the loss"
+        ("cliff_at_basin_boundary", "dEdb_peak", sp.Float(-661.68)),  # "the peak is at b_c"
+        ("cliff_clipped_step", "grad_after_unclipped", sp.Float(2.7e-16)),  # float64 cancellation in sigma(1 - sigma)
     ],
 )
 def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
