@@ -286,6 +286,35 @@ TERMS: tuple[Term, ...] = (
     Term("Lyapunov exponent", "李雅普诺夫指数", "growth rate of ln||P_K v|| per factor", "ln‖P_K v‖ 每个因子的增长率"),
     Term("free probability", "自由概率"),
     Term("digamma function", "双伽马函数", "psi = Gamma'/Gamma", "ψ = Γ′/Γ"),
+    # signal_propagation
+    Term(
+        "edge of chaos",
+        "混沌边缘",
+        "the critical line χ₁ = 1 between the ordered and the chaotic phase",
+        "有序相与混沌相之间的临界线 χ₁ = 1",
+        en_markers=("edge of chaos",),
+    ),
+    Term(
+        "length map",
+        "长度映射",
+        "q_{l-1} ↦ q_l, the mean-field recursion of the variance",
+        "方差的平均场递推 q_{l−1} ↦ q_l",
+    ),
+    Term("correlation map", "相关系数映射", "c_{l-1} ↦ c_l for two inputs", "两个输入的 c_{l−1} ↦ c_l"),
+    Term("fixed point", "不动点", "q* with q* = map(q*)", "满足 q* = 映射(q*) 的 q*"),
+    Term(
+        "ordered phase", "有序相", "χ₁ < 1: gradients vanish, correlations go to 1", "χ₁ < 1：梯度消失，相关系数趋于 1"
+    ),
+    Term("chaotic phase", "混沌相", "χ₁ > 1: gradients explode", "χ₁ > 1：梯度爆炸"),
+    Term("critical line", "临界线", "χ₁ = 1 in the (σ_w², σ_b²) plane", "(σ_w², σ_b²) 平面上 χ₁ = 1 的曲线"),
+    Term("depth scale", "深度尺度", "ξ in e^{−l/ξ}", "e^{−l/ξ} 中的 ξ"),
+    Term("arc-cosine kernel", "反余弦核", "Cho & Saul (2009)", "Cho 和 Saul（2009）"),
+    Term(
+        "gradient independence assumption",
+        "梯度独立性假设",
+        "backward weights treated as independent of the forward ones",
+        "把反向传播中的权重视为与前向传播中的独立",
+    ),
 )
 
 

@@ -271,6 +271,75 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "预测均值 $K\\lambda_1$（$\\lambda_1$ = {lam}）",
     },
     "fig.random_product_growth.band": {"en": "± one standard deviation (exact)", "zh": "± 一个标准差（精确值）"},
+    # --- figures: signal_propagation ---------------------------------------------------------------------------
+    "fig.signal_phase_diagram.alt": {
+        "en": "Phase diagram of a deep tanh network: the critical line chi_1 = 1 rises from sigma_w^2 = 1 at "
+        "sigma_b^2 = 0; the ordered phase lies to its left, the chaotic phase to its right",
+        "zh": "深层 tanh 网络的相图：临界线 χ₁ = 1 从 σ_b² = 0 处的 σ_w² = 1 开始上升；左侧为有序相，右侧为混沌相",
+    },
+    "fig.signal_phase_diagram.title": {
+        "en": "tanh: critical line $\\chi_1$ = 1 (mean field)",
+        "zh": "tanh：临界线 $\\chi_1$ = 1（平均场）",
+    },
+    "fig.signal_phase_diagram.line": {"en": "critical line $\\chi_1$ = 1", "zh": "临界线 $\\chi_1$ = 1"},
+    "fig.signal_phase_diagram.ordered": {"en": "ordered example", "zh": "有序相示例"},
+    "fig.signal_phase_diagram.critical": {"en": "critical example", "zh": "临界示例"},
+    "fig.signal_phase_diagram.chaotic": {"en": "chaotic example", "zh": "混沌相示例"},
+    "fig.signal_phase_diagram.ordered_region": {"en": "ordered\n$\\chi_1$ < 1", "zh": "有序相\n$\\chi_1$ < 1"},
+    "fig.signal_phase_diagram.chaotic_region": {"en": "chaotic\n$\\chi_1$ > 1", "zh": "混沌相\n$\\chi_1$ > 1"},
+    "fig.signal_chi1.alt": {
+        "en": "chi_1 against sigma_w^2: for ReLU the straight line sigma_w^2/2, crossing 1 at 2; for tanh curves "
+        "that cross 1 at sigma_w^2 = 1 (no bias) and later for larger bias variances",
+        "zh": "χ₁ 随 σ_w² 的变化：ReLU 是直线 σ_w²/2，在 σ_w² = 2 处穿过 1；tanh 的曲线在无偏置时于 σ_w² = 1 "
+        "处穿过 1，偏置方差越大，穿过 1 的位置越靠右",
+    },
+    "fig.signal_chi1.title": {
+        "en": "Backward factor per layer $\\chi_1$ at the fixed point $q^*$",
+        "zh": "不动点 $q^*$ 处每层的反向因子 $\\chi_1$",
+    },
+    "fig.signal_chi1.relu": {"en": "ReLU (any $\\sigma_b^2$)", "zh": "ReLU（任意 $\\sigma_b^2$）"},
+    "fig.signal_backward.alt": {
+        "en": "Backward second moment over 20 layers of seeded wide tanh networks: it shrinks in the ordered "
+        "example, stays near 1 at the critical one and grows in the chaotic one, close to chi_1^(L-l)",
+        "zh": "固定随机种子的宽 tanh 网络中 20 层内的反向二阶矩：有序相示例中逐层减小，临界示例中保持在 1 附近，"
+        "混沌相示例中逐层增大，均与 χ₁^(L−l) 接近",
+    },
+    "fig.signal_backward.title": {
+        "en": "tanh, width 800, $\\sigma_b^2$ = 0.05: measured vs $\\chi_1^{L-l}$",
+        "zh": "tanh、宽 800、$\\sigma_b^2$ = 0.05：实测值与 $\\chi_1^{L-l}$",
+    },
+    "fig.signal_backward.x": {"en": "layer l (the loss is at L = 20)", "zh": "层 l（损失位于 L = 20）"},
+    "fig.signal_backward.ordered": {"en": "ordered", "zh": "有序相"},
+    "fig.signal_backward.critical": {"en": "critical", "zh": "临界"},
+    "fig.signal_backward.chaotic": {"en": "chaotic", "zh": "混沌相"},
+    "fig.signal_backward.theory": {"en": "mean field $\\chi_1^{L-l}$", "zh": "平均场预测 $\\chi_1^{L-l}$"},
+    "fig.signal_relu_correlation.alt": {
+        "en": "1 - c_l for ReLU without bias on log-log axes: it decays like 9 pi^2/(2 l^2), a power law, not "
+        "exponentially",
+        "zh": "无偏置 ReLU 的 1 − c_l（双对数坐标）：按 9π²/(2l²) 衰减，是幂律而不是指数衰减",
+    },
+    "fig.signal_relu_correlation.title": {
+        "en": "ReLU, $\\sigma_b = 0$: correlation of two inputs, $c_0$ = 0",
+        "zh": "ReLU、$\\sigma_b = 0$：两个输入的相关系数，$c_0$ = 0",
+    },
+    "fig.signal_relu_correlation.x": {"en": "depth l", "zh": "深度 l"},
+    "fig.signal_relu_correlation.exact": {"en": "exact map", "zh": "精确映射"},
+    # --- signal explorer (docsgen/signal_explorer.py) -------------------------------------------------------------
+    "signal.sw2": {"en": "weight variance σ_w²", "zh": "权重方差 σ_w²"},
+    "signal.depth": {"en": "depth L", "zh": "深度 L"},
+    "signal.x": {"en": "layers back from the loss, L − l", "zh": "从损失往回数的层数 L − l"},
+    "signal.y": {"en": "E[δ_l²]/E[δ_L²] (log scale)", "zh": "E[δ_l²]/E[δ_L²]（对数）"},
+    "signal.readout": {
+        "en": "tanh, σ_b² = {b}: q* = {q}, χ₁ = {c} ({phase}); over L = {L} layers χ₁^L = {p}",
+        "zh": "tanh，σ_b² = {b}：q* = {q}，χ₁ = {c}（{phase}）；经过 L = {L} 层，χ₁^L = {p}",
+    },
+    "signal.ordered": {"en": "ordered phase", "zh": "有序相"},
+    "signal.chaotic": {"en": "chaotic phase", "zh": "混沌相"},
+    "signal.critical": {"en": "critical", "zh": "临界"},
+    "signal.noscript": {
+        "en": "The interactive figure needs JavaScript; the table of χ₁ above gives the same numbers.",
+        "zh": "交互式图表需要启用 JavaScript；上文 χ₁ 的表格给出了同样的数值。",
+    },
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",

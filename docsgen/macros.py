@@ -116,6 +116,13 @@ def define_env(env) -> None:
         return html(val("explorer_bound", "series_json"), lang)
 
     @env.macro
+    def signal_explorer() -> str:
+        """The interactive chi_1 explorer (data: derivation ``signal_explorer``; labels in this page's language)."""
+        from docsgen.signal_explorer import html
+
+        return html(val("signal_explorer", "series_json"), lang)
+
+    @env.macro
     def checks() -> str:
         """Markdown table of the checks of every derivation referenced above on this page."""
         names = used.get(env.page.file.src_uri, [])

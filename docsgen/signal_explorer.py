@@ -1,0 +1,31 @@
+"""The interactive chi_1 explorer's HTML (signal-propagation page): a container, its data as embedded JSON and a
+no-JavaScript fallback.
+
+The data come from derivation ``signal_explorer`` (its ``series_json`` value, computed by
+``derivations.signal_propagation``); the labels from ``docsgen.labels`` (keys ``signal.*``). The script that draws it
+is ``overrides/assets/javascripts/signal-explorer.js``. The outer ``gradient-explorer`` class only lends the gradient
+explorer's styles (colours, focus outline, plot classes); that explorer's script ignores a container without its data.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+
+from docsgen.labels import label
+
+LABEL_KEYS = ("sw2", "depth", "x", "y", "readout", "ordered", "chaotic", "critical")
+
+
+def html(series_json: str, lang: str) -> str:
+    """The widget for ``lang``: the data of ``series_json`` plus every label, embedded as JSON after the container."""
+    data = json.loads(series_json)
+    labels = {key: label(f"signal.{key}", lang) for key in LABEL_KEYS}
+    payload = json.dumps({**data, "labels": labels}, ensure_ascii=False, separators=(",", ":"))
+    payload = payload.replace("</", "<\\/")  # never close the <script> element early
+    fallback = _html.escape(label("signal.noscript", lang))
+    return (
+        f'<div class="gradient-explorer"><div class="signal-explorer" data-lang="{lang}">'
+        f"<noscript>{fallback}</noscript></div>\n"
+        f'<script type="application/json" class="signal-explorer-data">{payload}</script></div>'
+    )
