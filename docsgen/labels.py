@@ -85,7 +85,8 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.attractors_bifurcation.fold": {"en": "saddle-node fold", "zh": "鞍结分岔点（折叠点）"},
     "fig.attractors_cliff.alt": {
         "en": "Loss after 50 steps against b for w = 5, x_0 = 0.5: a plateau near 0.34 left of b_c ≈ −2.612, a drop "
-        "to a valley just right of it; the gradient's modulus peaks at b_c, between the two folds",
+        "to a valley just right of it; the gradient's modulus peaks just below b_c (within 1e-4), "
+        "between the two folds",
         "zh": "w = 5、x_0 = 0.5 时 50 步后的损失随 b 的变化：b_c ≈ −2.612 左侧是约 0.34 的平台，"
         "过了 b_c 损失骤降，紧挨其右侧是一个低谷；"
         "梯度的绝对值在略低于 b_c 处达到峰值，b_c 位于两个折叠点之间",

@@ -53,10 +53,12 @@ def fmt_number(value: float, digits: int = 6) -> str:
 
 def cell(text: str) -> str:
     """Text for a Markdown table cell: ``|`` would end the cell; outside `code spans`, ``_``/``*`` would start
-    emphasis and ``\\`` would escape; inside them everything is shown as written (only ``|`` needs escaping)."""
+    emphasis, ``\\`` would escape and a trailing ``{…}`` would be taken for attributes; inside them everything is
+    shown as written (only ``|`` needs escaping)."""
     parts = text.split("`")
     for i in range(0, len(parts), 2):  # outside code spans
         parts[i] = parts[i].replace("\\", "\\\\").replace("_", "\\_").replace("*", "\\*")
+        parts[i] = parts[i].replace("{", "&#123;")  # a cell ending in {…} would be read as attr_list attributes
     return "`".join(parts).replace("|", "\\|")
 
 

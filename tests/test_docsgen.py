@@ -155,3 +155,14 @@ def test_a_formula_too_wide_for_a_phone_carries_a_narrower_layout():
     wide, narrow = display(chain).strip().strip("$").strip().split(f"\n{PHONE_MARK}\n")
     longest = {name: max(map(width, layout.split(r"\\"))) for name, layout in (("wide", wide), ("narrow", narrow))}
     assert longest["narrow"] <= PHONE_BUDGET < longest["wide"]  # a narrower widest line, within the phone budget
+
+
+def test_a_table_cell_keeps_braces_markdown_would_take_for_attributes():
+    import markdown
+
+    from docsgen.render import cell
+
+    text = "mpmath roots for w in {4.5, 5, 8}"
+    table = f"| a | b |\n|---|---|\n| {cell(text)} | `x{{1}}` |\n"
+    html = markdown.markdown(table, extensions=["tables", "attr_list"])
+    assert "{4.5, 5, 8}" in html.replace("&#123;", "{") and "<code>x{1}</code>" in html
