@@ -98,7 +98,7 @@ def format_table(rows: list[Row], lang: str = "en", oracle_zh: dict[tuple[str, s
             r.name,
             ((oracle_zh or {}).get((r.name, r.oracle)) if lang == "zh" else None) or r.oracle,
             "-" if r.error is None else f"{r.error:.3e}",
-            f"{r.tol:.0e}",
+            f"{r.tol:.3g}",
             _STATUS[lang][r.status] + (f" ({r.detail})" if r.detail else ""),
         )
         for r in rows

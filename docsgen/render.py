@@ -75,5 +75,5 @@ def checks_table(entries: list[tuple[dict[str, Any], list[dict[str, Any]]]], lan
             cls = "verdict-pass" if r["status"] == "pass" else "verdict-fail"
             verdict = f'<span class="{cls}">{label("checks." + r["status"], lang)}</span>'
             who = f"{cell(view['title'][lang])}<br>`{view['name']}`" if i == 0 else ""
-            rows.append(f"| {who} | {cell(oracle)} | {err} | {r['tol']:.0e} | {verdict} |")
+            rows.append(f"| {who} | {cell(oracle)} | {err} | {r['tol']:.3g} | {verdict} |")
     return f"\n{label('checks.caption', lang)}{colon}\n\n" + "\n".join(rows) + "\n"
