@@ -276,8 +276,9 @@ def _() -> float:
     "c_0 = 1 (c_1 = f) and c_0 = 0, candidate bias 1 (c_1 = i tanh 1); tau = 1/(1 - f), -1/ln f, i vs 1 - f",
     tol=1e-9,
     needs="torch",
-    oracle_zh="`torch.nn.LSTM`（float64，权重全为零）：零输入、零状态下运行一步读出遗忘门与输入门——c_0 = 1 时 c_1 = f；"
-    "c_0 = 0 且候选状态偏置为 1 时 c_1 = i·tanh 1；比较 τ = 1/(1 − f)、−1/ln f 以及 i 与 1 − f",
+    oracle_zh="`torch.nn.LSTM`（float64，权重全为零）：在零输入、h_0 = 0 下运行一步，"
+    "读出遗忘门与输入门——c_0 = 1 时 c_1 = f；c_0 = 0 且候选状态偏置为 1 时 c_1 = i·tanh 1；"
+    "比较 τ = 1/(1 − f)、−1/ln f 以及 i 与 1 − f",
 )
 def _() -> float:
     p = chrono_time_constants.result.parts
@@ -443,7 +444,7 @@ def _() -> float:
     tol=1e-9,
     needs="torch",
     oracle_zh="`torch.nn.LSTM`（float64，权重全为零）：chrono 值只写进 bias_ih、同一值写进两个向量、"
-    "两个向量各自独立抽样；零输入、零状态且 c_0 = 1 时运行一步读出 f，τ = 1/(1 − f)",
+    "两个向量各自独立抽样；在零输入、h_0 = 0、c_0 = 1 下运行一步读出 f，τ = 1/(1 − f)",
 )
 def _() -> float:
     p = chrono_both_biases.result.parts
@@ -514,7 +515,7 @@ def forget_bias_one_time_constant() -> Result:
     tol=1e-12,
     needs="torch",
     oracle_zh="`torch.nn.LSTMCell`（float64，权重全为零，bias_ih_f = 1，再加上 bias_hh_f = 1）："
-    "从 c_0 = 1 起输入 100 步零，得 c_100 = f^100；由一步求 τ = 1/(1 − f)；用 mpmath 计算 ln 99",
+    "从 c_0 = 1 出发以零输入运行 100 步，得 c_100 = f^100；由一步求 τ = 1/(1 − f)；用 mpmath 计算 ln 99",
 )
 def _() -> float:
     import torch

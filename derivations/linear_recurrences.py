@@ -132,7 +132,7 @@ def lru_exponential_parametrisation() -> Result:
     "(50 digits, expm1); where float64 rounds |lambda| to 1",
     tol=1e-13,
     oracle_zh="NumPy 复指数在 ν 网格与随机 θ 上计算（float64）；用 mpmath（50 位，expm1）验证 ν = −1000 处 "
-    "1 − |λ| > 0；float64 把 |λ| 舍入为 1 的位置",
+    "1 − |λ| > 0；并求出 float64 开始把 |λ| 舍入为 1 的 ν",
 )
 def _() -> float:
     p = lru_exponential_parametrisation.result.parts
@@ -788,7 +788,9 @@ def curse_of_memory_normalised() -> Result:
     """For h_t = lambda h_{t-1} + gamma(lambda) x_t with gamma = sqrt(1 - lambda^2), real lambda in (0, 1) and white
     noise, lim E(dh_t/dlambda)^2 = gamma^2 S2 + 2 gamma gamma' S1 + gamma'^2 S0 = 1/(1 - lambda^2)^2; through
     lambda = exp(-e^nu) (dlambda/dnu = lambda ln lambda) the sensitivity to nu tends to 1/4 as lambda -> 1, whereas
-    without gamma it grows like 1/(4 (1 - lambda))."""
+    without gamma it grows like 1/(4 (1 - lambda)). With gamma held fixed at sqrt(1 - lambda^2) (the LRU trains it as
+    a separate parameter) the sensitivity to lambda is gamma^2 S2 = (1 + lambda^2)/(1 - lambda^2)^2 and the one to nu
+    tends to 1/2."""
     s0, s1, s2 = _series_sums()
     s0, s1, s2 = (e.subs(q, lam**2) for e in (s0, s1, s2))
     s1 = lam * s1  # sum n lambda^{n-1} lambda^n = lambda sum n q^{n-1}
@@ -806,6 +808,9 @@ def curse_of_memory_normalised() -> Result:
     lim_norm_nu = sp.limit(norm_nu, lam, 1, "-")
     lead_unnorm_nu = sp.limit(unnorm_nu * (1 - lam), lam, 1, "-")
     lead_norm_lam = sp.limit(norm_lam * (1 - lam) ** 2, lam, 1, "-")
+    # the LRU trains gamma as its own parameter: held at its initial value it does not move with lambda
+    fixed_lam = _tidy(sp.simplify(gamma**2 * s2))
+    lim_fixed_nu = sp.limit(fixed_lam * chain**2, lam, 1, "-")
     return Result(
         expr=sp.Tuple(sp.Lambda(lam, norm_lam), sp.Lambda(lam, norm_nu)),
         latex=(
@@ -820,6 +825,8 @@ def curse_of_memory_normalised() -> Result:
             "limit_normalised_nu": lim_norm_nu,
             "leading_unnormalised_nu": lead_unnorm_nu,
             "leading_normalised_lambda": lead_norm_lam,
+            "fixed_gamma_lambda": fixed_lam,
+            "limit_fixed_gamma_nu": lim_fixed_nu,
         },
         text={
             "normalised_nu_0.99": f"{float(norm_nu.subs(lam, sp.Rational(99, 100))):.4f}",
@@ -831,15 +838,17 @@ def curse_of_memory_normalised() -> Result:
 
 @curse_of_memory_normalised.check(
     "mpmath at 30 digits: sum over n of (d/dx [gamma lambda^n])^2 with the derivative taken numerically by "
-    "mpmath.diff, in x = lambda and in x = nu, for lambda = 0.5 and 0.9",
+    "mpmath.diff, in x = lambda and in x = nu, for lambda = 0.5 and 0.9; the same with gamma held fixed, and its "
+    "limit in nu at lambda = 1 - 1e-12",
     tol=1e-15,
     oracle_zh="mpmath（30 位）：对 n 求 (d/dx [γλ^n])² 之和，导数由 mpmath.diff 数值求得，x 分别取 λ 与 ν，"
-    "λ = 0.5 与 0.9",
+    "λ = 0.5 与 0.9；γ 固定不变时同样计算，并在 λ = 1 − 1e-12 处检验其对 ν 的极限",
 )
 def _() -> float:
     p = curse_of_memory_normalised.result.parts
     f_lam = sp.lambdify(lam, p["normalised_lambda"], "mpmath")
     f_nu = sp.lambdify(lam, p["normalised_nu"], "mpmath")
+    f_fix = sp.lambdify(lam, p["fixed_gamma_lambda"], "mpmath")
     worst = mpmath.mpf(0)
     with mpmath.workdps(30):
         for lv in ("0.5", "0.9"):
@@ -856,6 +865,14 @@ def _() -> float:
 
             s_nu = mpmath.fsum(mpmath.diff(lambda x, nn=nn: coef(x, nn), nu0) ** 2 for nn in range(n_max))
             worst = max(worst, abs(s_lam - f_lam(lm)) / s_lam, abs(s_nu - f_nu(lm)) / s_nu)
+            g0 = mpmath.sqrt(1 - lm**2)  # gamma held at its value: it does not move with lambda
+            s_fix = mpmath.fsum(mpmath.diff(lambda x, nn=nn, g=g0: g * x**nn, lm) ** 2 for nn in range(n_max))
+            worst = max(worst, abs(s_fix - f_fix(lm)) / s_fix)
+        # the limit in nu: (lambda ln lambda)^2 (1 + lambda^2)/(1 - lambda^2)^2 at lambda = 1 - 1e-12 is within about
+        # 1e-12 of it; scaled by 1e-6 so that this deviation stays below the tolerance and a wrong limit does not
+        lm = 1 - mpmath.mpf("1e-12")
+        near = (lm * mpmath.log(lm)) ** 2 * (1 + lm**2) / (1 - lm**2) ** 2
+        worst = max(worst, abs(near - mpmath.mpf(str(p["limit_fixed_gamma_nu"]))) * mpmath.mpf("1e-6"))
     return float(worst)
 
 

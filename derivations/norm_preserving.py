@@ -109,7 +109,7 @@ def modrelu_jacobian() -> Result:
 @modrelu_jacobian.check(
     "central finite differences of complex modReLU (NumPy, float64, h = 1e-6) at 200 seeded points, b of both signs",
     tol=1e-7,
-    oracle_zh="对复数 modReLU 做中心有限差分（NumPy，float64，h = 1e-6），200 个固定种子的点，b 取正负两种符号",
+    oracle_zh="对复数 modReLU 做中心有限差分（NumPy，float64，h = 1e-6），用固定随机种子取 200 个点，b 取正负两种符号",
 )
 def _() -> float:
     jac = sp.lambdify((x, y, b), modrelu_jacobian.result.parts["jacobian"], "numpy")
@@ -131,7 +131,7 @@ def _() -> float:
     "torch autograd (float64): singular values of the Jacobian of modReLU on (x, y), 100 seeded points",
     tol=1e-12,
     needs="torch",
-    oracle_zh="torch 自动微分（float64）：modReLU 在 (x, y) 上的雅可比矩阵的奇异值，100 个固定种子的点",
+    oracle_zh="torch 自动微分（float64）：modReLU 在 (x, y) 上的雅可比矩阵的奇异值，用固定随机种子取 100 个点",
 )
 def _() -> float:
     import torch
@@ -206,7 +206,7 @@ def urnn_one_unit_jacobian() -> Result:
     "torch autograd (float64) through T modReLU steps of a rotated complex unit: singular values, 24 cases",
     tol=1e-10,
     needs="torch",
-    oracle_zh="torch 自动微分（float64）穿过 T 步“旋转 + modReLU”的复数单元：奇异值，共 24 种情形",
+    oracle_zh="torch 自动微分（float64）：对复数单元的 T 步“旋转 + modReLU”求导，取奇异值，共 24 种情形",
 )
 def _() -> float:
     import torch
@@ -289,7 +289,8 @@ def _orth_tanh_setup(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     "torch autograd (float64) through 50 tanh steps, W from torch.nn.init.orthogonal_ (n = 8, seed 0)",
     tol=1e-9,
     needs="torch",
-    oracle_zh="torch 自动微分（float64）穿过 50 步 tanh，W 取自 torch.nn.init.orthogonal_（n = 8，种子 0）",
+    oracle_zh="torch 自动微分（float64）：对 50 步 tanh 递推求导，"
+    "W 取自 torch.nn.init.orthogonal_（n = 8，随机种子 0）",
 )
 def _() -> float:
     import torch
@@ -383,7 +384,8 @@ def skew_exp_orthogonal() -> Result:
     "torch.linalg.matrix_exp (float64) on seeded skew-symmetric matrices, n = 2..8: Q^T Q - I, det Q - 1, 2x2 rotation",
     tol=1e-12,
     needs="torch",
-    oracle_zh="torch.linalg.matrix_exp（float64）作用于固定种子的反对称矩阵，n = 2…8：QᵀQ − I、det Q − 1、2×2 旋转",
+    oracle_zh="torch.linalg.matrix_exp（float64）作用于用固定随机种子生成的反对称矩阵，n = 2…8："
+    "QᵀQ − I、det Q − 1、2×2 旋转",
 )
 def _() -> float:
     import torch
@@ -541,7 +543,8 @@ def _() -> float:
     "NumPy solve (I + A)^{-1}(I - A) vs torch's cayley at k A, seeded 5x5 skew A; 2x2 example and its angles by atan2",
     tol=1e-12,
     needs="torch",
-    oracle_zh="NumPy 求解 (I + A)⁻¹(I − A)，与 torch 的凯莱变换在 kA 处的值比较（固定种子的 5×5 反对称 A）；"
+    oracle_zh="NumPy 求解 (I + A)⁻¹(I − A)，与 torch 的凯莱变换在 kA 处的值比较"
+    "（用固定随机种子生成的 5×5 反对称矩阵 A）；"
     "2×2 例子及其用 atan2 求出的转角",
 )
 def _() -> float:
@@ -702,8 +705,8 @@ def antisymmetric_euler_growth() -> Result:
     "|lambda|_max^T, gamma = 0 and gamma = 0.3",
     tol=1e-10,
     needs="torch",
-    oracle_zh="torch 自动微分（float64）穿过 50 步反对称 RNN（h = 0，n = 16，种子 0）：谱范数与 |λ|_max^T 比较，"
-    "γ = 0 与 γ = 0.3",
+    oracle_zh="torch 自动微分（float64）：在 h = 0 处对 50 步 AntisymmetricRNN 求导（n = 16，随机种子 0）："
+    "谱范数与 |λ|_max^T 比较，γ = 0 与 γ = 0.3",
 )
 def _() -> float:
     import torch
@@ -756,7 +759,7 @@ def _() -> float:
 @antisymmetric_euler_growth.check(
     "NumPy power iteration (200 steps) on J^T J, J = I + eps(M - gamma I), seeded n = 16: spectral norm vs max|lambda|",
     tol=1e-9,
-    oracle_zh="NumPy 对 JᵀJ 做 200 步幂迭代（J = I + ε(M − γI)，固定种子，n = 16）：谱范数与 max|λ| 比较",
+    oracle_zh="NumPy 对 JᵀJ 做 200 步幂迭代（J = I + ε(M − γI)，固定随机种子，n = 16）：谱范数与 max|λ| 比较",
 )
 def _() -> float:
     mod2 = sp.lambdify((eps, gamma, mu), antisymmetric_euler_growth.result.parts["modulus_sq"])

@@ -115,8 +115,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Eigenvalues of the AntisymmetricRNN's one-step Jacobian I + eps(M - gamma I) at h = 0 in the complex "
         "plane: without diffusion they lie on the vertical line Re = 1, outside the unit circle; with the diffusion "
         "gamma_- they move left to a vertical line inside the circle, the outermost two on it",
-        "zh": "反对称 RNN 在 h = 0 处单步雅可比矩阵 I + ε(M − γI) 的特征值在复平面上的位置："
-        "无扩散时位于竖线 Re = 1 上，在单位圆之外；"
+        "zh": "AntisymmetricRNN 在 h = 0 处单步雅可比矩阵 I + ε(M − γI) 的特征值在复平面上的位置："
+        "无扩散时位于实部为 1 的竖线上，在单位圆之外；"
         "加入扩散项 γ₋ 后整体左移到圆内的一条竖线上，最外侧的两个恰好落在圆上",
     },
     "fig.antisymmetric_euler_eigs.title": {

@@ -108,6 +108,9 @@ def test_curse_of_memory_values():
     pn = get("curse_of_memory_normalised").result.parts
     assert float(pn["normalised_lambda"].subs(LAM, sp.Rational(9, 10))) == pytest.approx(1 / 0.19**2, rel=1e-14)
     assert pn["limit_normalised_nu"] == sp.Rational(1, 4) and pn["leading_unnormalised_nu"] == sp.Rational(1, 4)
+    # gamma held fixed (the LRU's separate parameter): gamma^2 sum n^2 0.81^(n-1) by plain float64 summation
+    assert float(pn["fixed_gamma_lambda"].subs(LAM, sp.Rational(9, 10))) == pytest.approx(0.19 * s, rel=1e-12)
+    assert pn["limit_fixed_gamma_nu"] == sp.Rational(1, 2)
 
 
 def test_gradient_norm_figure_data():
@@ -131,6 +134,8 @@ def test_gradient_norm_figure_data():
         ("diagonal_bptt_factor", "product", sp.diag(*sp.symbols("lambda_1 lambda_2")) ** 2),
         ("curse_of_memory", "sensitivity", 1 / (1 - LAM**2) ** 3),
         ("curse_of_memory_normalised", "normalised_nu", 1 / (1 - LAM**2) ** 2),
+        ("curse_of_memory_normalised", "fixed_gamma_lambda", 1 / (1 - LAM**2) ** 2),
+        ("curse_of_memory_normalised", "limit_fixed_gamma_nu", sp.Rational(1, 4)),
     ],
 )
 def test_checks_catch_mutations(monkeypatch, name, part, wrong):
