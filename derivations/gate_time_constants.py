@@ -272,7 +272,8 @@ def _() -> float:
 
 
 @chrono_time_constants.check(
-    "torch.nn.LSTM (float64, zero weights): forget and input gate read from one step with zero input and state, "
+    "torch.nn.LSTM (float64, zero weights): forget and input gate read from one step with zero input and "
+    "zero hidden state (h_0 = 0), "
     "c_0 = 1 (c_1 = f) and c_0 = 0, candidate bias 1 (c_1 = i tanh 1); tau = 1/(1 - f), -1/ln f, i vs 1 - f",
     tol=1e-9,
     needs="torch",
@@ -440,7 +441,7 @@ def _() -> float:
 
 @chrono_both_biases.check(
     "torch.nn.LSTM (float64, zero weights): chrono written into bias_ih only, into both (same value), into both "
-    "(independent draws); one step from zero input and state with c_0 = 1 reads f; tau = 1/(1 - f)",
+    "(independent draws); one step from zero input, h_0 = 0 and c_0 = 1 reads f; tau = 1/(1 - f)",
     tol=1e-9,
     needs="torch",
     oracle_zh="`torch.nn.LSTM`（float64，权重全为零）：chrono 值只写进 bias_ih、同一值写进两个向量、"

@@ -736,7 +736,7 @@ def curse_of_memory() -> Result:
         expr=sp.Lambda(lam, sens),
         latex=r"\lim_{t\to\infty}\mathbb{E}\Bigl(\frac{\partial h_t}{\partial\lambda}\Bigr)^2=" + sp.latex(sens),
         parts={"sensitivity": sens, "variance": var, "leading_coefficient": lead},
-        text={"sens_0.99": f"{float(sens.subs(lam, sp.Rational(99, 100))):.3g}"},
+        text={"sens_0.99": _sci(float(sens.subs(lam, sp.Rational(99, 100))))},
         symbols={"lambda": "real eigenvalue in (-1, 1)"},
     )
 
@@ -918,3 +918,9 @@ def figure_data_curse_of_memory(points: int = 200) -> dict[str, np.ndarray]:
         "nu_plain": sp.lambdify(lam, pn["unnormalised_nu"], "numpy")(lv),
         "nu_normalised": sp.lambdify(lam, pn["normalised_nu"], "numpy")(lv),
     }
+
+
+def _sci(v: float) -> str:
+    """``v`` with three significant digits as LaTeX, e.g. 2.51\\times10^{5}."""
+    mant, exp = f"{v:.2e}".split("e")
+    return rf"{mant}\times10^{{{int(exp)}}}" if int(exp) else mant
