@@ -315,6 +315,30 @@ TERMS: tuple[Term, ...] = (
         "backward weights treated as independent of the forward ones",
         "把反向传播中的权重视为与前向传播中的独立",
     ),
+    # transformers
+    Term(
+        "layer normalisation (LayerNorm)",
+        "层归一化（LayerNorm）",
+        "Ba et al. 2016; normalises each token over its features",
+        "Ba 等（2016）；对每个词元在其特征维上做归一化",
+        ("层标准化", "层规范化"),
+        ("layer normali",),
+    ),
+    Term("RMSNorm", "RMSNorm", "x / sqrt(mean(x²)); no centring", "x/√mean(x²)，不做中心化；本站保留英文名称"),
+    Term("softmax", "softmax", "p_i = e^{s_i} / Σ_j e^{s_j}", "本站保留英文名称，p_i = e^{s_i}/Σ_j e^{s_j}"),
+    Term("attention (scaled dot-product)", "注意力（缩放点积注意力）", "softmax(q·k/√d_k)", "softmax(q·k/√d_k)"),
+    Term(
+        "Pre-LN / Post-LN",
+        "Pre-LN / Post-LN",
+        "LN before the branch / after the addition",
+        "本站保留英文名称：LN 在分支之前 / 在相加之后",
+    ),
+    Term(
+        "residual stream", "残差流", "the x_l the blocks add to", "各块不断累加的 x_l", en_markers=("residual stream",)
+    ),
+    Term("token", "词元", "one position of the sequence", "序列中的一个位置"),
+    Term("one-hot", "独热", "one probability 1, the others 0", "一个概率为 1，其余为 0"),
+    Term("learning-rate warm-up", "学习率预热", avoid=("学习率热身",)),
 )
 
 

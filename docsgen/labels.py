@@ -341,6 +341,52 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The interactive figure needs JavaScript; the table of χ₁ above gives the same numbers.",
         "zh": "交互式图表需要启用 JavaScript；上文 χ₁ 的表格给出了同样的数值。",
     },
+    # --- figures: transformers ---------------------------------------------------------------------------------
+    "fig.attention_scaling_cdf.alt": {
+        "en": "Empirical distribution over 1000 queries of the softmax Jacobian's spectral norm, with and without "
+        "dividing the logits by sqrt(d_k), d_k = 64, 64 keys",
+        "zh": "1000 个查询上 softmax 雅可比矩阵谱范数的经验分布：logit 除以与不除以 √d_k，d_k = 64，64 个键",
+    },
+    "fig.attention_scaling_cdf.title": {
+        "en": r"Softmax sensitivity ($d_k = 64$, 64 keys)",
+        "zh": r"softmax 的敏感度（$d_k = 64$，64 个键）",
+    },
+    "fig.attention_scaling_cdf.x": {
+        "en": r"$\|\partial p/\partial s\|_2$ (log scale)",
+        "zh": r"$\|\partial p/\partial s\|_2$（对数坐标）",
+    },
+    "fig.attention_scaling_cdf.y": {"en": "fraction of queries", "zh": "查询所占比例"},
+    "fig.attention_scaling_cdf.raw": {"en": r"logits $q\cdot k$", "zh": r"logit 取 $q\cdot k$"},
+    "fig.attention_scaling_cdf.scaled": {
+        "en": r"logits $q\cdot k/\sqrt{d_k}$",
+        "zh": r"logit 取 $q\cdot k/\sqrt{d_k}$",
+    },
+    "fig.pre_post_layer_grads.alt": {
+        "en": "Gradient norm of each block's second FFN weight in a 12-block Pre-LN and Post-LN stack at "
+        "initialisation",
+        "zh": "12 块 Pre-LN 与 Post-LN 堆叠在初始化时各块第二个前馈权重的梯度范数",
+    },
+    "fig.pre_post_layer_grads.title": {
+        "en": "Gradient per block at initialisation (d = 64, 12 blocks)",
+        "zh": "初始化时各块的梯度（d = 64，12 块）",
+    },
+    "fig.pre_post_layer_grads.x": {"en": "block $l$", "zh": "块序号 $l$"},
+    "fig.pre_post_ratio.alt": {
+        "en": "Ratio of the last block's gradient norm, Pre-LN over Post-LN, against depth, with the toy model's "
+        "prediction",
+        "zh": "最后一块梯度范数的 Pre-LN 与 Post-LN 之比随深度的变化，以及玩具模型的预测",
+    },
+    "fig.pre_post_ratio.title": {
+        "en": "Last block's gradient: Pre-LN / Post-LN",
+        "zh": "最后一块的梯度之比：Pre-LN / Post-LN",
+    },
+    "fig.pre_post_ratio.x": {"en": "number of blocks $L$", "zh": "块数 $L$"},
+    "fig.pre_post_ratio.y": {"en": "ratio", "zh": "比值"},
+    "fig.pre_post_ratio.predicted": {
+        "en": r"toy model $\sqrt{(1+s)/(v_0+Ls)}$",
+        "zh": r"玩具模型 $\sqrt{(1+s)/(v_0+Ls)}$",
+    },
+    "fig.pre_post_ratio.measured": {"en": "torch, mean of 3 seeds", "zh": "torch，3 个随机种子的均值"},
     # --- figures: activations ---------------------------------------------------------------------------------
     "fig.activation_curves.alt": {
         "en": "sigma, sigma', tanh and tanh' on [-6, 6]",

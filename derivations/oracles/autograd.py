@@ -78,3 +78,15 @@ def lstm_state_map(cell: torch.nn.LSTMCell, xs: np.ndarray) -> Callable[[torch.T
         return cx[0], hx[0]
 
     return run
+
+
+class single_thread:  # a context manager, named like torch.no_grad
+    """Run torch on one intra-op thread inside the block (tiny tensors: more threads only add overhead), then restore
+    the previous thread count."""
+
+    def __enter__(self) -> None:
+        self._threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+    def __exit__(self, *exc: object) -> None:
+        torch.set_num_threads(self._threads)
