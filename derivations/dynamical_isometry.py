@@ -165,8 +165,8 @@ def linear_gaussian_jacobian_spectrum() -> Result:
     "numpy, 40000 seeded products of L = 3 Gaussian 3x3 matrices: sample means of m_2 and m_1^2 vs the exact "
     "finite-N formulas (relative; standard error about 1 %)",
     tol=0.04,
-    oracle_zh="NumPy：40000 个固定随机种子的乘积（L = 3 个 3×3 高斯矩阵）：m₂ 与 m₁² 的样本均值与有限 N 精确公式比较"
-    "（相对误差；标准误约 1%）",
+    oracle_zh="NumPy，40000 个固定随机种子的乘积（每个为 L = 3 个 3×3 高斯矩阵之积）："
+    "m₂ 与 m₁² 的样本均值，与有限 N 的精确公式比较（相对误差；标准误约 1%）",
 )
 def _() -> float:
     p = linear_gaussian_jacobian_spectrum.result.parts
@@ -303,7 +303,7 @@ def _mc_normalised_variance(act: str, weights: str, sw2_: float, sb2_: float, q0
     "numpy wide nets (N = 100, L = 4, 20 seeds): m_2/m_1^2 - 1 for ReLU and critical tanh, Gaussian and orthogonal "
     "weights, vs the large-N variance (relative; standard error about 2 %, finite-width bias +1 to +4 %)",
     tol=0.1,
-    oracle_zh="NumPy 宽网络（N = 100、L = 4、20 个种子）：ReLU 与临界 tanh、高斯与正交权重下的 m₂/m₁² − 1，"
+    oracle_zh="NumPy 宽网络（N = 100、L = 4、20 个随机种子）：ReLU 与临界 tanh、高斯与正交权重下的 m₂/m₁² − 1，"
     "与大 N 极限的谱方差比较（相对误差；标准误约 2%，有限宽度偏差 +1% 至 +4%）",
 )
 def _() -> float:
@@ -324,7 +324,7 @@ def _() -> float:
     tol=0.2,
     needs="torch",
     oracle_zh="torch 自动微分求雅可比矩阵（float64），网络用 `torch.nn.init.orthogonal_` / `normal_` 初始化"
-    "（N = 100、L = 4、6 个种子）：临界 tanh 与 ReLU 的 m₂/m₁² − 1 与大 N 极限比较"
+    "（N = 100、L = 4、6 个随机种子）：临界 tanh 与 ReLU 的 m₂/m₁² − 1 与大 N 极限比较"
     "（相对误差；标准误至多约 5%，有限宽度偏差至多 +4%）",
 )
 def _() -> float:
@@ -371,7 +371,7 @@ def _() -> float:
     "q* = sigma_w^2 E[tanh(h)^2] + sigma_b^2 for the tanh net used; mu_2 / mu_1",
     tol=1e-12,
     oracle_zh="Gauss–Hermite 求积（120 个节点）：所用 tanh 网络满足 χ₁ = σ_w² E[tanh′(h)²] = 1，"
-    "且 q* = σ_w² E[tanh(h)²] + σ_b² 是长度映射的不动点；并核对 μ₂、μ₁",
+    "且 q* = σ_w² E[tanh(h)²] + σ_b² 是长度映射的不动点；并核对 μ₂ 与 μ₁",
 )
 def _() -> float:
     p = jacobian_spectrum_variance.result.parts
@@ -490,7 +490,7 @@ def lyapunov_gaussian_product() -> Result:
     "mpmath quadrature (30 digits) of E ln X and Var ln X for X ~ chi^2_n, n = 1..8, and of E ln u^2, "
     "u^2 ~ Beta(1/2, (n-1)/2), n = 2..8",
     tol=1e-12,
-    oracle_zh="mpmath 数值积分（30 位）：X ~ χ²_n（n = 1..8）时 ln X 的均值与方差，"
+    oracle_zh="mpmath 数值积分（30 位有效数字）：X ~ χ²_n（n = 1..8）时 ln X 的均值与方差，"
     "以及 u² ~ Beta(1/2, (n−1)/2)（n = 2..8）时 ln u² 的均值",
 )
 def _() -> float:
@@ -524,7 +524,7 @@ def _() -> float:
     "numpy QR iteration, 64 seeded chains x 400 steps of 4x4 N(0, 1.5^2) matrices: all four exponents "
     "(standard error about 0.003)",
     tol=0.02,
-    oracle_zh="NumPy QR 迭代：64 条固定随机种子的链、每条 400 步，4×4 矩阵、元素 N(0, 1.5²)：全部四个指数"
+    oracle_zh="NumPy QR 迭代：64 条固定随机种子的链、每条 400 步，4×4 矩阵、元素 N(0, 1.5²)：全部四个李雅普诺夫指数"
     "（标准误约 0.003）",
 )
 def _() -> float:
@@ -547,7 +547,7 @@ def _() -> float:
     "errors 0.07 and 0.05)",
     tol=0.3,
     needs="torch",
-    oracle_zh="torch 中按 D2L 的做法（一个 4×4 的 torch.normal(0, 1) 矩阵再连乘 100 个，float32），"
+    oracle_zh="在 torch 中照搬《动手学深度学习》的做法（一个 4×4 的 torch.normal(0, 1) 矩阵再连乘 100 个，float32），"
     "4000 次独立运行成批计算：ln|P₁₁| 的均值与标准差和精确分布比较（绝对误差，以自然对数计，均值约 55；"
     "标准误分别约 0.07 与 0.05）",
 )
@@ -570,7 +570,8 @@ def _() -> float:
     "mpmath digamma (30 digits): lambda_1 < 0 at sigma^2 = 1/n for n = 1..300, and n lambda_1 -> -1/2 "
     "(n = 10^6, psi(x) = ln x - 1/(2x) + O(1/x^2))",
     tol=1e-5,
-    oracle_zh="mpmath 双伽马函数（30 位）：σ² = 1/n 时对 n = 1..300 都有 λ₁ < 0，且 n·λ₁ → −1/2（取 n = 10⁶）",
+    oracle_zh="mpmath 双伽马函数（30 位有效数字）：σ² = 1/n 时对 n = 1..300 都有 λ₁ < 0，且 n·λ₁ → −1/2"
+    "（取 n = 10⁶；ψ(x) = ln x − 1/(2x) + O(1/x²)）",
 )
 def _() -> float:
     f = sp.lambdify(n, lyapunov_gaussian_product.result.parts["lambda_1_lecun"], "mpmath")
@@ -620,7 +621,7 @@ def saxe_linear_mode() -> Result:
     u_dot_balanced = sp.factor(sp.simplify((a_dot * b + a * b_dot).subs(b, a)).subs(a, sp.sqrt(uu)))
     uf_ = sp.Function("u")
     ode = sp.Eq(uf_(t).diff(t), u_dot_balanced.subs(uu, uf_(t)))
-    sol = sp.dsolve(ode, uf_(t), ics={uf_(0): u0}).rhs
+    sol = sp.dsolve(ode, uf_(t), hint="Bernoulli", ics={uf_(0): u0}).rhs  # Bernoulli: explicit, and fast
     e = sp.exp(2 * s * t / tau)
     closed = s * e / (e - 1 + s / u0)
     if sp.simplify(sp.expand_log(sol - closed, force=True)) != 0:
@@ -665,7 +666,8 @@ def saxe_linear_mode() -> Result:
 @saxe_linear_mode.check(
     "mpmath.odefun (Taylor series, 20 digits) for tau u' = 2u(s - u) at t = 0.5, 1, 2, 4 (tau = 1, s = 3, u_0 = 0.01)",
     tol=1e-12,
-    oracle_zh="mpmath.odefun（泰勒级数法，20 位）求解 τu′ = 2u(s − u)，取 t = 0.5、1、2、4（τ = 1、s = 3、u₀ = 0.01）",
+    oracle_zh="mpmath.odefun（泰勒级数法，20 位有效数字）求解 τu′ = 2u(s − u)，"
+    "取 t = 0.5、1、2、4（τ = 1、s = 3、u₀ = 0.01）",
 )
 def _() -> float:
     p = saxe_linear_mode.result.parts

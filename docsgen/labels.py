@@ -259,14 +259,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "ln of the norm of P_K e_1 for products of K Gaussian 4x4 matrices, 12 seeded runs, with the predicted "
         "mean K lambda_1 and a band of plus or minus one standard deviation",
         "zh": "K 个 4×4 高斯矩阵之积作用于 e₁ 后范数的自然对数：12 次固定随机种子的运行，"
-        "以及预测的均值 Kλ₁ 和正负一个标准差的带",
+        "以及预测的均值 Kλ₁ 和上下各一个标准差的范围",
     },
     "fig.random_product_growth.title": {
         "en": "Products of 4x4 N(0, 1) matrices: the log-norm grows linearly",
-        "zh": "4×4、元素 N(0, 1) 的矩阵连乘：对数范数线性增长",
+        "zh": "元素服从 N(0, 1) 的 4×4 矩阵连乘：对数范数线性增长",
     },
     "fig.random_product_growth.x": {"en": "number of factors K", "zh": "因子个数 K"},
-    "fig.random_product_growth.runs": {"en": "12 seeded runs", "zh": "12 次固定种子的运行"},
+    "fig.random_product_growth.runs": {"en": "12 seeded runs", "zh": "12 次固定随机种子的运行"},
     "fig.random_product_growth.mean": {
         "en": "predicted mean $K\\lambda_1$ ($\\lambda_1$ = {lam})",
         "zh": "预测均值 $K\\lambda_1$（$\\lambda_1$ = {lam}）",
@@ -309,7 +309,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "tanh, width 800, $\\sigma_b^2$ = 0.05: measured vs $\\chi_1^{L-l}$",
         "zh": "tanh、宽 800、$\\sigma_b^2$ = 0.05：实测值与 $\\chi_1^{L-l}$",
     },
-    "fig.signal_backward.x": {"en": "layer l (the loss is at L = 20)", "zh": "层 l（损失位于 L = 20）"},
+    "fig.signal_backward.x": {"en": "layer l (the loss is at L = 20)", "zh": "第 l 层（损失位于第 L = 20 层）"},
     "fig.signal_backward.ordered": {"en": "ordered", "zh": "有序相"},
     "fig.signal_backward.critical": {"en": "critical", "zh": "临界"},
     "fig.signal_backward.chaotic": {"en": "chaotic", "zh": "混沌相"},
@@ -329,7 +329,7 @@ LABELS: dict[str, dict[str, str]] = {
     "signal.sw2": {"en": "weight variance σ_w²", "zh": "权重方差 σ_w²"},
     "signal.depth": {"en": "depth L", "zh": "深度 L"},
     "signal.x": {"en": "layers back from the loss, L − l", "zh": "从损失往回数的层数 L − l"},
-    "signal.y": {"en": "E[δ_l²]/E[δ_L²] (log scale)", "zh": "E[δ_l²]/E[δ_L²]（对数）"},
+    "signal.y": {"en": "E[δ_l²]/E[δ_L²] (log scale)", "zh": "E[δ_l²]/E[δ_L²]（对数坐标）"},
     "signal.readout": {
         "en": "tanh, σ_b² = {b}: q* = {q}, χ₁ = {c} ({phase}); over L = {L} layers χ₁^L = {p}",
         "zh": "tanh，σ_b² = {b}：q* = {q}，χ₁ = {c}（{phase}）；经过 L = {L} 层，χ₁^L = {p}",
@@ -339,7 +339,7 @@ LABELS: dict[str, dict[str, str]] = {
     "signal.critical": {"en": "critical", "zh": "临界"},
     "signal.noscript": {
         "en": "The interactive figure needs JavaScript; the table of χ₁ above gives the same numbers.",
-        "zh": "交互式图表需要启用 JavaScript；上文 χ₁ 的表格给出了同样的数值。",
+        "zh": "交互式图表需要启用 JavaScript；上表给出了同样的数值。",
     },
     # --- figures: transformers ---------------------------------------------------------------------------------
     "fig.attention_scaling_cdf.alt": {

@@ -143,20 +143,35 @@ T_ = sp.Symbol("t", nonnegative=True)
 
 
 @pytest.mark.parametrize(
-    ("name", "part", "wrong"),
+    ("name", "part", "wrong", "oracle"),
     [
         # the large-N value used at finite N
-        ("linear_gaussian_jacobian_spectrum", "mean_m2", (1 + L_) * SIGMA_W ** (4 * L_)),
-        ("linear_gaussian_jacobian_spectrum", "limit_m2", L_ * SIGMA_W ** (4 * L_)),
-        ("jacobian_spectrum_variance", "relu_orthogonal", sp.Integer(0)),  # "orthogonal ReLU is isometric"
-        ("jacobian_spectrum_variance", "tanh_orthogonal", sp.Float(1.137, 6) * L_),  # the Gaussian value
-        ("jacobian_spectrum_variance", "tanh_sigma_b2", sp.Integer(0)),
-        ("lyapunov_gaussian_product", "lambda_k", sp.log(2 * SIG2) + sp.polygamma(0, (n_ - K_ + 1) / 2)),  # no 1/2
-        ("lyapunov_gaussian_product", "entry_log_mean_d2l", 100 * sp.Float(0.558, 6)),  # norm, not entry; K = 100
-        ("lyapunov_gaussian_product", "chi2_log_var", sp.polygamma(1, sp.Symbol("nu", positive=True))),
-        ("saxe_linear_mode", "u_closed", S * sp.exp(S * T_ / TAU) / (sp.exp(S * T_ / TAU) - 1 + S / U0)),
-        ("saxe_linear_mode", "t_learn", TAU / S * sp.log(UF * (S - U0) / (U0 * (S - UF)))),
+        ("linear_gaussian_jacobian_spectrum", "mean_m2", (1 + L_) * SIGMA_W ** (4 * L_), "numpy, 40000"),
+        ("linear_gaussian_jacobian_spectrum", "limit_m2", L_ * SIGMA_W ** (4 * L_), "closed forms"),
+        # "orthogonal ReLU is isometric"; the Gaussian value for orthogonal tanh: the two Monte Carlo checks, run
+        # below at a smaller width and with fewer seeds (the mistakes are off by 100 % and 700 %)
+        ("jacobian_spectrum_variance", "relu_orthogonal", sp.Integer(0), "numpy wide nets"),
+        ("jacobian_spectrum_variance", "tanh_orthogonal", sp.Float(1.137, 6) * L_, "torch autograd"),
+        ("jacobian_spectrum_variance", "tanh_sigma_b2", sp.Integer(0), "Gauss-Hermite"),
+        ("lyapunov_gaussian_product", "lambda_k", sp.log(2 * SIG2) + sp.polygamma(0, (n_ - K_ + 1) / 2), "numpy QR"),
+        ("lyapunov_gaussian_product", "entry_log_mean_d2l", 100 * sp.Float(0.558, 6), "the D2L recipe"),  # K = 100
+        ("lyapunov_gaussian_product", "chi2_log_var", sp.polygamma(1, sp.Symbol("nu", positive=True)), "mpmath q"),
+        ("saxe_linear_mode", "u_closed", S * sp.exp(S * T_ / TAU) / (sp.exp(S * T_ / TAU) - 1 + S / U0), "mpmath"),
+        ("saxe_linear_mode", "t_learn", TAU / S * sp.log(UF * (S - U0) / (U0 * (S - UF))), "gradient descent"),
     ],
 )
-def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
+def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong, oracle):
+    """The named check (the one meant to catch this mistake, whose oracle starts with ``oracle``) fails on it; only
+    that check runs, and the Monte Carlo ones at width 40 with 6 seeds, to keep the file fast."""
+    from derivations import dynamical_isometry as dim
+
+    d = get(name)
+    assert d.result is not None  # derived (and cached) before the check width is lowered
+    chosen = [c for c in d.checks if c.oracle.startswith(oracle)]
+    assert len(chosen) == 1, f"{name}: {len(chosen)} checks start with {oracle!r}"
+    if chosen[0].needs:
+        pytest.importorskip(chosen[0].needs)
+    monkeypatch.setattr(d, "checks", chosen)
+    monkeypatch.setattr(dim, "CHECK_WIDTH", 40)
+    monkeypatch.setattr(dim, "CHECK_SEEDS", 6)
     assert_checks_catch(monkeypatch, name, part, wrong)

@@ -115,20 +115,33 @@ def test_explorer_json():
     assert abs(d["chi1"][k] - spm.tanh_chi1(2.0, 0.05)) < 1e-5 and 1.7 < d["critical"] < 1.8
 
 
+def _catch(monkeypatch, name: str, part: str, wrong, oracle: str) -> None:
+    """The check of ``name`` whose oracle starts with ``oracle`` (the one meant to catch this mistake) fails when
+    ``parts[part]`` is ``wrong``; only that check runs, so that each Monte Carlo check runs once in this file."""
+    d = get(name)
+    chosen = [ch for ch in d.checks if ch.oracle.startswith(oracle)]
+    assert len(chosen) == 1, f"{name}: {len(chosen)} checks start with {oracle!r}"
+    with monkeypatch.context() as m:
+        m.setattr(d, "checks", chosen)
+        assert_checks_catch(m, name, part, wrong)
+
+
 def test_checks_catch_mistakes(monkeypatch):
-    assert_checks_catch(monkeypatch, "relu_length_map", "chi1", spm.sw2 / 3)
-    assert_checks_catch(monkeypatch, "tanh_length_map", "chi1_chaotic", sp.Float(1.25))
-    assert_checks_catch(monkeypatch, "backward_second_moment", "chi1_ordered", sp.Float(0.7))
-    assert_checks_catch(monkeypatch, "depth_scales", "slope_value", sp.Float(0.56))
+    _catch(monkeypatch, "relu_length_map", "chi1", spm.sw2 / 3, "seeded wide ReLU")
+    _catch(monkeypatch, "relu_length_map", "q_star", spm.sb2 / (2 - spm.sw2), "mpmath quadrature")
+    _catch(monkeypatch, "tanh_length_map", "chi1_chaotic", sp.Float(1.25), "mpmath")
+    _catch(monkeypatch, "backward_second_moment", "chi1_ordered", sp.Float(0.7), "seeded wide tanh")
+    _catch(monkeypatch, "depth_scales", "slope_value", sp.Float(0.56), "mpmath")
+    _catch(monkeypatch, "depth_scales", "chi1_value", sp.Float(0.95), "2-D Gauss-Hermite")
     rows = get("tanh_critical_line").result.parts["table"].copy()
     rows[5, 1] = rows[5, 1] * 1.001
-    assert_checks_catch(monkeypatch, "tanh_critical_line", "table", rows)
-    assert_checks_catch(monkeypatch, "relu_correlation_map", "rate", 9 * sp.pi**2 / 4)
+    _catch(monkeypatch, "tanh_critical_line", "table", rows, "mpmath")
+    _catch(monkeypatch, "relu_correlation_map", "rate", 9 * sp.pi**2 / 4, "mpmath (20 digits): the exact map")
     wrong_map = (sp.sqrt(1 - spm.c**2) + (sp.pi - sp.acos(spm.c)) * spm.c) / (2 * sp.pi)
-    assert_checks_catch(monkeypatch, "relu_correlation_map", "map", wrong_map)
+    _catch(monkeypatch, "relu_correlation_map", "map", wrong_map, "mpmath (20 digits): 2-D quadrature")
     grid = get("signal_explorer").result.parts["chi1_grid"].copy()
     grid[30, 1] = grid[30, 1] * 1.01
-    assert_checks_catch(monkeypatch, "signal_explorer", "chi1_grid", grid)
+    _catch(monkeypatch, "signal_explorer", "chi1_grid", grid, "mpmath")
 
 
 def test_glorot_relu_weight_gradients_do_not_depend_on_the_layer():
@@ -139,11 +152,16 @@ def test_glorot_relu_weight_gradients_do_not_depend_on_the_layer():
     assert p["over_30_glorot"] == sp.Rational(1, 2**30)
 
 
-def test_glorot_mutation(monkeypatch):
+def _glorot_wrong_weight_grad():
+    """The weight gradient with the backward factor counted twice: it would shrink towards the input."""
     layer = sp.Symbol("l", positive=True, integer=True)
-    wrong = get("relu_glorot_gradients").result.parts["weight_grad"] * (spm.sw2 / 2) ** (spm.big_l - layer)
-    assert_checks_catch(monkeypatch, "relu_glorot_gradients", "weight_grad", wrong)
+    return get("relu_glorot_gradients").result.parts["weight_grad"] * (spm.sw2 / 2) ** (spm.big_l - layer)
 
 
-def test_torch_over_l_mutation(monkeypatch, torch):
-    assert_checks_catch(monkeypatch, "backward_second_moment", "over_L", spm.chi ** (spm.big_l + 3))
+def test_glorot_mutation(monkeypatch):
+    _catch(monkeypatch, "relu_glorot_gradients", "weight_grad", _glorot_wrong_weight_grad(), "NumPy, the chain rule")
+
+
+def test_torch_mutations(monkeypatch, torch):
+    _catch(monkeypatch, "backward_second_moment", "over_L", spm.chi ** (spm.big_l + 3), "torch autograd")
+    _catch(monkeypatch, "relu_glorot_gradients", "weight_grad", _glorot_wrong_weight_grad(), "torch autograd")
