@@ -52,7 +52,8 @@ def signal_chi1(lang: str):
     d = figure_data_chi1()
     fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
     for b, style in (("0", "-"), ("0.05", "--"), ("0.5", "-.")):
-        ax.plot(d["sw2"], d[f"tanh_{b}"], style, label=rf"tanh, $\sigma_b^2 = {b}$")
+        sep = "，" if lang == "zh" else ", "
+        ax.plot(d["sw2"], d[f"tanh_{b}"], style, label=rf"tanh{sep}$\sigma_b^2 = {b}$")
     ax.plot(d["sw2"], d["relu"], ":", color="tab:purple", label=label("fig.signal_chi1.relu", lang))
     ax.axhline(1.0, color="grey", linewidth=1)
     ax.set(
@@ -75,7 +76,8 @@ def signal_backward(lang: str):
     d = figure_data_backward()
     fig, ax = plt.subplots(figsize=(WIDTH, 4.2))
     for key in _EXAMPLES:
-        name = label(f"fig.signal_backward.{key}", lang) + rf" ($\sigma_w^2 = {d[f'{key}_sw2']:.2f}$)"
+        value = rf"$\sigma_w^2 = {d[f'{key}_sw2']:.2f}$"
+        name = label(f"fig.signal_backward.{key}", lang) + (f"（{value}）" if lang == "zh" else f" ({value})")
         ax.semilogy(d["layer"], d[key], "o", color=_COLORS[key], markersize=3.5, label=name)
         ax.semilogy(d["layer"], d[f"{key}_theory"], "--", color=_COLORS[key], linewidth=1.2)
     ax.plot([], [], "k--", linewidth=1.2, label=label("fig.signal_backward.theory", lang))
