@@ -336,7 +336,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "signal.ordered": {"en": "ordered phase", "zh": "有序相"},
     "signal.chaotic": {"en": "chaotic phase", "zh": "混沌相"},
-    "signal.critical": {"en": "critical", "zh": "临界"},
+    "signal.critical": {"en": "near critical (|χ₁ − 1| < 0.005)", "zh": "接近临界（|χ₁ − 1| < 0.005）"},
     "signal.noscript": {
         "en": "The interactive figure needs JavaScript; the table of χ₁ above gives the same numbers.",
         "zh": "交互式图表需要启用 JavaScript；上表给出了同样的数值。",
