@@ -129,11 +129,15 @@ def linear_gaussian_jacobian_spectrum() -> Result:
     mean_m2, mean_m1_sq, limit_m2 = e_m2, e_m1sq, lim_m2
     if sp.simplify(limit_var - L * sw2 ** (2 * L)) != 0:
         raise ArithmeticError("large-N spectral variance is not L sigma_w^(4L)")
+    # the display groups the factors for reading; it must be the same expression
+    shown = (N - 1) * (N + 2) / (3 * N ** (L + 1)) * sw2 ** (2 * L) * ((N + 2) ** L - (N - 1) ** L)
+    if sp.simplify(sp.expand_power_base(shown - variance, force=True)) != 0:
+        raise ArithmeticError("the displayed grouping of the finite-N variance differs from the derived one")
     return Result(
         expr=sp.Tuple(sp.Lambda((N, L, sigma_w), variance), sp.Lambda((L, sigma_w), limit_var)),
         latex=(
-            r"\mathbb{E}\,m_2-\mathbb{E}\,m_1^2=" + sp.latex(variance) + r"\ \xrightarrow{N\to\infty}\ "
-            r"" + sp.latex(limit_var)
+            r"\mathbb{E}\,m_2-\mathbb{E}\,m_1^2=\frac{(N-1)(N+2)}{3N^{L+1}}\,\sigma_w^{4L}\bigl[(N+2)^L-(N-1)^L\bigr]"
+            r"\ \xrightarrow{N\to\infty}\ " + sp.latex(limit_var)
         ),
         parts={
             "transfer_matrix": sw2**2 * step,

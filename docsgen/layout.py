@@ -13,8 +13,8 @@ import re
 
 RELATIONS = {
     "=", "<", ">", r"\le", r"\leq", r"\ge", r"\geq", r"\approx", r"\ne", r"\neq", r"\equiv", r"\Rightarrow",
-    r"\Longrightarrow", r"\implies", r"\iff", r"\sim", r"\propto", r"\ll", r"\gg", r"\lesssim", r"\gtrsim",
-    r"\overset",
+    r"\Longrightarrow", r"\implies", r"\xrightarrow", r"\longrightarrow", r"\iff", r"\sim", r"\propto", r"\ll",
+    r"\gg", r"\lesssim", r"\gtrsim", r"\overset",
 }  # fmt: skip
 SEPARATORS = {r"\quad", r"\qquad"}
 _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}]|\s+|.", re.S)

@@ -13,7 +13,7 @@ from docsgen.layout import break_lines
 # 1.05 em there, extra.css) ~21 em. A formula laid out for DISPLAY_BUDGET that a PHONE_BUDGET layout would break
 # differently gets both layouts; the page shows one of them per screen (PHONE_MARK, hooks/katex.py, extra.css).
 DISPLAY_BUDGET = 22.0
-PHONE_BUDGET = 18.0
+PHONE_BUDGET = 16.0
 PHONE_MARK = "%phone-layout"  # a TeX comment line: ignored by any TeX reader that sees it unsplit
 
 
