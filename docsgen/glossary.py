@@ -183,14 +183,14 @@ TERMS: tuple[Term, ...] = (
         "adaptive gradient clipping (AGC)",
         "自适应梯度裁剪（AGC）",
         "unit-wise, relative to the weights",
-        "逐单元、相对于权重",
+        "逐单元裁剪，依据梯度范数与权重范数之比",
     ),
     Term("Huber loss", "Huber 损失", "its derivative is the clipped error", "其导数就是裁剪后的误差"),
     Term(
         "randomized truncation",
         "随机截断",
         "truncated BPTT at random lengths, reweighted",
-        "在随机长度处截断并重新加权",
+        "在随机长度处截断 BPTT，并对梯度重新加权",
     ),
     # attractors
     Term("attractor", "吸引子", "a set nearby states converge to", "附近的状态都收敛到的集合"),
@@ -231,7 +231,7 @@ TERMS: tuple[Term, ...] = (
         "Cayley transform",
         "凯莱变换",
         "skew-symmetric A to an orthogonal matrix; two conventions (torch vs the papers)",
-        "把反对称矩阵 A 映成正交矩阵；有两种约定（torch 与论文）",
+        "把反对称矩阵 A 映成正交矩阵；有两种约定（PyTorch 与论文各用一种）",
         en_markers=("cayley transform", "cayley map"),
     ),
     Term("matrix exponential", "矩阵指数", "e^A = Σ Aᵏ/k!", "e^A = Σ Aᵏ/k!", en_markers=("matrix exponential",)),
@@ -244,7 +244,7 @@ TERMS: tuple[Term, ...] = (
         en_markers=("state-space model",),
     ),
     Term("linear recurrence", "线性循环", "no activation inside the recurrence", "循环内部没有激活函数"),
-    Term("zero-order hold (ZOH)", "零阶保持", "input held constant over each step", "每个步长内输入保持不变"),
+    Term("zero-order hold (ZOH)", "零阶保持（ZOH）", "input held constant over each step", "每个步长内输入保持不变"),
     Term("discretisation", "离散化", "continuous time to a recurrence", "把连续时间系统变为递推"),
     Term(
         "curse of memory",
@@ -258,7 +258,7 @@ TERMS: tuple[Term, ...] = (
         "time constant",
         "时间常数",
         "1/(1 − f) for a memory multiplied by f each step",
-        "每步乘以 f 的记忆：1/(1 − f)",
+        "记忆每步乘以 f 时为 1/(1 − f)",
         en_markers=("time constant",),
     ),
     Term(
@@ -271,9 +271,10 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "leaky unit",
-        "泄漏单元",
+        "渗漏单元",
         "h_t = (1 − α) h_{t−1} + α φ(a_t)",
-        "h_t = (1 − α) h_{t−1} + α φ(a_t)",
+        "h_t = (1 − α) h_{t−1} + α φ(a_t)；《深度学习》（花书）中文版即用此译名",
+        ("泄漏单元",),
         en_markers=("leaky unit",),
     ),
     # dynamical_isometry
@@ -282,8 +283,11 @@ TERMS: tuple[Term, ...] = (
         "动力等距",
         "all singular values of the input-output Jacobian near 1",
         "输入–输出雅可比矩阵的所有奇异值都接近 1",
+        ("动态等距",),
     ),
-    Term("Lyapunov exponent", "李雅普诺夫指数", "growth rate of ln||P_K v|| per factor", "ln‖P_K v‖ 每个因子的增长率"),
+    Term(
+        "Lyapunov exponent", "李雅普诺夫指数", "growth rate of ln||P_K v|| per factor", "ln‖P_K v‖ 平均每个因子的增长率"
+    ),
     Term("free probability", "自由概率"),
     Term("digamma function", "双伽马函数", "psi = Gamma'/Gamma", "ψ = Γ′/Γ"),
     # signal_propagation
@@ -313,7 +317,7 @@ TERMS: tuple[Term, ...] = (
         "gradient independence assumption",
         "梯度独立性假设",
         "backward weights treated as independent of the forward ones",
-        "把反向传播中的权重视为与前向传播中的独立",
+        "把反向传播所用的权重视为与前向传播的权重相互独立",
     ),
     # transformers
     Term(
@@ -324,19 +328,24 @@ TERMS: tuple[Term, ...] = (
         ("层标准化", "层规范化"),
         ("layer normali",),
     ),
-    Term("RMSNorm", "RMSNorm", "x / sqrt(mean(x²)); no centring", "x/√mean(x²)，不做中心化；本站保留英文名称"),
+    Term(
+        "RMSNorm",
+        "RMSNorm",
+        "x / sqrt(mean(x²)); no centring",
+        "x 除以其各分量平方均值的平方根，不做中心化；本站保留英文名称",
+    ),
     Term("softmax", "softmax", "p_i = e^{s_i} / Σ_j e^{s_j}", "本站保留英文名称，p_i = e^{s_i}/Σ_j e^{s_j}"),
     Term("attention (scaled dot-product)", "注意力（缩放点积注意力）", "softmax(q·k/√d_k)", "softmax(q·k/√d_k)"),
     Term(
         "Pre-LN / Post-LN",
         "Pre-LN / Post-LN",
         "LN before the branch / after the addition",
-        "本站保留英文名称：LN 在分支之前 / 在相加之后",
+        "本站保留英文名称：层归一化放在分支之前 / 残差相加之后",
     ),
     Term(
         "residual stream", "残差流", "the x_l the blocks add to", "各块不断累加的 x_l", en_markers=("residual stream",)
     ),
-    Term("token", "词元", "one position of the sequence", "序列中的一个位置"),
+    Term("token", "词元", "one position of the sequence", "序列中的一个位置", ("令牌",)),
     Term("one-hot", "独热", "one probability 1, the others 0", "一个概率为 1，其余为 0"),
     Term("learning-rate warm-up", "学习率预热", avoid=("学习率热身",)),
 )

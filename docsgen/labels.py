@@ -345,7 +345,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.attention_scaling_cdf.alt": {
         "en": "Empirical distribution over 1000 queries of the softmax Jacobian's spectral norm, with and without "
         "dividing the logits by sqrt(d_k), d_k = 64, 64 keys",
-        "zh": "1000 个查询上 softmax 雅可比矩阵谱范数的经验分布：logit 除以与不除以 √d_k，d_k = 64，64 个键",
+        "zh": "1000 个查询上 softmax 雅可比矩阵谱范数的经验分布，logit 分别除以和不除以 √d_k（d_k = 64，64 个键）",
     },
     "fig.attention_scaling_cdf.title": {
         "en": r"Softmax sensitivity ($d_k = 64$, 64 keys)",
@@ -364,7 +364,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.pre_post_layer_grads.alt": {
         "en": "Gradient norm of each block's second FFN weight in a 12-block Pre-LN and Post-LN stack at "
         "initialisation",
-        "zh": "12 块 Pre-LN 与 Post-LN 堆叠在初始化时各块第二个前馈权重的梯度范数",
+        "zh": "初始化时，12 块 Pre-LN 与 Post-LN 堆叠中各块前馈子层第二个权重矩阵的梯度范数",
     },
     "fig.pre_post_layer_grads.title": {
         "en": "Gradient per block at initialisation (d = 64, 12 blocks)",
