@@ -88,7 +88,7 @@ def softmax_jacobian_bound() -> Result:
             r"\frac{\partial p}{\partial s}=\operatorname{diag}(p)-pp^\top,\quad "
             r"v^\top\frac{\partial p}{\partial s}v=\operatorname{Var}_p(v)\ge0,\quad "
             r"\Bigl\lVert\frac{\partial p}{\partial s}\Bigr\rVert_2\le\max_i "
-            rf"{sp.latex(gersh.subs(p, sp.Symbol('p_i')))}"
+            r"2p_i(1-p_i)"  # = gersh at p = p_i, checked above
             rf"\le {sp.latex(bound)}"
         ),
         parts={

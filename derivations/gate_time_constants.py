@@ -549,8 +549,8 @@ def _() -> float:
     "leaky_unit_time_constant",
     title="Leaky unit h_t = (1 - alpha) h_{t-1} + alpha phi(a_t): dh_t/dh_{t-1} = (1 - alpha) I "
     "+ alpha diag(phi'(a_t)) W; the leak path gives (1 - alpha)^(T - t); time constant 1/alpha",
-    title_zh="泄漏单元 h_t = (1 − α)h_{t−1} + α φ(a_t)：∂h_t/∂h_{t−1} = (1 − α)I + α diag(φ′(a_t))W；"
-    "泄漏通路贡献 (1 − α)^(T − t)；时间常数 1/α",
+    title_zh="渗漏单元 h_t = (1 − α)h_{t−1} + α φ(a_t)：∂h_t/∂h_{t−1} = (1 − α)I + α diag(φ′(a_t))W；"
+    "渗漏通路贡献 (1 − α)^(T − t)；时间常数 1/α",
 )
 def leaky_unit_time_constant() -> Result:
     """For h_t = (1 - alpha) h_{t-1} + alpha phi(W h_{t-1} + U x_t + b) the one-step Jacobian is
@@ -612,7 +612,7 @@ def leaky_unit_time_constant() -> Result:
     "random 3x3 W (one-step Jacobian by torch.autograd.functional.jacobian); mpmath sums of the input weights",
     tol=1e-12,
     needs="torch",
-    oracle_zh="torch 自动微分（float64）：W = 0 的泄漏 tanh 单元运行 60 步（比较 ∂h_T/∂h_0 与 (1 − α)^60），"
+    oracle_zh="torch 自动微分（float64）：W = 0 的渗漏 tanh 单元运行 60 步（比较 ∂h_T/∂h_0 与 (1 − α)^60），"
     "以及随机 3×3 矩阵 W 下的一步雅可比矩阵（torch.autograd.functional.jacobian）；用 mpmath 对输入权重求和",
 )
 def _() -> float:

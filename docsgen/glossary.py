@@ -305,7 +305,6 @@ TERMS: tuple[Term, ...] = (
         "方差的平均场递推 q_{l−1} ↦ q_l",
     ),
     Term("correlation map", "相关系数映射", "c_{l-1} ↦ c_l for two inputs", "两个输入的 c_{l−1} ↦ c_l"),
-    Term("fixed point", "不动点", "q* with q* = map(q*)", "满足 q* = 映射(q*) 的 q*"),
     Term(
         "ordered phase", "有序相", "χ₁ < 1: gradients vanish, correlations go to 1", "χ₁ < 1：梯度消失，相关系数趋于 1"
     ),
@@ -348,6 +347,7 @@ TERMS: tuple[Term, ...] = (
     Term("token", "词元", "one position of the sequence", "序列中的一个位置", ("令牌",)),
     Term("one-hot", "独热", "one probability 1, the others 0", "一个概率为 1，其余为 0"),
     Term("learning-rate warm-up", "学习率预热", avoid=("学习率热身",)),
+    Term("logit", "logit", "an input of the softmax", "softmax 的输入；本站保留英文名称"),
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,19 +22,40 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "derivations.json"
 EXPECTED: dict[str, dict[str, str]] = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 
+_ASSUMPTIONS = re.compile(r"(Symbol|Dummy)\('([^']*)'((?:, \w+=(?:True|False))+)\)")
+
+
+def canonical(srepr: str) -> str:
+    """``srepr`` with each symbol's assumptions in alphabetical order: SymPy prints them in the order of the first
+    call that created the symbol, which depends on which module was imported first, not on the math."""
+
+    def sort(m: re.Match[str]) -> str:
+        kwargs = sorted(m.group(3).split(", ")[1:])
+        return f"{m.group(1)}('{m.group(2)}', {', '.join(kwargs)})"
+
+    return _ASSUMPTIONS.sub(sort, srepr)
+
+
 def shown(name: str) -> dict[str, str]:
-    """The latex and sympy fields that ``python -m derivations show NAME --format json`` prints."""
+    """The latex and sympy fields that ``python -m derivations show NAME --format json`` prints (assumptions of
+    symbols in a canonical order)."""
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         assert main(["show", name, "--format", "json"]) in (0, None)
     data = json.loads(buf.getvalue())
-    return {"latex": data["latex"], "sympy": data["sympy"]}
+    return {"latex": data["latex"], "sympy": canonical(data["sympy"])}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_math_is_unchanged(name):
     assert name in registry(), f"{name} is in the snapshot but no longer registered"
-    assert shown(name) == EXPECTED[name]
+    expected = EXPECTED[name]
+    assert shown(name) == {"latex": expected["latex"], "sympy": canonical(expected["sympy"])}
+
+
+def test_symbol_assumptions_are_compared_in_one_order():
+    a = "Symbol('m', positive=True, integer=True)"
+    assert canonical(a) == canonical("Symbol('m', integer=True, positive=True)") != canonical(a.replace("m'", "n'"))
 
 
 def test_every_derivation_is_in_the_snapshot():
