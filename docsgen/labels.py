@@ -46,14 +46,14 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fig.clipping_quartic.x": {"en": "step $k$", "zh": "迭代步数 $k$"},
     "fig.clipping_quartic.y": {"en": "$|x_k|$", "zh": "$|x_k|$"},
-    "fig.clipping_quartic.gd_below": {"en": "GD, $x_0 = 0.95\\sqrt{5}$", "zh": "梯度下降，$x_0 = 0.95\\sqrt{5}$"},
-    "fig.clipping_quartic.gd_above": {"en": "GD, $x_0 = 1.05\\sqrt{5}$", "zh": "梯度下降，$x_0 = 1.05\\sqrt{5}$"},
+    "fig.clipping_quartic.gd_below": {"en": "GD, $x_0$ = 0.95·√5", "zh": "梯度下降，$x_0$ = 0.95·√5"},
+    "fig.clipping_quartic.gd_above": {"en": "GD, $x_0$ = 1.05·√5", "zh": "梯度下降，$x_0$ = 1.05·√5"},
     "fig.clipping_quartic.clip_above": {
-        "en": "clipped, $x_0 = 1.05\\sqrt{5}$",
-        "zh": "裁剪梯度下降，$x_0 = 1.05\\sqrt{5}$",
+        "en": "clipped, $x_0$ = 1.05·√5",
+        "zh": "裁剪梯度下降，$x_0$ = 1.05·√5",
     },
     "fig.clipping_quartic.clip_far": {"en": "clipped, $x_0 = 20$", "zh": "裁剪梯度下降，$x_0 = 20$"},
-    "fig.clipping_quartic.threshold": {"en": "$1/\\sqrt{2\\eta} = \\sqrt{5}$", "zh": "$1/\\sqrt{2\\eta} = \\sqrt{5}$"},
+    "fig.clipping_quartic.threshold": {"en": "1/√(2η) = √5", "zh": "1/√(2η) = √5"},
     "fig.clipping_truncation_variance.alt": {
         "en": "Variance of the randomized-truncation estimator against the horizon T on a log scale, a = 0.9: it "
         "levels off for p = 0.95, grows linearly for p = a^2 = 0.81 and geometrically for p = 0.6",
@@ -201,12 +201,12 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": r"$\partial/\partial\lambda$，有 $\gamma$",
     },
     "fig.lr_curse_of_memory.nu_plain": {
-        "en": r"$\partial/\partial\nu$, $\lambda=e^{-e^{\nu}}$, no $\gamma$",
-        "zh": r"$\partial/\partial\nu$，$\lambda=e^{-e^{\nu}}$，无 $\gamma$",
+        "en": r"$\partial/\partial\nu$, $\lambda=\exp(-e^{\nu})$, no $\gamma$",
+        "zh": r"$\partial/\partial\nu$，$\lambda=\exp(-e^{\nu})$，无 $\gamma$",
     },
     "fig.lr_curse_of_memory.nu_normalised": {
-        "en": r"$\partial/\partial\nu$, $\lambda=e^{-e^{\nu}}$, with $\gamma$",
-        "zh": r"$\partial/\partial\nu$，$\lambda=e^{-e^{\nu}}$，有 $\gamma$",
+        "en": r"$\partial/\partial\nu$, $\lambda=\exp(-e^{\nu})$, with $\gamma$",
+        "zh": r"$\partial/\partial\nu$，$\lambda=\exp(-e^{\nu})$，有 $\gamma$",
     },
     # --- figures: gate_time_constants ------------------------------------------------------------------------
     "fig.chrono_time_constants.alt": {
