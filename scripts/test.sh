@@ -24,4 +24,4 @@ python -m derivations verify
 echo "==> bilingual parity"
 python -m tools.parity --report
 echo "==> pytest"
-GRADIENTS_SITE_DIR="$PWD/site" python -m pytest "$@"
+GRADIENTS_SITE_DIR="$PWD/site" python -m pytest --durations=30 "$@"
