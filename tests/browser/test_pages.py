@@ -168,6 +168,29 @@ def test_explorer_reacts_to_its_controls(browser, server, prefix):
         page.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_signal_explorer_follows_its_sliders(browser, server, lang):
+    """The chi_1 explorer: moving sigma_w^2 from its smallest to its largest value takes the readout from the ordered to
+    the chaotic phase, in the page's language, and the slider announces sigma_w^2 with chi_1 (not a step number)."""
+    from docsgen.labels import label
+
+    page, seen = open_page(browser, server + ("zh/" if lang == "zh" else "") + "signal-propagation/")
+    try:
+        page.wait_for_selector(".signal-explorer[data-ready='1'] path.ge-measured")
+        readout = page.locator(".signal-explorer .gradient-explorer__readout")
+        sw2 = page.locator(".signal-explorer input[type=range]").first
+        sw2.fill(sw2.get_attribute("min"))
+        low = readout.inner_text()
+        assert label("signal.ordered", lang) in low
+        sw2.fill(sw2.get_attribute("max"))
+        high = readout.inner_text()
+        assert label("signal.chaotic", lang) in high and high != low
+        assert "χ₁ = " in sw2.get_attribute("aria-valuetext")
+        assert not seen["errors"]
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize(
     ("start", "target"),
     [
