@@ -889,3 +889,86 @@ def figure_data_transient_growth(n_max: int = 80) -> dict:
         "lambda1_pow": float(r["lambda_1"]) ** ns,
         "rho": float(r["rho"]),
     }
+
+
+# --- exercise: the spectral radius of a product ---------------------------------------------------------------------
+@derivation(
+    "spectral_radius_of_product",
+    title="rho(AB) can exceed rho(A)rho(B): A = [[1/2, 2], [0, 1/2]], B = A^T have rho = 1/2, but rho(AB) ~ 4.48; "
+    "the singular-value bound ||AB|| <= ||A|| ||B|| holds",
+    title_zh="ρ(AB) 可以大于 ρ(A)ρ(B)：A = [[1/2, 2], [0, 1/2]] 与 B = Aᵀ 的谱半径都是 1/2，而 ρ(AB) ≈ 4.48；"
+    "奇异值界 ‖AB‖ ≤ ‖A‖‖B‖ 仍成立",
+)
+def spectral_radius_of_product() -> Result:
+    half = sp.Rational(1, 2)
+    a = sp.Matrix([[half, 2], [0, half]])
+    b = a.T
+    ab = a * b
+    rho = {k: max(sp.Abs(ev) for ev in m.eigenvals()) for k, m in (("A", a), ("B", b), ("AB", ab))}
+    rho = {k: sp.nsimplify(sp.radsimp(v)) for k, v in rho.items()}
+    norm_a = sp.sqrt(max((a.T * a).eigenvals()))
+    norm_ab = sp.sqrt(max((ab.T * ab).eigenvals()))
+    if not rho["AB"] > rho["A"] * rho["B"] or not sp.simplify(norm_ab - norm_a**2) <= 0:
+        raise ArithmeticError("counter-example broken")
+    return Result(
+        expr=sp.Tuple(a, b, rho["A"], rho["B"], rho["AB"]),
+        latex=(
+            rf"A={sp.latex(a)},\ B=A^\top:\quad \rho(A)\rho(B)={sp.latex(rho['A'] * rho['B'])},\quad "
+            rf"\rho(AB)={sp.latex(rho['AB'])}\approx{float(rho['AB']):.4f}"
+        ),
+        parts={
+            "A": a,
+            "B": b,
+            "AB": ab,
+            "rho_A": rho["A"],
+            "rho_B": rho["B"],
+            "rho_product_of_radii": rho["A"] * rho["B"],
+            "rho_AB": rho["AB"],
+            "trace_AB": ab.trace(),
+            "det_AB": ab.det(),
+            "eigs_AB": sp.Tuple(*sorted((sp.radsimp(e) for e in ab.eigenvals()), key=float)),
+            "norm_A": sp.nsimplify(norm_a),
+            "norm_AB": sp.nsimplify(norm_ab),
+        },
+        symbols={"A, B": "2x2 real matrices", "rho": "spectral radius (largest |eigenvalue|)"},
+    )
+
+
+@spectral_radius_of_product.check(
+    "numpy: eigenvalues of A, B and AB; ||(AB)^n||^(1/n) at n = 60 against rho(AB)",
+    tol=1e-12,
+    oracle_zh="NumPy：A、B、AB 的特征值；n = 60 时 ‖(AB)ⁿ‖^(1/n) 与 ρ(AB) 比较",
+)
+def _() -> float:
+    p = spectral_radius_of_product.result.parts
+    a, b = (np.array(p[k], dtype=float) for k in ("A", "B"))
+    rho = [float(np.max(np.abs(np.linalg.eigvals(m)))) for m in (a, b, a @ b)]
+    # AB is symmetric positive definite: ||(AB)^n||_2 = rho(AB)^n exactly, so the n-th root is rho(AB)
+    root = float(np.linalg.norm(np.linalg.matrix_power(a @ b, 60), 2) ** (1 / 60))
+    errs = [rho[0] - float(p["rho_A"]), rho[1] - float(p["rho_B"]), rho[2] - float(p["rho_AB"])]
+    return max(max(abs(e) for e in errs), abs(root - float(p["rho_AB"])) / float(p["rho_AB"]))
+
+
+@spectral_radius_of_product.check(
+    "mpmath (30 digits): alternating the two Jacobians 20 times, ||(AB)^20||^(1/20) against rho(AB); the largest "
+    "singular value of A",
+    tol=1e-20,
+    oracle_zh="mpmath（30 位）：两个雅可比矩阵交替相乘 20 次，‖(AB)²⁰‖^(1/20) 与 ρ(AB) 比较；A 的最大奇异值",
+)
+def _() -> float:
+    p = spectral_radius_of_product.result.parts
+    with mpmath.workdps(30):
+        a, b = mpmath.matrix(p["A"].tolist()), mpmath.matrix(p["B"].tolist())
+        prod = mpmath.eye(2)
+        for _ in range(20):
+            prod = a * b * prod
+        top = max(mpmath.svd_r(prod, compute_uv=False)) ** (mpmath.mpf(1) / 20)
+        rho_ab = max(abs(e) for e in mpmath.eig(a * b, left=False, right=False))
+        norm_a = max(mpmath.svd_r(a, compute_uv=False))
+        return float(
+            max(
+                abs(top - rho_ab) / rho_ab,
+                abs(rho_ab - mpmath.mpf(str(sp.N(p["rho_AB"], 40)))),
+                abs(norm_a - mpmath.mpf(str(sp.N(p["norm_A"], 40)))),
+            )
+        )

@@ -20,6 +20,21 @@ LABELS: dict[str, dict[str, str]] = {
     "checks.pass": {"en": "pass", "zh": "通过"},
     "checks.FAIL": {"en": "FAIL", "zh": "失败"},
     "checks.skip": {"en": "skipped", "zh": "跳过"},
+    # --- exercises (docsgen/exercises.py) ---------------------------------------------------------------------
+    "ex.exercise": {"en": "Exercise", "zh": "练习"},
+    "ex.level.understand": {"en": "understand", "zh": "理解"},
+    "ex.level.derive": {"en": "derive", "zh": "推导"},
+    "ex.level.compute": {"en": "compute", "zh": "计算"},
+    "ex.level.explore": {"en": "explore", "zh": "探究"},
+    "ex.hint": {"en": "Hint", "zh": "提示"},
+    "ex.solution": {"en": "Solution", "zh": "解答"},
+    "ex.wrong_answer": {"en": "A common wrong answer", "zh": "常见错误答案"},
+    "ex.sep": {"en": ", ", "zh": "、"},
+    "ex.checked": {
+        "en": "*Checked by* {names}: {checks} checks against independent oracles passed when this page was built "
+        "(see [Verification](#verification)).",
+        "zh": "*校验依据：*{names}。本页构建时，{checks} 项独立对照校验全部通过（见[数值校验](#verification)）。",
+    },
     # --- lab pages (hooks/notebooks.py) -----------------------------------------------------------------------
     "lab.download": {"en": "Download this notebook (.ipynb)", "zh": "下载本 Jupyter 笔记本（.ipynb）"},
     "lab.copy": {"en": "Copy to clipboard", "zh": "复制到剪贴板"},

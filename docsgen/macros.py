@@ -2,6 +2,7 @@
 
     {{ eq("name") }}              display formula of a derivation ({{ eq("name", "part") }}: one named part)
     {{ tex("name", "part") }}     the same, inline
+    {{ latex("name", "part") }}   the bare LaTeX, to compose inside math written on the page: $A = {{ latex(…) }}$
     {{ val("name", "key") }}      a value the derivation produced (Result.text: numbers, exact strings, LaTeX)
     {{ eq_val("name", "key") }}   such a value that is LaTeX, as display math
     {{ num("name", "part", 4) }}  a part evaluated to a number, with that many significant digits
@@ -11,6 +12,8 @@
     {{ checks() }}                table of the checks of every derivation the page referenced above it
     {{ counts().derivations }}    how many derivations (``.checks``: checks) this build holds
     {{ glossary() }}              the glossary table;  {{ label("key") }}: an interface label
+    {% call exercise("slug", "level", "title") %}…{% endcall %}   an exercise (docsgen/exercises.py), followed by
+    {% call hint() %}, {% call solution("name", ...) %}, {% call wrong_answer("name", ...) %} blocks
 
 Everything comes from ``docsgen.cache``: computed once per version of the code it depends on, shared by both
 languages. Jinja's comment marker is ``{##`` here, so that ``{#anchor}`` headings stay Markdown.
@@ -66,6 +69,12 @@ def define_env(env) -> None:
         """Inline math: a derivation's result, or one named part."""
         v = _use(name)
         return f"${localise_tex(v['latex'] if part is None else _part(v, part)['latex'], lang)}$"
+
+    @env.macro
+    def latex(name: str, part: str | None = None) -> str:
+        """The bare LaTeX of a result or part, to compose in math written on the page: ``$A = {{ latex(…) }}$``."""
+        v = _use(name)
+        return localise_tex(v["latex"] if part is None else _part(v, part)["latex"], lang)
 
     @env.macro
     def val(name: str, key: str) -> str:
@@ -144,6 +153,57 @@ def define_env(env) -> None:
         from docsgen.glossary import table
 
         return table(lang)
+
+    exercises: dict[str, int] = {}
+
+    @env.macro
+    def exercise(slug: str, level: str, title: str, caller=None) -> str:
+        """An exercise: numbered heading anchored at ``#ex-<slug>``, then its question (the call block's body)."""
+        from docsgen.exercises import heading
+
+        page = env.page.file.src_uri
+        exercises[page] = exercises.get(page, 0) + 1
+        return f"{heading(exercises[page], level, title, slug, lang)}\n\n{caller().strip(chr(10))}\n"
+
+    def _fold(kind: str, names: tuple[str, ...], caller) -> str:
+        from docsgen.exercises import fold
+
+        if not exercises.get(env.page.file.src_uri):
+            raise ValueError(f"{kind}() before any exercise() on this page")
+        footer = ""
+        if kind != "hint":
+            if not names:
+                raise ValueError(f"{kind}() names no derivation: name those whose checks back it")
+            rows = []
+            for n in names:
+                _use(n)
+                rows += cache.check_rows(n)
+            failed = [n for n in names if any(r["status"] == "FAIL" for r in cache.check_rows(n))]
+            if failed:
+                raise ValueError(f"{kind}() rests on derivations whose checks fail: {', '.join(failed)}")
+            ran = [r for r in rows if r["status"] == "pass"]
+            footer = labels.label("ex.checked", lang).format(
+                names=labels.label("ex.sep", lang).join(f"`{n}`" for n in names), checks=len(ran)
+            )
+        elif names:
+            raise ValueError("hint() takes no derivation")
+        return f"\n{fold(kind, caller(), lang, footer)}\n"
+
+    @env.macro
+    def hint(caller=None) -> str:
+        """A hint to the exercise above, folded."""
+        return _fold("hint", (), caller)
+
+    @env.macro
+    def solution(*names: str, caller=None) -> str:
+        """The solution of the exercise above, folded; ``names``: the derivations whose checks back it (all must
+        pass, else the build fails); they join the page's table of checks."""
+        return _fold("solution", names, caller)
+
+    @env.macro
+    def wrong_answer(*names: str, caller=None) -> str:
+        """A common wrong answer to the exercise above and its refutation, folded; ``names`` as for solution()."""
+        return _fold("wrong_answer", names, caller)
 
     @env.macro
     def label(key: str) -> str:

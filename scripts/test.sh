@@ -24,4 +24,5 @@ python -m derivations verify
 echo "==> bilingual parity"
 python -m tools.parity --report
 echo "==> pytest"
-GRADIENTS_SITE_DIR="$PWD/site" python -m pytest --durations=30 "$@"
+# two workers (pytest-xdist): the machine has 2 cores, and tests must not depend on load anyway
+GRADIENTS_SITE_DIR="$PWD/site" python -m pytest -n 2 --durations=30 "$@"

@@ -156,3 +156,10 @@ def test_threshold_check_fails_on_a_wrong_threshold(monkeypatch):
 )
 def test_threshold_across_seeds_checks_catch(monkeypatch, part, wrong):
     assert_checks_catch(monkeypatch, "tanh_threshold_across_seeds", part, wrong)
+
+
+def test_the_common_wrong_answer_to_the_radius_of_a_product_fails(monkeypatch):
+    """rho(AB) <= rho(A) rho(B), the wrong answer to the exercise, put in place of the derived rho(AB)."""
+    parts = get("spectral_radius_of_product").result.parts
+    assert parts["rho_product_of_radii"] == sp.Rational(1, 4)
+    assert_checks_catch(monkeypatch, "spectral_radius_of_product", "rho_AB", parts["rho_product_of_radii"])
