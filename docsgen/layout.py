@@ -158,14 +158,15 @@ def _env_width(body: list[str], name: str) -> float:
 
 
 def _top_level(toks: list[str]) -> list[int]:
-    """Depth of nesting (braces, \\left…\\right, environments) before each token."""
+    """Depth of nesting (braces, brackets, set braces ``\\{…\\}``, \\left…\\right, environments) before each
+    token."""
     depth, out = 0, []
     for i, t in enumerate(toks):
         delimiter = i > 0 and toks[i - 1] in (r"\left", r"\right", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr")
-        if t in ("}", r"\right", r"\end") or (t in (")", "]") and not delimiter):
+        if t in ("}", r"\right", r"\end") or (t in (")", "]", r"\}") and not delimiter):
             depth -= 1
         out.append(depth)
-        if t in ("{", r"\left", r"\begin") or (t in ("(", "[") and not delimiter):
+        if t in ("{", r"\left", r"\begin") or (t in ("(", "[", r"\{") and not delimiter):
             depth += 1
     return out
 
@@ -186,12 +187,13 @@ def sum_parts(text: str) -> list[str]:
 
 
 def statements(toks: list[str]) -> list[tuple[list[str], list[str]]]:
-    """Top-level statements (text, separator that followed it): split at ``\\quad``, ``\\qquad`` and ``,\\ ``."""
+    """Top-level statements (text, separator that followed it): split at ``\\quad``, ``\\qquad``, ``,\\ ``, ``;\\ ``
+    and ``:\\ `` (the punctuation stays with the statement it ends)."""
     depth = _top_level(toks)
     out, start, i = [], 0, 0
     while i < len(toks):
         t = toks[i]
-        if depth[i] == 0 and (t in SEPARATORS or (t == r"\ " and i > 0 and toks[i - 1] in (",", ";"))):
+        if depth[i] == 0 and (t in SEPARATORS or (t == r"\ " and i > 0 and toks[i - 1] in (",", ";", ":"))):
             j = i + 1
             while j < len(toks) and (toks[j].isspace() or (depth[j] == 0 and toks[j] in (*SEPARATORS, r"\ "))):
                 j += 1

@@ -136,6 +136,16 @@ def test_statements_after_an_environment_are_broken_too():
     assert r"\begin{cases}a & x<0\\b & x>0\end{cases}" in out
 
 
+def test_a_statement_after_a_colon_starts_a_line_but_a_set_keeps_its_colon():
+    from docsgen.layout import break_lines
+
+    wide = r"\frac{a_1}{b_1} + \frac{a_2}{b_2} + \frac{a_3}{b_3}"
+    out = break_lines(rf"W = {wide}:\ \rho(W) = {wide}", 12)
+    assert r"{b_3}: \\ \rho(W)" in out  # the colon ends the first line; the statement it introduces starts the next
+    out = break_lines(rf"\#\{{(t,k):\ t-k>\tau\}} = {wide} + {wide}", 12)
+    assert r"\#\{(t,k):\ t-k>\tau\}" in out  # the colon of set-builder notation is inside braces: no break there
+
+
 def test_chinese_formulas_say_their_words_in_chinese():
     from docsgen.render import localise_tex
 
