@@ -279,3 +279,26 @@ def test_every_lab_offers_its_notebook_for_download(browser, server, prefix):
 
 def test_the_round_trip_pages_exist():
     assert {p for lang, p in all_pages() if lang == "en"} >= set(ROUND_TRIP)
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_an_exercise_reveals_its_hint_without_its_solution(browser, server, prefix):
+    """Hints and solutions start folded; opening the hint shows the hint and still hides the solution, which opens
+    on its own (keyboard: Enter on its summary)."""
+    page, seen = open_page(browser, server + prefix + "spectral/#ex-radius-of-a-product")
+    try:
+        ex = page.locator("#ex-radius-of-a-product")
+        hint = ex.locator("xpath=following-sibling::details[1]")
+        solution = ex.locator("xpath=following-sibling::details[2]")
+        assert "tip" in hint.get_attribute("class") and "success" in solution.get_attribute("class")
+        assert not hint.locator("p").first.is_visible() and not solution.locator("p").first.is_visible()
+        hint.locator("summary").click()
+        hint.locator("p").first.wait_for(state="visible")
+        assert not solution.locator("p").first.is_visible()
+        solution.locator("summary").focus()
+        page.keyboard.press("Enter")
+        solution.locator("p").first.wait_for(state="visible")
+        assert solution.locator("a[href='#verification']").count() == 1
+        assert not seen["errors"], seen["errors"]
+    finally:
+        page.close()
