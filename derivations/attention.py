@@ -390,3 +390,107 @@ def figure_data_attention_scaling() -> dict[str, np.ndarray]:
     """Sorted ||dp/ds||_2 over the seeded queries, unscaled and scaled (for an empirical CDF), d_k = n = 64."""
     data = softmax_sensitivity(0, with_q=False)
     return {"raw": np.sort(data["jnorm_raw"]), "scaled": np.sort(data["jnorm_scaled"])}
+
+
+# --- exercise: the softmax Jacobian at one probability vector ------------------------------------------------------
+EX_PROBS = (sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(1, 6))
+
+
+@derivation(
+    "softmax_jacobian_example",
+    title="Softmax Jacobian at p = (1/2, 1/3, 1/6): every row sums to 0 (J 1 = 0: shifting all logits changes "
+    "nothing), eigenvalues 0 and (11 +- sqrt(13))/36, spectral norm (11 + sqrt(13))/36 < 1/2; the elementwise "
+    "p(1 - p) is wrong",
+    title_zh="p = (1/2, 1/3, 1/6) 处的 softmax 雅可比矩阵：每行之和为 0（J1 = 0：所有 logit 同加一个常数不改变输出），"
+    "特征值为 0 与 (11 ± √13)/36，谱范数 (11 + √13)/36 < 1/2；逐元素的 p(1 − p) 是错的",
+)
+def softmax_jacobian_example() -> Result:
+    """dp/ds = diag(p) - p p^T (softmax_jacobian_bound) at p = (1/2, 1/3, 1/6): its row sums p_i - p_i sum_j p_j
+    vanish because sum_j p_j = 1, its eigenvalues and spectral norm (largest eigenvalue, the matrix being PSD) exactly,
+    and the diagonal-only matrix diag(p_i (1 - p_i)) of an elementwise derivative, whose rows do not sum to 0."""
+    jac_sym = softmax_jacobian_bound.result.parts["jacobian"]
+    probs = sp.Matrix(EX_PROBS)
+    jac = jac_sym.subs(dict(zip(_P, probs, strict=True)))
+    ones = sp.ones(N_SYM, 1)
+    row_sums = sp.simplify(jac * ones)
+    general_rows = sp.simplify((jac_sym * ones).subs(_P[2], 1 - _P[0] - _P[1]))
+    if general_rows != sp.zeros(N_SYM, 1) or row_sums != sp.zeros(N_SYM, 1):
+        raise ArithmeticError("the rows of diag(p) - pp^T should sum to 0 when sum p = 1")
+    eigs = sorted((sp.radsimp(e) for e in jac.eigenvals(multiple=True)), key=float)
+    norm = eigs[-1]
+    lam = sp.Symbol("lambda")
+    charpoly = sp.factor(jac.charpoly(lam).as_expr())
+    elementwise = sp.diag(*[pi * (1 - pi) for pi in probs])
+    return Result(
+        expr=sp.Tuple(sp.ImmutableMatrix(jac), sp.Tuple(*eigs)),
+        latex=rf"J={sp.latex(jac)},\quad J\mathbf 1=0,\quad \lVert J\rVert_2={sp.latex(norm)}",
+        parts={
+            "probs": probs.T,
+            "jacobian": jac,
+            "row_sums": row_sums.T,
+            "charpoly": charpoly,
+            "eigenvalues": sp.Tuple(*eigs),
+            "spectral_norm": norm,
+            "bound": softmax_jacobian_bound.result.parts["bound"],
+            "elementwise": elementwise,
+            "elementwise_row_sums": (elementwise * ones).T,
+        },
+        text={"spectral_norm": f"{float(norm):.4f}"},
+        symbols={"p": "softmax probabilities", "J": "dp/ds", "lambda": "eigenvalue"},
+    )
+
+
+@softmax_jacobian_example.check(
+    "torch.autograd.functional.jacobian of torch.softmax (float64) at logits ln p: entries, J 1, and the largest "
+    "eigenvalue by torch.linalg.eigvalsh",
+    tol=1e-13,
+    needs="torch",
+    oracle_zh="在 logit 为 ln p 处，用 torch.autograd.functional.jacobian 求 torch.softmax 的雅可比矩阵（float64）："
+    "逐元素比较，核对 J1，并用 torch.linalg.eigvalsh 求最大特征值",
+)
+def _() -> float:
+    import torch
+
+    p = softmax_jacobian_example.result.parts
+    s = torch.log(torch.tensor([float(x) for x in p["probs"]], dtype=torch.float64))
+    jt = torch.autograd.functional.jacobian(lambda t: torch.softmax(t, 0), s)
+    want = torch.tensor(np.array(p["jacobian"], dtype=float))
+    rows = jt @ torch.ones(3, dtype=torch.float64)
+    top = float(torch.linalg.eigvalsh(jt)[-1])
+    return max(
+        float((jt - want).abs().max()),
+        float((rows - torch.tensor(np.array(p["row_sums"], dtype=float)[0])).abs().max()),
+        abs(top - float(p["spectral_norm"])),
+    )
+
+
+@softmax_jacobian_example.check(
+    "central finite differences (h = 1e-6) of a numpy softmax at logits ln p: the Jacobian and its row sums; "
+    "softmax(s + 5 * 1) - softmax(s); numpy eigenvalues (float64)",
+    tol=1e-9,
+    oracle_zh="在 logit 为 ln p 处对 NumPy 实现的 softmax 做中心有限差分（h = 1e-6）：雅可比矩阵及其行和；"
+    "softmax(s + 5·1) − softmax(s)；NumPy 求特征值（float64）",
+)
+def _() -> float:
+    p = softmax_jacobian_example.result.parts
+
+    def softmax(t: np.ndarray) -> np.ndarray:
+        e = np.exp(t - t.max())
+        return e / e.sum()
+
+    s = np.log(np.array([float(x) for x in p["probs"]]))
+    h = 1e-6
+    cols = []
+    for j in range(3):
+        e = np.zeros(3)
+        e[j] = h
+        cols.append((softmax(s + e) - softmax(s - e)) / (2 * h))
+    fd = np.stack(cols, axis=1)
+    eig = np.sort(np.linalg.eigvalsh(fd))
+    want = np.array([float(x) for x in p["eigenvalues"]])
+    return max(
+        float(np.max(np.abs(fd - np.array(p["jacobian"], dtype=float)))),
+        float(np.max(np.abs(fd.sum(axis=1) - np.array(p["row_sums"], dtype=float)[0]))),
+        float(np.max(np.abs(softmax(s + 5.0) - softmax(s)))),
+        float(np.max(np.abs(eig - want))),
+    )

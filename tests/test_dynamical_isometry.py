@@ -175,3 +175,35 @@ def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong, oracle):
     monkeypatch.setattr(dim, "CHECK_WIDTH", 40)
     monkeypatch.setattr(dim, "CHECK_SEEDS", 6)
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_narrow_linear_net_checks_catch_the_large_width_value(monkeypatch):
+    """The large-N variance L = 3 put in place of the exact 21/4 at N = 2."""
+    p = get("linear_jacobian_variance_example").result.parts
+    assert p["variance"] == sp.Rational(21, 4) and p["limit"] == 3
+    assert_checks_catch(monkeypatch, "linear_jacobian_variance_example", "variance", p["limit"])
+
+
+def test_variance_preserving_product_checks_catch_the_preserved_norm_answer(monkeypatch):
+    """'Variance 1/n preserves the norm': E ln||P v|| = 0 in place of K lambda_1."""
+    assert_checks_catch(monkeypatch, "variance_preserving_product", "mean_log_norm", sp.Integer(0))
+
+
+def test_variance_preserving_product_numbers():
+    p = get("variance_preserving_product").result.parts
+    assert p["mean_square"] == 1 and float(p["lambda_1"]) == pytest.approx(-0.13518, abs=1e-5)
+    assert float(p["typical_norm"]) == pytest.approx(math.exp(50 * float(p["lambda_1"])))
+
+
+def test_orthogonal_relu_checks_catch_isometry(monkeypatch):
+    """'Orthogonal initialisation makes a ReLU net isometric': variance 0 instead of L (the numpy check, at width 40
+    with 6 seeds, as in test_checks_catch_a_wrong_result)."""
+    from derivations import dynamical_isometry as dim
+
+    d = get("jacobian_spectrum_variance")
+    assert d.result is not None
+    monkeypatch.setattr(d, "checks", [c for c in d.checks if c.oracle.startswith("numpy wide nets")])
+    monkeypatch.setattr(dim, "CHECK_WIDTH", 40)
+    monkeypatch.setattr(dim, "CHECK_SEEDS", 6)
+    assert_checks_catch(monkeypatch, "jacobian_spectrum_variance", "relu_orthogonal", sp.Integer(0))

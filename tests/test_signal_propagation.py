@@ -9,6 +9,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from derivations import get
@@ -127,7 +128,6 @@ def _catch(monkeypatch, name: str, part: str, wrong, oracle: str) -> None:
 
 
 def test_checks_catch_mistakes(monkeypatch):
-    _catch(monkeypatch, "relu_length_map", "chi1", spm.sw2 / 3, "seeded wide ReLU")
     _catch(monkeypatch, "relu_length_map", "q_star", spm.sb2 / (2 - spm.sw2), "mpmath quadrature")
     _catch(monkeypatch, "tanh_length_map", "chi1_chaotic", sp.Float(1.25), "mpmath")
     _catch(monkeypatch, "backward_second_moment", "chi1_ordered", sp.Float(0.7), "seeded wide tanh")
@@ -165,3 +165,55 @@ def test_glorot_mutation(monkeypatch):
 def test_torch_mutations(monkeypatch, torch):
     _catch(monkeypatch, "backward_second_moment", "over_L", spm.chi ** (spm.big_l + 3), "torch autograd")
     _catch(monkeypatch, "relu_glorot_gradients", "weight_grad", _glorot_wrong_weight_grad(), "torch autograd")
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_relu_length_recursion_checks_catch_a_constant_variance_at_he(monkeypatch):
+    """'He initialisation keeps the variance constant' (true only without bias) in place of q_0 + l sigma_b^2."""
+    q0 = sp.Symbol("q_0", nonnegative=True)
+    d = get("relu_length_recursion")
+    monkeypatch.setattr(d, "checks", [ch for ch in d.checks if ch.oracle.startswith("exact rational")])
+    assert_checks_catch(monkeypatch, "relu_length_recursion", "q_l_he", q0 + 0 * spm.sb2)
+
+
+def test_relu_length_recursion_checks_catch_a_wrong_fixed_point(monkeypatch):
+    """q* = sigma_b^2/(2 - sigma_w^2) (a factor 2 lost) at the example: 2/5 instead of 4/5."""
+    d = get("relu_length_recursion")
+    monkeypatch.setattr(d, "checks", [ch for ch in d.checks if ch.oracle.startswith("exact rational")])
+    assert_checks_catch(monkeypatch, "relu_length_recursion", "q_star_example", sp.Rational(2, 5))
+
+
+def test_relu_length_map_checks_catch_a_wrong_chi1(monkeypatch):
+    """chi_1 = sigma_w^2 (the derivative of ReLU taken as 1 everywhere) instead of sigma_w^2/2."""
+    d = get("relu_length_map")
+    monkeypatch.setattr(d, "checks", [ch for ch in d.checks if ch.oracle.startswith("seeded wide ReLU")])
+    assert_checks_catch(monkeypatch, "relu_length_map", "chi1", spm.sw2)
+
+
+def test_tanh_critical_weight_variance_checks_catch_the_common_wrong_answer(monkeypatch):
+    """'sigma_w^2 = 1 is critical for tanh': chi_1 = 1 at sigma_w^2 = 1 put in place of the derived value."""
+    assert_checks_catch(monkeypatch, "tanh_critical_weight_variance", "chi1_naive", sp.Integer(1))
+
+
+def test_tanh_critical_weight_variance_checks_catch_the_bias_free_critical_point(monkeypatch):
+    assert_checks_catch(monkeypatch, "tanh_critical_weight_variance", "sw2_critical", sp.Integer(1))
+
+
+def test_relu_length_recursion_matches_plain_iteration():
+    p = get("relu_length_recursion").result.parts
+    lv = sp.Symbol("l", integer=True, nonnegative=True)
+    x = 0.0
+    for layer in range(1, 11):
+        x = 1.5 * x / 2 + 0.2
+        assert float(p["q_l_example"].subs(lv, layer)) == pytest.approx(x, rel=1e-14)
+    assert p["q_depth_he"] == 3 and p["he_chi1"] == 1 and p["q_star_example"] == sp.Rational(4, 5)
+
+
+def test_tanh_critical_weight_variance_by_gauss_hermite():
+    """Independent of the module's trapezoidal rule and bisection: fixed-point iteration with Gauss-Hermite nodes."""
+    p = get("tanh_critical_weight_variance").result.parts
+    a = float(p["sw2_critical"])
+    qs = _q_star_by_iteration(a, 0.25)
+    assert qs == pytest.approx(float(p["q_star_critical"]), rel=1e-8)
+    assert a * _mean(lambda x: 1 / np.cosh(x) ** 4, qs) == pytest.approx(1.0, rel=1e-8)
+    assert float(p["chi1_naive"]) < 1 < a

@@ -128,7 +128,6 @@ PS = sp.Matrix(sp.symbols("p1:4", positive=True))
 @pytest.mark.parametrize(
     ("name", "part", "wrong"),
     [
-        ("layernorm_jacobian", "projection", sp.eye(3) - sp.ones(3, 3) / 3),  # forgets the y_hat term
         ("layernorm_jacobian", "rank_general", D - 1),
         ("rmsnorm_jacobian", "projection", sp.eye(3)),
         ("softmax_jacobian_bound", "jacobian", sp.diag(*PS)),  # "softmax' = p"
@@ -139,9 +138,36 @@ PS = sp.Matrix(sp.symbols("p1:4", positive=True))
         ("preln_stream_growth", "ratio", sp.Integer(1)),
         ("deepnorm_constants", "beta_single", (2 * N_) ** sp.Rational(-1, 4)),
         ("fixup_scale", "scale", L_ ** (-1 / (2 * m_))),
-        ("rezero_identity", "jacobian_at_zero", 2 * sp.eye(2)),
         ("scaled_residual_product", "limit", sp.exp(2 * sp.Symbol("c", positive=True))),
     ],
 )
 def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_softmax_example_checks_catch_the_elementwise_derivative(monkeypatch):
+    """'The softmax derivative is p(1 - p), elementwise': the diagonal-only matrix in place of diag(p) - pp^T."""
+    d = get("softmax_jacobian_example")
+    monkeypatch.setattr(d, "checks", [ch for ch in d.checks if ch.oracle.startswith("central finite")])
+    assert_checks_catch(monkeypatch, "softmax_jacobian_example", "jacobian", d.result.parts["elementwise"])
+
+
+def test_softmax_example_rows_and_norm():
+    p = get("softmax_jacobian_example").result.parts
+    pv = np.array([0.5, 1 / 3, 1 / 6])
+    j = np.diag(pv) - np.outer(pv, pv)
+    assert np.allclose(j.sum(axis=1), 0, atol=1e-15)
+    top = np.linalg.eigvalsh(j)[-1]
+    assert top == pytest.approx(float(p["spectral_norm"]), abs=1e-14) and top < 0.5
+
+
+def test_layernorm_checks_catch_a_projection_without_the_output_direction(monkeypatch):
+    """The projection without its y_hat term (the exercise on LayerNorm's blind directions rests on it)."""
+    pytest.importorskip("torch")
+    assert_checks_catch(monkeypatch, "layernorm_jacobian", "projection", sp.eye(3) - sp.ones(3, 3) / 3)
+
+
+def test_rezero_checks_catch_a_non_identity_jacobian(monkeypatch):
+    pytest.importorskip("torch")
+    assert_checks_catch(monkeypatch, "rezero_identity", "jacobian_at_zero", 2 * sp.eye(2))
