@@ -40,6 +40,24 @@ LABELS: dict[str, dict[str, str]] = {
     "lab.copy": {"en": "Copy to clipboard", "zh": "复制到剪贴板"},
     "lab.copied": {"en": "Copied!", "zh": "已复制"},
     "lab.plot_alt": {"en": "Plot produced by the code cell above", "zh": "上方代码单元格输出的图"},
+    # --- "cite this page" (docsgen/cite.py, overrides/partials/cite.html) and the changelog's edition headings ---
+    "cite.summary": {"en": "Cite this page", "zh": "引用本页"},
+    "cite.bibtex": {"en": "BibTeX", "zh": "BibTeX"},
+    "cite.text": {"en": "Plain text (APA style)", "zh": "参考文献著录格式（GB/T 7714—2015）"},
+    "cite.authors": {"en": "The Gradients Reference contributors", "zh": "梯度消失与梯度爆炸项目贡献者"},
+    "cite.edition": {"en": "Edition {n} ({date})", "zh": "第 {n} 版（{date}）"},
+    "cite.lead": {
+        "en": "This cites the page as it stands in {edition} of the site. What changed since, and every correction, "
+        'is listed in the <a href="{href}">changelog and errata</a>.',
+        "zh": '以下引用的是本站{edition}中的本页。此后的改动与每一处更正，见<a href="{href}">更新与勘误</a>。',
+    },
+    "cite.note": {
+        "en": "The date is the edition's ({date}); if your style asks for the date you read the page, add it.",
+        "zh": "GB/T 7714—2015 要求电子资源注明引用日期：请在更新日期之后的方括号里补上您查阅本页的日期，"
+        "例如“({date})[2027-01-15]”。",
+    },
+    # --- a reference to a numbered display formula (docsgen.macros.eqref) ---------------------------------------
+    "eq.ref": {"en": "({n})", "zh": "式 ({n})"},
     # --- 404 page (overrides/404.html) ------------------------------------------------------------------------
     "404.title": {"en": "404 – Page not found", "zh": "404 – 页面不存在"},
     "404.text": {

@@ -1,6 +1,8 @@
 """The macros pages call (mkdocs-macros): a page is prose plus one-line references to derived results.
 
-    {{ eq("name") }}              display formula of a derivation ({{ eq("name", "part") }}: one named part)
+    {{ eq("name") }}              display formula of a derivation ({{ eq("name", "part") }}: one named part;
+                                  label="bound": numbered in order on the page, anchored at #eq-bound)
+    {{ eqref("bound") }}          a link to that numbered formula: "(3)", in Chinese "式 (3)"
     {{ tex("name", "part") }}     the same, inline
     {{ latex("name", "part") }}   the bare LaTeX, to compose inside math written on the page: $A = {{ latex(…) }}$
     {{ val("name", "key") }}      a value the derivation produced (Result.text: numbers, exact strings, LaTeX)
@@ -10,6 +12,7 @@
     {{ figure("id") }}            a figure, labelled in the page's language
     {{ uses("name", ...) }}       nothing shown: a derivation whose checks back a sentence of the page
     {{ checks() }}                table of the checks of every derivation the page referenced above it
+    {{ edition() }}               the latest edition, "Edition 3 (2026-11-30)" ({{ edition(2) }}: edition 2)
     {{ counts().derivations }}    how many derivations (``.checks``: checks) this build holds
     {{ glossary() }}              the glossary table;  {{ label("key") }}: an interface label
     {% call exercise("slug", "level", "title") %}…{% endcall %}   an exercise (docsgen/exercises.py), followed by
@@ -33,8 +36,14 @@ if sys.path[0] != _ROOT:
 for _m in [m for m in sys.modules if m.split(".")[0] == "docsgen"]:
     del sys.modules[_m]
 
+import re  # noqa: E402
+
 from docsgen import cache, labels  # noqa: E402
 from docsgen.render import checks_table, display, fmt_number, localise_tex  # noqa: E402
+
+_MACRO_CALL = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
+_DISPLAY_CALL = re.compile(r"\s*(?:eq|eq_val)\(")
+_LABEL_ARG = re.compile(r"\blabel\s*=\s*[\"']([A-Za-z0-9_-]+)[\"']")
 
 
 def define_env(env) -> None:
@@ -58,11 +67,56 @@ def define_env(env) -> None:
             raise KeyError(f"{v['name']} has no part {part!r}; parts: {', '.join(v['parts'])}")
         return v["parts"][part]
 
+    numbered: dict[str, dict[str, int]] = {}  # page -> label -> equation number (order of appearance)
+    shown: dict[str, list[str]] = {}  # page -> labels displayed so far
+
+    def _numbers() -> dict[str, int]:
+        """The page's equation labels numbered in order of appearance, read from its source (so that a reference
+        may come before the formula it names)."""
+        page = env.page.file.src_uri
+        if page not in numbered:
+            found: dict[str, int] = {}
+            for expr in _MACRO_CALL.findall(env.markdown):
+                m = _LABEL_ARG.search(expr)
+                if m and _DISPLAY_CALL.match(expr):
+                    if m.group(1) in found:
+                        raise ValueError(f"{page}: equation label {m.group(1)!r} used twice")
+                    found[m.group(1)] = len(found) + 1
+            numbered[page] = found
+        return numbered[page]
+
+    def _display(latex_src: str, label: str | None) -> str:
+        if label is None:
+            return display(latex_src)
+        page = env.page.file.src_uri
+        number = _numbers().get(label)
+        order = shown.setdefault(page, [])
+        if number is None or number != len(order) + 1:
+            raise ValueError(f"{page}: equation label {label!r} not found in order in the page's source")
+        order.append(label)
+        return display(latex_src, number, f"eq-{label}")
+
     @env.macro
-    def eq(name: str, part: str | None = None) -> str:
-        """Display math: a derivation's result, or one named part."""
+    def eq(name: str, part: str | None = None, label: str | None = None) -> str:
+        """Display math: a derivation's result, or one named part; ``label``: numbered, anchored at #eq-<label>."""
         v = _use(name)
-        return display(localise_tex(v["latex"] if part is None else _part(v, part)["latex"], lang))
+        return _display(localise_tex(v["latex"] if part is None else _part(v, part)["latex"], lang), label)
+
+    @env.macro
+    def eqref(label: str) -> str:
+        """A link to the numbered display formula ``label`` of this page: "(3)", in Chinese "式 (3)"."""
+        number = _numbers().get(label)
+        if number is None:
+            raise KeyError(f"{env.page.file.src_uri}: eqref({label!r}) names no labelled formula on this page")
+        return f"[{labels.label('eq.ref', lang).format(n=number)}](#eq-{label})"
+
+    @env.macro
+    def edition(number: int | None = None) -> str:
+        """The latest edition (or edition ``number``) with its date, in this page's language."""
+        from docsgen import editions
+        from docsgen.cite import edition_label
+
+        return edition_label(editions.latest()[0] if number is None else number, lang)
 
     @env.macro
     def tex(name: str, part: str | None = None) -> str:
@@ -85,9 +139,9 @@ def define_env(env) -> None:
         return localise_tex(v["text"][key], lang)
 
     @env.macro
-    def eq_val(name: str, key: str) -> str:
-        """Display math holding a LaTeX value the derivation produced (``Result.text[key]``)."""
-        return display(val(name, key))
+    def eq_val(name: str, key: str, label: str | None = None) -> str:
+        """Display math holding a LaTeX value the derivation produced (``Result.text[key]``); ``label`` as for eq."""
+        return _display(val(name, key), label)
 
     @env.macro
     def num(name: str, part: str, digits: int = 6) -> str:

@@ -15,6 +15,8 @@ from docsgen.layout import break_lines
 DISPLAY_BUDGET = 22.0
 PHONE_BUDGET = 16.0
 PHONE_MARK = "%phone-layout"  # a TeX comment line: ignored by any TeX reader that sees it unsplit
+ANCHOR_MARK = "%anchor:"  # first line of a numbered display: the id hooks/katex.py gives its block
+TAG_WIDTH = 3.0  # em a "(12)" tag and its gap take from the line of a numbered formula
 
 
 _TEXT = re.compile(r"\\text\{([^{}]*)\}")
@@ -37,12 +39,17 @@ def localise_tex(latex: str, lang: str) -> str:
     return _TEXT.sub(swap, latex)
 
 
-def display(latex: str) -> str:
+def display(latex: str, number: int | None = None, anchor: str | None = None) -> str:
     """A display-math block (arithmatex ``$$ ... $$``) on lines of its own, broken into aligned lines where it is
     wider than the column (docsgen/layout.py); followed, after a ``PHONE_MARK`` line, by a narrower layout for phones
-    where that one differs."""
-    wide, narrow = break_lines(latex, DISPLAY_BUDGET), break_lines(latex, PHONE_BUDGET)
-    body = wide if narrow == wide else f"{wide}\n{PHONE_MARK}\n{narrow}"
+    where that one differs. A ``number`` is set as ``\\tag{number}`` in every layout (which is then laid out for a
+    column narrower by the tag), and an ``anchor`` becomes the id of the block (an ``ANCHOR_MARK`` line first)."""
+    room = TAG_WIDTH if number is not None else 0.0
+    wide, narrow = break_lines(latex, DISPLAY_BUDGET - room), break_lines(latex, PHONE_BUDGET - room)
+    tag = "" if number is None else f" \\tag{{{number}}}"
+    body = f"{wide}{tag}" if narrow == wide else f"{wide}{tag}\n{PHONE_MARK}\n{narrow}{tag}"
+    if anchor is not None:
+        body = f"{ANCHOR_MARK}{anchor}\n{body}"
     return f"\n$$\n{body}\n$$\n"
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -59,29 +59,26 @@ def on_page_content(html: str, page, config, files) -> str:
     return html
 
 
+def site_root(config) -> str:
+    """Path of the English site's root on the server, from site_url (the Chinese site is ``<root>zh/``)."""
+    path = urlsplit(config.site_url or "/").path
+    prefix = LANGS[_lang(config)]
+    return path[: -len(prefix)] if prefix and path.endswith(prefix) else path
+
+
 def on_template_context(context, template_name, config):
-    if template_name == "404.html":  # served at any depth, with root-relative links: one scope for both languages
+    if template_name == "404.html":  # served at any depth, with links absolute to site_url's path: one scope
         from docsgen.labels import label
 
-        config.extra["scope"] = "/"
+        config.extra["scope"] = site_root(config)
+        config.extra["site_root"] = site_root(config)
         config.extra["not_found_title"] = label("404.title", _lang(config))
         config.extra["not_found_text"] = label("404.text", _lang(config))
     return context
 
 
-def fix_chinese_404(site_dir: Path) -> None:
-    """The Chinese 404 page is built as if it were served at the site root (as every 404 page is, with no site_url):
-    make its root-relative links point into /zh/, so its menu leads to Chinese pages."""
-    page = site_dir / "404.html"
-    html = page.read_text(encoding="utf-8")
-    # every root-relative link but the switch to English
-    html = re.sub(r'(href|src)="/(?!/|zh/)(?![^"]*"[^>]*data-lang-switch="en")', r'\1="/zh/', html)
-    page.write_text(html, encoding="utf-8")
-
-
 def on_post_build(config):
     if _lang(config) != "en":
-        fix_chinese_404(Path(config.site_dir))
         return
     zh = load_config(str(ROOT / "mkdocs.zh.yml"), site_dir=str(Path(config.site_dir) / "zh"), strict=config.strict)
     build(zh)

@@ -19,7 +19,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from docsgen.render import PHONE_MARK
+from docsgen.render import ANCHOR_MARK, PHONE_MARK
 
 log = logging.getLogger("mkdocs.hooks.katex")
 
@@ -77,15 +77,29 @@ class _KaTeX:
 
 _katex = _KaTeX()
 _MATH = re.compile(
-    r'<(span|div) class="arithmatex"(?: data-search-exclude)?>'
+    r'<(span|div) class="arithmatex"(?: data-search-exclude)?(?P<id> id="[^"]*")?>'
     r"(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])</(?:span|div)>",
     re.S,
 )
 
 
+_ANCHORED = re.compile(
+    r'(<div class="arithmatex" data-search-exclude)>(\\\[\s*)' + re.escape(ANCHOR_MARK) + r"([\w-]+)\n"
+)
+
+
 def on_page_content(html: str, page, config, files) -> str:
-    """Keep TeX source out of the search index (it would show as raw LaTeX in result snippets)."""
-    return html.replace('class="arithmatex">', 'class="arithmatex" data-search-exclude>')
+    """Keep TeX source out of the search index (it would show as raw LaTeX in result snippets). A numbered display
+    formula (docsgen.render.display) names its id on its first line: make it the id of its block, one that links to
+    it may name (MkDocs checks anchors before the page is written)."""
+    html = html.replace('class="arithmatex">', 'class="arithmatex" data-search-exclude>')
+
+    def anchor(m: re.Match[str]) -> str:
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids.add(m.group(3))
+        return f'{m.group(1)} id="{m.group(3)}">{m.group(2)}'
+
+    return _ANCHORED.sub(anchor, html)
 
 
 class _Cache:
@@ -134,6 +148,7 @@ def on_post_page(output: str, page, config) -> str:
     def render(m: re.Match[str]) -> str:
         display = m.group("display") is not None
         tex = html_lib.unescape(m.group("display") if display else m.group("inline"))
+        anchor = m.group("id") or ""  # a numbered display formula's id (on_page_content)
         # a display formula with a phone layout (docsgen.render.display): both rendered, the stylesheet shows one
         layouts = tex.split(f"\n{PHONE_MARK}\n") if display else [tex]
         out = []
@@ -145,7 +160,7 @@ def on_post_page(output: str, page, config) -> str:
             if cls:
                 rendered = rendered.replace('class="katex-display"', f'class="katex-display {cls}"', 1)
             out.append(rendered)
-        return f'<{m.group(1)} class="arithmatex">{"".join(out)}</{m.group(1)}>'
+        return f'<{m.group(1)} class="arithmatex"{anchor}>{"".join(out)}</{m.group(1)}>'
 
     return _preload_math_fonts(_MATH.sub(render, output))
 

@@ -69,7 +69,26 @@ def all_pages() -> list[tuple[str, str]]:
     return [(lang, prefix[lang] + page_url(src)) for lang in LANGS for src in page_sources(lang)]
 
 
+def site_path() -> str:
+    """Path of the site on its server, from site_url (GitHub Pages serves a project site under /<repository>/)."""
+    from urllib.parse import urlsplit
+
+    import yaml
+
+    base = yaml.safe_load((ROOT / "mkdocs.base.yml").read_text(encoding="utf-8"))
+    return urlsplit(base["site_url"]).path
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under site_url's path, as GitHub Pages does (anything outside it: 404)."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -77,11 +96,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def server(site_dir: Path) -> Iterator[str]:
     """Base URL of a localhost HTTP server serving the built site."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    prefix = site_path()
+    handler = functools.partial(type("_Handler", (_QuietHandler,), {"prefix": prefix}), directory=str(site_dir))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
     httpd.shutdown()
 
 

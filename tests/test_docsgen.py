@@ -176,3 +176,24 @@ def test_a_table_cell_keeps_braces_markdown_would_take_for_attributes():
     table = f"| a | b |\n|---|---|\n| {cell(text)} | `x{{1}}` |\n"
     html = markdown.markdown(table, extensions=["tables", "attr_list"])
     assert "{4.5, 5, 8}" in html.replace("&#123;", "{") and "<code>x{1}</code>" in html
+
+
+def test_a_numbered_display_is_tagged_in_both_layouts_and_names_its_anchor():
+    from docsgen.render import ANCHOR_MARK, PHONE_MARK, display
+
+    wide = r"\lVert a \rVert = " + " + ".join(rf"\frac{{x_{i}}}{{y_{i}}}" for i in range(14))
+    block = display(wide, 3, "eq-sum")
+    assert block.count(r"\tag{3}") == 2 and PHONE_MARK in block  # laptop and phone layouts
+    assert block.strip().split("\n")[1] == f"{ANCHOR_MARK}eq-sum"
+    assert r"\tag" not in display(wide) and ANCHOR_MARK not in display(wide)
+
+
+def test_the_edition_data_is_ordered_and_latest_is_last():
+    from docsgen import editions
+
+    numbers = [n for n, _ in editions.EDITIONS]
+    dates = [d for _, d in editions.EDITIONS]
+    assert numbers == list(range(1, len(numbers) + 1)) and dates == sorted(dates)
+    assert editions.latest() == editions.EDITIONS[-1]
+    with pytest.raises(KeyError):
+        editions.date_of(len(numbers) + 1)

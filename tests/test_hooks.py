@@ -7,6 +7,7 @@ import shutil
 import struct
 import zlib
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -92,3 +93,14 @@ def test_notebook_interface_text_is_in_the_page_language():
     zh = notebooks.localise_chrome(html, "zh")
     assert "复制到剪贴板" in zh and "已复制" in zh and "上方代码单元格输出的图" in zh
     assert "Cop" not in zh and "No description" not in zh
+
+
+def test_a_numbered_formula_gets_its_anchor_before_links_are_checked():
+    class Page:
+        present_anchor_ids: ClassVar[set[str]] = set()
+
+    html = '<div class="arithmatex">\\[\n%anchor:eq-bound\nx \\tag{1}\n\\]</div>'
+    out = katex.on_page_content(html, Page, None, None)
+    assert '<div class="arithmatex" data-search-exclude id="eq-bound">\\[\nx \\tag{1}' in out
+    assert Page.present_anchor_ids == {"eq-bound"}
+    assert katex._MATH.search(out).group("id") == ' id="eq-bound"'

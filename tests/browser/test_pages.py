@@ -302,3 +302,22 @@ def test_an_exercise_reveals_its_hint_without_its_solution(browser, server, pref
         assert not seen["errors"], seen["errors"]
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["bptt/", "zh/labs/bptt/"])
+def test_each_citation_has_a_copy_button_that_copies_it(browser, server, path):
+    """'Cite this page': the BibTeX and the plain-text citation each copy themselves (Material names a button's
+    target after the nearest id: with one id for both, both buttons copied the BibTeX)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(server + path, wait_until="networkidle")
+        block = page.locator("#cite-this-page")
+        block.locator("summary").click()
+        for kind in ("bibtex", "text"):
+            code = block.locator(f"code[data-cite='{kind}']")
+            code.locator("xpath=..").locator("button[data-md-type='copy']").click()
+            assert page.evaluate("navigator.clipboard.readText()") == code.inner_text(), kind
+    finally:
+        context.close()
