@@ -28,9 +28,9 @@ from docsgen.labels import label
 
 LEVELS = ("understand", "derive", "compute", "explore")
 
-# Pages that are not topic pages and carry no exercises: the home page, the reference lists and the page of claims
-# (each of its myths is already a counter-example to check). Every other Markdown page has 3-6 exercises.
-WITHOUT_EXERCISES = ("index.md", "glossary.md", "references.md", "myths.md")
+# Pages that are not topic pages and carry no exercises: the home page, the reference lists, the changelog and the
+# page of claims (each of its myths is already a counter-example to check). Every other Markdown page has 3-6.
+WITHOUT_EXERCISES = ("index.md", "glossary.md", "references.md", "myths.md", "changelog.md")
 PER_PAGE = (3, 6)
 
 # Kinds of folded block under an exercise: (macro name, Material admonition type).
