@@ -548,3 +548,262 @@ def _() -> float:
     got = (norms["sigmoid"][-1] / norms["sigmoid"][0], norms["relu"].max() / norms["relu"].min())
     want = (float(p["sigmoid_last_over_first"]), float(p["relu_max_over_min"]))
     return max(abs(g / w_ - 1.0) for g, w_ in zip(got, want, strict=True))
+
+
+# --- exercises ------------------------------------------------------------------------------------------------
+@derivation(
+    "sigmoid_large_weight_factor",
+    title="A large weight without a tuned bias: w = 100, b = 0, a = 1/2 gives w s'(w a) = 100 s'(50) ~ 1.9e-20, "
+    "and float64 autograd returns exactly 0",
+    title_zh="权重很大而偏置未经调节：w = 100、b = 0、a = 1/2 时 w·σ′(wa) = 100·σ′(50) ≈ 1.9e-20，"
+    "float64 自动微分给出恰好 0",
+)
+def sigmoid_large_weight_factor() -> Result:
+    """The chain factor d a_j / d a_{j-1} = w sigma'(w a + b) of a logistic neuron at w = 100, b = 0, a = 1/2 is
+    100 e^{-50} / (1 + e^{-50})^2; since e^{-50} < 2^{-54}, float64 rounds sigma(50) to 1 and s (1 - s) to 0."""
+    wsym, a, bsym = sp.symbols("w a b", real=True)
+    factor = sp.diff(SIGMA_X.subs(x, wsym * a + bsym), a)
+    w0, a0, b0 = sp.Integer(100), sp.Rational(1, 2), sp.Integer(0)
+    z0 = w0 * a0 + b0
+    value_exp = factor.subs({wsym: w0, a: a0, bsym: b0})  # w e^{-z} / (1 + e^{-z})^2 at z = 50
+    cosh_form = 1 / (4 * sp.cosh(x / 2) ** 2)  # sigma'(x) in hyperbolic form, proved next
+    if sp.simplify((sp.diff(SIGMA_X, x) - cosh_form).rewrite(sp.exp)) != 0:
+        raise ArithmeticError("sigma' is not 1 / (4 cosh^2(x/2))")
+    value = w0 * cosh_form.subs(x, z0)
+    if abs(sp.N(value - value_exp, 80)) > sp.Float(10) ** -90:
+        raise ArithmeticError("the two forms of the factor differ")
+    half_gap = sp.Rational(1, 2**54)  # half the gap between 1 and the next smaller double (2^-53)
+    rounds_to_one = bool(sp.exp(-z0) < half_gap)  # so 1/(1 + e^-z) rounds to exactly 1 in float64
+    if not rounds_to_one:
+        raise ArithmeticError("sigma(z0) does not round to 1 in float64")
+    tuned = factor.subs({wsym: w0, a: a0, bsym: -w0 * a0})
+    return Result(
+        expr=sp.Tuple(value, tuned),
+        latex=(
+            rf"w\,\sigma'(wa+b)\big|_{{w=100,\,b=0,\,a=1/2}}={sp.latex(value)}\approx{_sci_tex(float(value))},"
+            rf"\qquad b=-wa:\ {sp.latex(tuned)}"
+        ),
+        parts={
+            "w": w0,
+            "a": a0,
+            "b": b0,
+            "z": z0,
+            "factor": factor,
+            "value": value,
+            "value_exp": value_exp,
+            "tuned_bias": -w0 * a0,
+            "tuned_value": tuned,
+            "float64_autograd": sp.Integer(0),
+            "exp_minus_z": sp.exp(-z0),
+            "half_gap": half_gap,
+        },
+        text={
+            "value": _sci_tex(float(value)),
+            "exp_minus_z": _sci_tex(float(sp.exp(-z0))),
+            "half_gap": rf"2^{{{int(sp.log(half_gap, 2))}}}",
+        },
+        symbols={"w": "weight", "a": "input a_{j-1}", "b": "bias"},
+    )
+
+
+def _sci_tex(v: float) -> str:
+    """LaTeX of ``v`` as m \\times 10^{e} with 4 significant digits."""
+    m, e = f"{v:.3e}".split("e")
+    return rf"{m}\times10^{{{int(e)}}}"
+
+
+@sigmoid_large_weight_factor.check(
+    "mpmath.diff (50 digits) of a -> sigma(100 a) at a = 1/2 (relative); torch autograd in float64 returns 0",
+    tol=1e-30,
+    needs="torch",
+    oracle_zh="mpmath.diff（50 位）对 a ↦ σ(100a) 在 a = 1/2 处数值求导（相对误差）；float64 下 PyTorch 自动微分返回 0",
+)
+def _() -> float:
+    import torch
+
+    p = sigmoid_large_weight_factor.result.parts
+    with mpmath.workdps(50):
+        d = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-100 * t)), mpmath.mpf(1) / 2)
+        rel = abs(d / mpmath.mpf(str(sp.N(p["value"], 60))) - 1)
+    t = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    torch.sigmoid(100 * t).backward()
+    return float(rel) + abs(float(t.grad) - float(p["float64_autograd"]))
+
+
+@derivation(
+    "sigmoid_unstable_width_golden",
+    title="At |w| = 5 the interval of inputs where |w s'(w a + b)| >= 1 has width (4/5) ln(golden ratio) ~ 0.385",
+    title_zh="|w| = 5 时，使 |w·σ′(wa + b)| ≥ 1 的输入区间宽度为 (4/5)·ln(黄金比) ≈ 0.385",
+)
+def sigmoid_unstable_width_golden() -> Result:
+    """Solving 5 s (1 - s) = 1 gives s = (1 +- 1/sqrt 5)/2; the logits are +-ln(phi^2), so the a-interval has width
+    2 ln(phi^2)/5 = (4/5) ln(phi), phi = (1 + sqrt 5)/2; same as sigmoid_unstable_width's closed form at |w| = 5."""
+    w0 = sp.Integer(5)
+    roots = sorted(sp.solve(sp.Eq(w0 * s_ * (1 - s_), 1), s_), key=float)
+    u_hi = sp.log(roots[1] / roots[0])  # logit(s_hi) = ln(s_hi / s_lo) since s_lo = 1 - s_hi
+    phi = sp.GoldenRatio
+    ratio = sp.expand(sp.radsimp(roots[1] / roots[0]))
+    if sp.simplify(ratio - phi**2) != 0 or sp.simplify(sp.expand(phi**2) - ratio) != 0:
+        raise ArithmeticError("s_hi / s_lo is not phi^2")
+    width = sp.Rational(4, 5) * sp.log(phi)  # 2 u_hi / |w| with u_hi = ln(phi^2) = 2 ln(phi)
+    general = sigmoid_unstable_width.result.parts["width"].subs(W, w0)
+    if abs(sp.N(general - width, 40)) > 1e-35 or abs(sp.N(2 * u_hi / w0 - width, 40)) > 1e-35:
+        raise ArithmeticError("width at |w| = 5 is not (4/5) ln(phi)")
+    return Result(
+        expr=sp.Tuple(sp.Tuple(*roots), width),
+        latex=(
+            rf"5s(1-s)=1\Rightarrow s={sp.latex(roots[0])},\ {sp.latex(roots[1])};\quad "
+            rf"\frac{{s_+}}{{s_-}}=\varphi^2;\quad |I|=\frac{{2\ln\varphi^2}}{{5}}=\frac45\ln\varphi"
+            rf"\approx{float(width):.4f}"
+        ),
+        parts={
+            "w": w0,
+            "roots": sp.Tuple(*roots),
+            "s_lo": roots[0],
+            "s_hi": roots[1],
+            "ratio": ratio,
+            "u_hi": sp.simplify(u_hi),
+            "width": width,
+            "phi": phi,
+        },
+        symbols={
+            "s": "sigma(u) at the edges of the interval",
+            "|I|": "width of the interval of inputs a",
+            "phi": "golden ratio (1 + sqrt 5)/2",
+        },
+    )
+
+
+@sigmoid_unstable_width_golden.check(
+    "mpmath (40 digits): findroot of 5 s'(u) = 1 on u > 0 (Illinois bracket), width 2u/5 against (4/5) ln(phi)",
+    tol=1e-30,
+    oracle_zh="mpmath（40 位）：在 u > 0 上用 findroot（Illinois 夹逼法）解 5σ′(u) = 1，宽度 2u/5 与 (4/5)·ln φ 比较",
+)
+def _() -> float:
+    p = sigmoid_unstable_width_golden.result.parts
+    with mpmath.workdps(40):
+        u = mpmath.findroot(lambda t: 5 * _mp_sigmoid_prime(t) - 1, (mpmath.mpf(0), mpmath.mpf(5)), solver="illinois")
+        return float(abs(2 * u / 5 - mpmath.mpf(str(sp.N(p["width"], 50)))))
+
+
+@sigmoid_unstable_width_golden.check(
+    "float64 grid: measure of {a : 5 s'(5 a) >= 1} with a-step 1e-6 (numpy sigmoid)",
+    tol=3e-6,
+    oracle_zh="float64 网格：{a : 5σ′(5a) ≥ 1} 的长度，a 的步长 1e-6（NumPy sigmoid）",
+)
+def _() -> float:
+    p = sigmoid_unstable_width_golden.result.parts
+    a = np.linspace(-0.25, 0.25, 500001)
+    s = sigmoid(5.0 * a)
+    measured = np.count_nonzero(5.0 * s * (1 - s) >= 1.0) * (a[1] - a[0])
+    return abs(measured - float(p["width"]))
+
+
+def sigmoid_layer_grad_norms(scale: float) -> np.ndarray:
+    """||dL/dW_l||_F, l = 1 (next to the input) .. 30, for the sigmoid net of the per-layer figure (same seed, inputs,
+    targets and loss) with every weight matrix multiplied by ``scale`` (1: N(0, 1) weights, 1/8: N(0, 1/64))."""
+    xb, yb, sig_w, _ = _mlp_setup(MLP_DEPTH, MLP_WIDTH, MLP_BATCH, 0)
+    return mlp_layer_grad_norms([w * scale for w in sig_w], xb, yb, "sigmoid")[0]
+
+
+def sigmoid_mean_slope(scale: float) -> float:
+    """Mean of sigma'(z) over every unit, layer and sample of the forward pass of that net (weights times ``scale``)."""
+    xb, _, sig_w, _ = _mlp_setup(MLP_DEPTH, MLP_WIDTH, MLP_BATCH, 0)
+    h, slopes = xb, []
+    for w in sig_w:
+        h = sigmoid((w * scale) @ h)
+        slopes.append(float(np.mean(h * (1 - h))))
+    return float(np.mean(slopes))
+
+
+@derivation(
+    "deepnet_sigmoid_small_weight_spread",
+    title="The 30-layer sigmoid MLP of the per-layer figure with weights N(0, 1/n) instead of N(0, 1): "
+    "last/first-layer ||dL/dW_l||_F ~ 1.6e18, about 4.25 per layer; mean sigma' ~ 0.234",
+    title_zh="逐层梯度图中的 30 层 sigmoid MLP 把权重从 N(0, 1) 换成 N(0, 1/n)："
+    "最后一层与第一层 ‖∂L/∂W_l‖_F 之比约 1.6e18，平均每层约 4.25 倍；σ′ 的平均值约 0.234",
+)
+def deepnet_sigmoid_small_weight_spread() -> Result:
+    """Same seeded net, inputs and loss as deepnet_mlp_gradient_spread (30 layers, width n = 64, no biases, batch 32),
+    with every sigmoid weight matrix scaled by 1/sqrt(n), i.e. N(0, 1/n); Frobenius norms of dL/dW_l, l = 1 next to
+    the input; the mean of sigma'(z) over all units, layers and samples, for both weight scales."""
+    scale = sp.Rational(1, round(np.sqrt(MLP_WIDTH)))
+    s_w = sigmoid_layer_grad_norms(float(scale))
+    last_first = float(s_w[-1] / s_w[0])
+    per_layer = last_first ** (1.0 / (MLP_DEPTH - 1))
+    big = deepnet_mlp_gradient_spread.result.parts
+    slope_small, slope_big = sigmoid_mean_slope(float(scale)), sigmoid_mean_slope(1.0)
+    return Result(
+        expr=sp.Tuple(sp.Float(f"{last_first:.4g}"), sp.Float(f"{per_layer:.4g}")),
+        latex=(
+            r"\sigma,\ N(0,1/n):\ "
+            r"\frac{\lVert\partial L/\partial W_{30}\rVert_F}{\lVert\partial L/\partial W_{1}\rVert_F}"
+            rf"\approx {_sci_tex(last_first)}"
+        ),
+        parts={
+            "last_over_first": sp.Float(f"{last_first:.4g}"),
+            "per_layer": sp.Float(f"{per_layer:.4g}"),
+            "scale": scale,
+            "width": sp.Integer(MLP_WIDTH),
+            "depth": sp.Integer(MLP_DEPTH),
+            "mean_slope_small": sp.Float(f"{slope_small:.3g}"),
+            "mean_slope_big": sp.Float(f"{slope_big:.3g}"),
+            "max_slope": sigmoid_derivative_max.result.parts["max"],
+            "big_last_over_first": big["sigmoid_last_over_first"],
+            "big_per_layer": big["sigmoid_per_layer"],
+        },
+        text={
+            "last_over_first": _sci_tex(last_first),
+            "per_layer": f"{per_layer:.2f}",
+            "mean_slope_small": f"{slope_small:.3f}",
+            "mean_slope_big": f"{slope_big:.3f}",
+        },
+        symbols={"W_l": "layer l weights, N(0, 1/64)", "L": "same loss as deepnet_mlp_gradient_spread"},
+    )
+
+
+@deepnet_sigmoid_small_weight_spread.check(
+    "PyTorch autograd (float64) of the same seeded 30-layer sigmoid net with weights scaled by 1/8: "
+    "last/first-layer ||dL/dW_l||_F (relative error); mean sigma'(z) by autograd of torch.sigmoid, both scales",
+    tol=1e-3,
+    needs="torch",
+    oracle_zh="对同一个固定随机种子、权重乘以 1/8 的 30 层 sigmoid 网络做 PyTorch 自动微分（float64）："
+    "最后一层与第一层 ‖∂L/∂W_l‖_F 之比（相对误差）；对 torch.sigmoid 自动微分求 σ′(z) 的平均值，两种权重尺度",
+)
+def _() -> float:
+    import torch
+
+    xb, yb, sig_w, _ = _mlp_setup(MLP_DEPTH, MLP_WIDTH, MLP_BATCH, 0)
+    tw = [
+        torch.tensor(
+            w * float(deepnet_sigmoid_small_weight_spread.result.parts["scale"]),
+            dtype=torch.float64,
+            requires_grad=True,
+        )
+        for w in sig_w
+    ]
+    h = torch.tensor(xb, dtype=torch.float64)
+    for w in tw:
+        h = torch.sigmoid(w @ h)
+    loss = torch.sum((h - torch.tensor(yb, dtype=torch.float64)) ** 2) / (2 * MLP_BATCH)
+    loss.backward()
+    norms = [float(torch.linalg.norm(w.grad)) for w in tw]
+    p = deepnet_sigmoid_small_weight_spread.result.parts
+    got = norms[-1] / norms[0]
+    slopes = {}
+    for key, sc in (("mean_slope_small", float(p["scale"])), ("mean_slope_big", 1.0)):
+        # mean sigma'(z) from torch.sigmoid's own derivative: one autograd call over every layer's pre-activation
+        with torch.no_grad():
+            h, zs = torch.tensor(xb, dtype=torch.float64), []
+            for w in sig_w:
+                zs.append(torch.tensor(w * sc) @ h)
+                h = torch.sigmoid(zs[-1])
+        zs = [z.requires_grad_(True) for z in zs]
+        grads = torch.autograd.grad(sum(torch.sigmoid(z).sum() for z in zs), zs)
+        slopes[key] = float(np.mean([float(g.mean()) for g in grads]))
+    slope_err = max(abs(slopes[k] / float(p[k]) - 1) for k in slopes)  # parts have 3 significant digits
+    return max(
+        abs(got / float(p["last_over_first"]) - 1),
+        abs(got ** (1 / (MLP_DEPTH - 1)) / float(p["per_layer"]) - 1),
+        max(slope_err - 2.5e-3, 0.0),
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -128,3 +129,194 @@ def _() -> float:
             norms = jacobian_norms(act, lam)
             worst = max(worst, float(np.max(norms / (gamma * lam) ** np.arange(len(norms)) - 1)))
     return max(worst, 0.0)
+
+
+# --- exercises: readouts a reader can predict before moving the sliders ------------------------------------------
+def _sci(v: float) -> str:
+    """LaTeX of ``v`` to 4 significant digits, as m \\times 10^{e} when it is not between 0.01 and 10000."""
+    if 1e-2 <= abs(v) < 1e4:
+        return f"{v:.4g}"
+    m, e = f"{v:.3e}".split("e")
+    return rf"{m}\times10^{{{int(e)}}}"
+
+
+@derivation(
+    "explorer_closed_form_readouts",
+    title="Explorer readouts predicted in closed form after T - t = 60 steps: linear 1.1^60 and 0.9^60 "
+    "(slope log10(lambda_1) per step on the log axis); sigmoid bound (lambda_1/4)^60 at lambda_1 = 2",
+    title_zh="交互图回传 60 步后的读数的闭式预测：线性 1.1^60 与 0.9^60（对数纵轴上每步斜率 log10 λ₁）；"
+    "sigmoid 在 λ₁ = 2 时的上界 (λ₁/4)^60",
+)
+def explorer_closed_form_readouts() -> Result:
+    """For W = lambda_1 Q (Q orthogonal) the linear readout after k steps is lambda_1^k exactly
+    (orthogonal_linear_power) and the bound is (gamma lambda_1)^k (explorer_bound); spectral norms, k = T - t = 60."""
+    k = STEPS
+    norm = orthogonal_linear_power.result.parts["norm"]
+    bound = explorer_bound.result.parts["bound"]
+    g = sp.Symbol("gamma", positive=True)
+    up, down, sig = sp.Rational(11, 10), sp.Rational(9, 10), sp.Integer(2)
+    lin_up = norm.subs({_lam: up, _k: k})
+    lin_down = norm.subs({_lam: down, _k: k})
+    slope = sp.log(up, 10)
+    steps_per_decade = sp.ceiling(1 / slope)
+    sig_bound = bound.subs({g: explorer_bound.result.parts["gamma_sigmoid"], _lam: sig, _k: k})
+    return Result(
+        expr=sp.Tuple(lin_up, lin_down, sig_bound),
+        latex=(
+            rf"\lambda_1^{{{k}}}:\ ({sp.latex(up)})^{{{k}}}\approx{_sci(float(lin_up))},\ "
+            rf"({sp.latex(down)})^{{{k}}}\approx{_sci(float(lin_down))};\quad "
+            rf"\bigl(\tfrac14\cdot 2\bigr)^{{{k}}}\approx{_sci(float(sig_bound))}"
+        ),
+        parts={
+            "steps": sp.Integer(k),
+            "lambda_up": up,
+            "lambda_down": down,
+            "linear_up": lin_up,
+            "linear_down": lin_down,
+            "slope_up": slope,
+            "slope_down": sp.log(down, 10),
+            "steps_per_decade_up": steps_per_decade,
+            "lambda_sigmoid": sig,
+            "gamma_sigmoid": explorer_bound.result.parts["gamma_sigmoid"],
+            "sigmoid_bound": sig_bound,
+            "sigmoid_bound_factor": explorer_bound.result.parts["gamma_sigmoid"] * sig,
+            "sigmoid_threshold": 1 / explorer_bound.result.parts["gamma_sigmoid"],
+            "decade": sp.Integer(10),
+        },
+        text={
+            "linear_up": _sci(float(lin_up)),
+            "linear_down": _sci(float(lin_down)),
+            "slope_up": f"{float(slope):.4f}",
+            "slope_down_abs": f"{-float(sp.log(down, 10)):.4f}",
+            "steps_per_decade_up": str(int(steps_per_decade)),
+            "sigmoid_bound": _sci(float(sig_bound)),
+        },
+        symbols={"lambda_1": "slider value (every singular value of W)", "k": "steps back, T - t"},
+    )
+
+
+@explorer_closed_form_readouts.check(
+    "the explorer's embedded data (4 significant digits) at T - t = 60: linear 1.1, linear 0.9, and the measured "
+    "sigmoid curve at lambda_1 = 2 below the derived bound; the first step where linear 1.1 reaches 10",
+    tol=5e-4,
+    oracle_zh="交互图内嵌数据（4 位有效数字）在 T − t = 60 处：线性 1.1、线性 0.9，"
+    "以及 λ₁ = 2 时 sigmoid 的实测曲线低于推导出的上界；线性 1.1 首次达到 10 的步数",
+)
+def _() -> float:
+    p = explorer_closed_form_readouts.result.parts
+    series = json.loads(explorer_bound.result.text["series_json"])["series"]
+    n10 = int(p["steps_per_decade_up"])  # the first step at which the readout reaches 10
+    lin = series["linear"]["1.1"]
+    if not (lin[n10 - 1] < float(p["decade"]) <= lin[n10]):
+        return 1.0
+    up = lin[-1] / float(p["linear_up"]) - 1
+    down = series["linear"]["0.9"][-1] / float(p["linear_down"]) - 1
+    below = max(series["sigmoid"]["2.0"][-1] / float(p["sigmoid_bound"]) - 1, 0.0)
+    return max(abs(up), abs(down), below)
+
+
+@explorer_closed_form_readouts.check(
+    "mpmath (30 digits): 1.1^60, 0.9^60, 0.5^60 and log10(1.1) by repeated multiplication and mpmath.log10",
+    tol=1e-25,
+    oracle_zh="mpmath（30 位）：用逐次相乘与 mpmath.log10 计算 1.1^60、0.9^60、0.5^60 和 log10(1.1)",
+)
+def _() -> float:
+    p = explorer_closed_form_readouts.result.parts
+    with mpmath.workdps(30):
+        prods = {"linear_up": mpmath.mpf("1.1"), "linear_down": mpmath.mpf("0.9"), "sigmoid_bound": mpmath.mpf("0.5")}
+        errs = []
+        for key, base in prods.items():
+            v = mpmath.mpf(1)
+            for _ in range(int(p["steps"])):
+                v *= base
+            errs.append(abs(v / mpmath.mpf(str(sp.N(p[key], 40))) - 1))
+        errs.append(abs(mpmath.log10(mpmath.mpf("1.1")) - mpmath.mpf(str(sp.N(p["slope_up"], 40)))))
+        return float(max(errs))
+
+
+@derivation(
+    "explorer_relu_explodes",
+    title="Explorer, ReLU at lambda_1 = 1.5: the measured ||dh_T/dh_t||_2 after 60 steps is ~1.9e7 (about 1.32 per "
+    "step), below the bound 1.5^60 but exploding",
+    title_zh="交互图中 ReLU、λ₁ = 1.5：回传 60 步后实测 ‖∂h_T/∂h_t‖₂ 约为 1.9e7（每步约 1.32 倍），"
+    "低于上界 1.5^60，但在爆炸",
+)
+def explorer_relu_explodes() -> Result:
+    """The explorer's seeded 32-unit ReLU RNN with W = 1.5 Q (Q orthogonal), U_ij ~ N(0, 1/32), x_t ~ N(0, I),
+    h_0 = 0: measured spectral norm of dh_T/dh_t at T - t = 60, its per-step geometric mean, the bound 1.5^60, and the
+    share of (unit, step) pairs that are active."""
+    lam = 1.5
+    norms = jacobian_norms("relu", lam)
+    k = len(norms) - 1
+    measured = sp.Float(f"{norms[-1]:.4g}")
+    rng = np.random.default_rng(0)
+    q, _ = np.linalg.qr(rng.normal(size=(HIDDEN, HIDDEN)))
+    u = rng.normal(scale=1 / np.sqrt(HIDDEN), size=(HIDDEN, HIDDEN))
+    xs = rng.normal(size=(STEPS, HIDDEN))
+    _, masks, _ = run_rnn(lam * q, u, np.zeros(HIDDEN), xs, np.zeros(HIDDEN), "relu")
+    active = sp.Float(f"{float(np.mean(masks)):.3g}")
+    lam_s = sp.Rational(3, 2)
+    return Result(
+        expr=sp.Tuple(measured, lam_s**k),
+        latex=(
+            rf"\mathrm{{ReLU}},\ \lambda_1={sp.latex(lam_s)}:\ \Bigl\|\frac{{\partial h_T}}{{\partial h_{{T-{k}}}}}"
+            rf"\Bigr\|_2\approx{_sci(float(measured))}\le\lambda_1^{{{k}}}\approx{_sci(float(lam_s**k))}"
+        ),
+        parts={
+            "lambda_1": lam_s,
+            "steps": sp.Integer(k),
+            "hidden": sp.Integer(HIDDEN),
+            "measured": measured,
+            "per_step": sp.Float(f"{float(measured) ** (1 / k):.3g}"),
+            "bound": lam_s**k,
+            "active_share": active,
+            "log10_measured": sp.Float(f"{np.log10(float(measured)):.3g}"),
+        },
+        text={
+            "measured": _sci(float(measured)),
+            "bound": _sci(float(lam_s**k)),
+            "per_step": f"{float(measured) ** (1 / k):.3g}",
+            "active_percent": f"{100 * float(active):.0f}",
+        },
+        symbols={"k": "steps back, T - t", "active_share": "mean of the masks 1[a_t > 0] over units and steps"},
+    )
+
+
+@explorer_relu_explodes.check(
+    "torch autograd (float64) of the same seeded 32-unit ReLU RNN, jacobian of h_60 w.r.t. h_0 = 0: spectral norm "
+    "against the measured readout (relative, 4 significant digits); share of active unit-steps",
+    tol=5e-4,
+    needs="torch",
+    oracle_zh="对同一个固定随机种子的 32 单元 ReLU RNN 做 PyTorch 自动微分（float64），"
+    "求 h_60 关于 h_0 = 0 的雅可比矩阵：谱范数与实测读数比较（相对误差，4 位有效数字）；激活的“单元–步”所占比例",
+)
+def _() -> float:
+    import torch
+
+    p = explorer_relu_explodes.result.parts
+    rng = np.random.default_rng(0)
+    q, _ = np.linalg.qr(rng.normal(size=(HIDDEN, HIDDEN)))
+    u = rng.normal(scale=1 / np.sqrt(HIDDEN), size=(HIDDEN, HIDDEN))
+    xs = rng.normal(size=(STEPS, HIDDEN))
+    tw, tu, txs = torch.tensor(float(p["lambda_1"]) * q), torch.tensor(u), torch.tensor(xs)
+
+    def run(h: torch.Tensor) -> torch.Tensor:
+        for xt in txs:
+            h = torch.relu(tw @ h + tu @ xt)
+        return h
+
+    jt = torch.autograd.functional.jacobian(run, torch.zeros(HIDDEN, dtype=torch.float64)).numpy()
+    with torch.no_grad():  # share of active (unit, step) pairs along the same trajectory, 3 significant digits
+        h, active = torch.zeros(HIDDEN, dtype=torch.float64), []
+        for xt in txs:
+            a = tw @ h + tu @ xt
+            active.append((a > 0).double().mean().item())
+            h = torch.relu(a)
+    share_err = max(abs(float(np.mean(active)) - float(p["active_share"])) - 5e-4, 0.0)
+    per_step = float(np.linalg.norm(jt, 2)) ** (1 / int(p["steps"]))
+    # per_step is rounded to 3 significant digits: allow half a unit of its last digit
+    return max(
+        abs(float(np.linalg.norm(jt, 2)) / float(p["measured"]) - 1),
+        abs(per_step - float(p["per_step"])) - 5e-3,
+        share_err,
+    )

@@ -285,3 +285,118 @@ def _() -> float:
     p = jacobian_product(jacs)
     expected = np.diag([1.05**steps, 1.05**steps, 0.0])
     return err + float(np.max(np.abs(p - expected)) / 1.05**steps)
+
+
+@derivation(
+    "relu_rnn_exploding_gradient",
+    title="A ReLU RNN whose gradient explodes: W = [[1/2, 3/4], [3/4, 1/2]] (entries < 1, ReLU' <= 1), b = 0, "
+    "nonnegative inputs keep every unit active, so dh_T/dh_0 = W^T and ||dh_T/dh_0||_2 = (5/4)^T",
+    title_zh="一个梯度爆炸的 ReLU RNN：W = [[1/2, 3/4], [3/4, 1/2]]（元素都小于 1，ReLU′ ≤ 1），b = 0，"
+    "非负输入使每个单元始终激活，于是 ∂h_T/∂h_0 = W^T，‖∂h_T/∂h_0‖₂ = (5/4)^T",
+)
+def relu_rnn_exploding_gradient() -> Result:
+    """For h_t = relu(W h_{t-1} + U x_t) with W, U elementwise nonnegative, W with positive entries, x_t >= 0 and
+    h_0 >= 0, h_0 != 0, every pre-activation is positive, so every D_t = I and dh_T/dh_0 = W^T (numerator layout);
+    W is symmetric, so the spectral norm of W^T is rho(W)^T."""
+    w = sp.Matrix([[sp.Rational(1, 2), sp.Rational(3, 4)], [sp.Rational(3, 4), sp.Rational(1, 2)]])
+    h = symbol_vector("h", 2, start=1)
+    pos = {s: sp.Symbol(s.name, nonnegative=True) for s in h}
+    a = w * h.subs(pos)  # plus U x_t >= 0: a_t >= W h_{t-1}
+    # positive entries: W h > 0 whenever h >= 0 and h != 0 (each a_i is a positive combination of h_1, h_2)
+    if not all(c > 0 for c in w):
+        raise ArithmeticError("W must have positive entries")
+    masks = [sp.Heaviside(ai) for ai in a]
+    t = sp.Symbol("T", integer=True, positive=True)
+    eig = w.eigenvals()
+    rho = max(sp.Abs(e) for e in eig)
+    sv = sorted((sp.sqrt(e) for e in (w.T * w).eigenvals()), key=float)
+    if w != w.T or sv[-1] != rho:
+        raise ArithmeticError("W is symmetric, so lambda_1 = rho(W)")
+    p, d = w.diagonalize()
+    power = (p * d**t * p.inv()).applyfunc(sp.simplify)
+    steps = 60
+    norm_steps = rho**steps
+    return Result(
+        expr=sp.Tuple(w, sp.Lambda(t, power), rho),
+        latex=(
+            rf"W={sp.latex(w)}\ge0,\ x_t\ge0\ \Rightarrow\ D_t=I:\quad \frac{{\partial h_T}}{{\partial h_0}}=W^T,"
+            rf"\quad \Bigl\|\frac{{\partial h_T}}{{\partial h_0}}\Bigr\|_2=\rho(W)^T=\Bigl({sp.latex(rho)}\Bigr)^T"
+        ),
+        parts={
+            "W": w,
+            "max_entry": max(w),
+            "eigenvalues": sp.Tuple(*sorted(eig, key=float, reverse=True)),
+            "rho": rho,
+            "lambda_1": sv[-1],
+            "masks_at_positive_state": sp.Tuple(*masks),
+            "W_pow_T": power,
+            "norm_T": rho**t,
+            "steps": sp.Integer(steps),
+            "norm_steps": norm_steps,
+            "fd_steps": sp.Integer(20),
+        },
+        text={"norm_steps": rf"{float(norm_steps):.4e}".replace("e+0", r"\times10^{") + "}"},
+        symbols={
+            "T": "number of steps",
+            "h_i": "components of h_{t-1} (nonnegative: outputs of ReLU)",
+            "D_t": "diag(1[a_t > 0])",
+        },
+    )
+
+
+@relu_rnn_exploding_gradient.check(
+    "torch autograd (float64): dh_60/dh_0 of the ReLU RNN with seeded inputs x_t ~ U(0, 1), U = (1, 1)^T, "
+    "h_0 ~ U(0, 1); every unit active; spectral norm and matrix against (5/4)^60 and W^60 (relative)",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64）：输入 x_t ~ U(0, 1)（固定随机种子）、U = (1, 1)^T、h_0 ~ U(0, 1) 的 "
+    "ReLU RNN 的 ∂h_60/∂h_0；每个单元都激活；谱范数与矩阵分别与 (5/4)^60 和 W^60 比较（相对误差）",
+)
+def _() -> float:
+    import torch
+
+    p = relu_rnn_exploding_gradient.result.parts
+    steps = int(p["steps"])
+    w = np.array(p["W"], dtype=float)
+    rng = np.random.default_rng(3)
+    xs, h0 = rng.uniform(size=(steps, 1)), rng.uniform(size=2)
+    u = np.ones((2, 1))
+    _, masks, _ = relu_rnn_jacobians(w, u, np.zeros(2), xs, h0)
+    tw, tu, txs = torch.tensor(w), torch.tensor(u), torch.tensor(xs)
+
+    def run(h: torch.Tensor) -> torch.Tensor:
+        for xt in txs:
+            h = torch.relu(tw @ h + tu @ xt)
+        return h
+
+    jt = torch.autograd.functional.jacobian(run, torch.tensor(h0)).numpy()
+    t = sp.Symbol("T", integer=True, positive=True)
+    want = np.array(p["W_pow_T"].subs(t, steps), dtype=float)
+    norm_err = abs(float(np.linalg.norm(jt, 2)) / float(p["norm_steps"]) - 1.0)
+    return max(norm_err, max_rel_err(jt, want, floor=1.0)) + (0.0 if masks.min() == 1.0 else 1.0)
+
+
+@relu_rnn_exploding_gradient.check(
+    "numpy central finite differences (relative) of h_20 w.r.t. h_0, inputs x_t ~ U(0, 1); the spectral norm "
+    "against (5/4)^20",
+    tol=1e-6,
+    oracle_zh="NumPy 对 h_20 关于 h_0 做中心有限差分（相对误差），输入 x_t ~ U(0, 1)；谱范数与 (5/4)^20 比较",
+)
+def _() -> float:
+    p = relu_rnn_exploding_gradient.result.parts
+    w = np.array(p["W"], dtype=float)
+    rng = np.random.default_rng(4)
+    xs, h0 = rng.uniform(size=(int(p["fd_steps"]), 1)), rng.uniform(size=2)
+
+    def run(h: np.ndarray) -> np.ndarray:
+        for xt in xs:
+            h = np.maximum(w @ h + xt[0], 0.0)
+        return h
+
+    fd = np.zeros((2, 2))
+    for j in range(2):
+        e = np.zeros(2)
+        e[j] = 1.0
+        fd[:, j] = central_diff(lambda s, e=e: run(h0 + s * e), np.array(0.0), 1e-4)
+    t = sp.Symbol("T", integer=True, positive=True)
+    return abs(float(np.linalg.norm(fd, 2)) / float(p["norm_T"].subs(t, p["fd_steps"])) - 1.0)

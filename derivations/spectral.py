@@ -972,3 +972,136 @@ def _() -> float:
                 abs(norm_a - mpmath.mpf(str(sp.N(p["norm_A"], 40)))),
             )
         )
+
+
+# --- exercise: back-propagation through a linear recurrence is power iteration ---------------------------------------
+@derivation(
+    "backprop_power_iteration",
+    title="Back-propagating through h_t = W h_{t-1} multiplies the gradient by W^T: power iteration; with "
+    "W = [[1, 1], [0, 1/2]] and g_T = e_1, tan(angle to the limit direction) = 2/(5 2^k - 4), rate |lambda_2/lambda_1|",
+    title_zh="在 h_t = W h_{t−1} 中反向传播，每一步把梯度乘以 Wᵀ，这就是幂迭代；W = [[1, 1], [0, 1/2]]、g_T = e_1 时，"
+    "与极限方向夹角的正切为 2/(5·2ᵏ − 4)，收敛速率为 |λ₂/λ₁|",
+)
+def backprop_power_iteration() -> Result:
+    """The column gradient g_k = (dL/dh_{T-k})^T of a linear recurrence is (W^T)^k g_0 (numerator layout: the row
+    gradient is multiplied by W on the right), so its direction converges to the eigenvector of W^T (left eigenvector
+    of W) of the eigenvalue of largest modulus, and tan(angle) shrinks by |lambda_2/lambda_1| per step (eigenvalues,
+    not singular values)."""
+    w = sp.Matrix([[1, 1], [0, sp.Rational(1, 2)]])
+    g0 = sp.Matrix([1, 0])
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    p, d = w.T.diagonalize()
+    gk = ((p * d**k * p.inv()) * g0).applyfunc(sp.simplify)
+    eig = sorted(w.T.eigenvals(), key=lambda e: abs(float(e)))
+    lam2, lam1 = eig
+    u = (w.T - lam1 * sp.eye(2)).nullspace()[0]
+    u = u / u[0]  # the limit direction, scaled to first entry 1
+    v = (w - lam1 * sp.eye(2)).nullspace()[0]  # W's own eigenvector for lambda_1: not where g_k goes
+    v = v / v[0]
+    if (gk.applyfunc(lambda e: sp.limit(e, k, sp.oo)) - u * sp.limit(gk[0], k, sp.oo)) != sp.zeros(2, 1):
+        raise ArithmeticError("g_k does not converge to the top eigenvector of W^T")
+    tan_k = sp.simplify(sp.Abs(gk[0] * u[1] - gk[1] * u[0]) / gk.dot(u))
+    rate = sp.limit(tan_k.subs(k, k + 1) / tan_k, k, sp.oo)
+    if sp.simplify(rate - sp.Abs(lam2 / lam1)) != 0:
+        raise ArithmeticError("rate is not |lambda_2 / lambda_1|")
+    gram_eigs = sorted((w.T * w).eigenvals(), key=float)
+    sv = [sp.sqrt(e) for e in gram_eigs]
+    sigma_ratio = sp.sqrtdenest(sp.sqrt(sp.radsimp(gram_eigs[0] / gram_eigs[1])))
+    if abs(sp.N(sigma_ratio - sv[0] / sv[1], 40)) > 1e-35:
+        raise ArithmeticError("sigma_2 / sigma_1 simplified wrongly")
+    tolerance = sp.Rational(1, 1000)
+    k_star = next(j for j in range(100) if tan_k.subs(k, j) < tolerance)
+    return Result(
+        expr=sp.Tuple(w, sp.Lambda(k, gk), sp.Lambda(k, tan_k), rate),
+        latex=(
+            rf"g_k=(W^\top)^k g_0={sp.latex(gk)},\quad \tan\theta_k={sp.latex(tan_k)},\quad "
+            rf"\frac{{\tan\theta_{{k+1}}}}{{\tan\theta_k}}\to{sp.latex(rate)}=\Bigl|\frac{{\lambda_2}}{{\lambda_1}}\Bigr|"
+        ),
+        parts={
+            "W": w,
+            "WT": w.T,
+            "g0": g0,
+            "g_k": gk,
+            "g_1": gk.subs(k, 1),
+            "g_2": gk.subs(k, 2),
+            "eigenvalues": sp.Tuple(lam1, lam2),
+            "lambda_1": lam1,
+            "lambda_2": lam2,
+            "limit_direction": u,
+            "W_eigenvector": v,
+            "tan_k": tan_k,
+            "rate": rate,
+            "sigma_1": sv[1],
+            "sigma_2": sv[0],
+            "sigma_ratio": sigma_ratio,
+            "tolerance": tolerance,
+            "k_star": sp.Integer(k_star),
+            "tan_k_star": tan_k.subs(k, k_star),
+            "tan_k_star_minus_1": tan_k.subs(k, k_star - 1),
+        },
+        symbols={
+            "k": "steps back from T",
+            "g_k": "column gradient dL/dh_{T-k} (transposed row gradient)",
+            "theta_k": "angle between g_k and the limit direction",
+        },
+    )
+
+
+def _angle_tan(g: np.ndarray, u: np.ndarray) -> float:
+    """tan of the angle between the vectors g and u (2-D), from the cross and dot products."""
+    return abs(g[0] * u[1] - g[1] * u[0]) / abs(g @ u)
+
+
+@backprop_power_iteration.check(
+    "torch autograd (float64) of L = h_T[0] through a linear recurrence: dL/dh_{T-k} for k = 0..20, angle to "
+    "numpy's top eigenvector of W^T against the derived tan(theta_k) (relative; float64 cancellation in the cross "
+    "product limits it); the first k with tan < tolerance",
+    tol=1e-8,
+    needs="torch",
+    oracle_zh="对线性循环中的 L = h_T[0] 做 PyTorch 自动微分（float64）：k = 0 到 20 时的 ∂L/∂h_{T−k}，"
+    "它与 NumPy 求得的 Wᵀ 主特征向量的夹角，与推导出的 tan θ_k 比较（相对误差；叉积中的 float64 相消限制了精度）；"
+    "tan 首次低于容差的 k",
+)
+def _() -> float:
+    import torch
+
+    p = backprop_power_iteration.result.parts
+    w = np.array(p["W"], dtype=float)
+    vals, vecs = np.linalg.eig(w.T)
+    u = vecs[:, int(np.argmax(np.abs(vals)))]
+    tan_of = sp.lambdify(sp.Symbol("k", integer=True, nonnegative=True), p["tan_k"], "numpy")
+    tw = torch.tensor(w)
+    errs, first = [], None
+    for k in range(21):
+        h0 = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+        h = h0
+        for _ in range(k):
+            h = tw @ h
+        h[0].backward()
+        t = _angle_tan(h0.grad.numpy(), u)
+        errs.append(abs(t / float(tan_of(k)) - 1.0))
+        if first is None and t < float(p["tolerance"]):
+            first = k
+    return max(errs) + (0.0 if first == int(p["k_star"]) else 1.0)
+
+
+@backprop_power_iteration.check(
+    "mpmath (30 digits): 60 steps of power iteration g <- W^T g from e_1; tan(theta_k) and the ratio "
+    "tan(theta_60)/tan(theta_59) against the derived rate",
+    tol=1e-15,
+    oracle_zh="mpmath（30 位）：从 e_1 出发做 60 步幂迭代 g ← Wᵀg；tan θ_k 以及 tan θ_60 / tan θ_59 与推导出的速率比较",
+)
+def _() -> float:
+    p = backprop_power_iteration.result.parts
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    with mpmath.workdps(30):
+        wt = mpmath.matrix(p["WT"].tolist())
+        u = mpmath.matrix([mpmath.mpf(str(v)) for v in p["limit_direction"]])
+        g = mpmath.matrix([1, 0])
+        tans = []
+        for _ in range(61):
+            tans.append(abs(g[0] * u[1] - g[1] * u[0]) / abs(g[0] * u[0] + g[1] * u[1]))
+            g = wt * g
+        errs = [abs(tans[j] / mpmath.mpf(str(sp.N(p["tan_k"].subs(k, j), 40))) - 1) for j in (0, 1, 5, 30, 60)]
+        rate = tans[60] / tans[59]
+        return float(max(*errs, abs(rate - mpmath.mpf(str(sp.N(p["rate"], 40))))))

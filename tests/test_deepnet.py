@@ -157,3 +157,40 @@ def test_mlp_backprop_matches_torch_and_figure_data_is_deterministic():
     # sigmoid: the first layer learns far more slowly than the last; He-ReLU stays within one order of magnitude
     assert a["sigmoid"][0] < a["sigmoid"][-1] / 10
     assert a["relu_he"].max() / a["relu_he"].min() < 10
+
+
+def test_large_weight_factor_is_tiny_and_float64_rounds_it_to_zero():
+    p = dn.sigmoid_large_weight_factor.result.parts
+    assert float(p["value"]) == pytest.approx(100 * math.exp(-50) / (1 + math.exp(-50)) ** 2, rel=1e-14)
+    assert sig(50.0) == 1.0 and sig(50.0) * (1 - sig(50.0)) == 0.0
+    assert p["tuned_value"] == 25
+
+
+def test_large_weight_checks_catch_the_large_factor_answer(monkeypatch):
+    """'A large weight gives a large factor': w/4 = 25 in place of 100 sigma'(50) is caught."""
+    assert_checks_catch(monkeypatch, "sigmoid_large_weight_factor", "value", sp.Integer(25))
+    assert_checks_catch(monkeypatch, "sigmoid_large_weight_factor", "float64_autograd", sp.Float(1.929e-20))
+
+
+def test_golden_width_against_a_direct_solution():
+    p = dn.sigmoid_unstable_width_golden.result.parts
+    s_hi = (1 + 1 / math.sqrt(5)) / 2
+    assert float(p["width"]) == pytest.approx(2 * math.log(s_hi / (1 - s_hi)) / 5, rel=1e-14)
+    assert float(p["width"]) == pytest.approx(0.8 * math.log((1 + math.sqrt(5)) / 2), rel=1e-14)
+
+
+def test_golden_width_checks_catch_a_missing_factor(monkeypatch):
+    phi = sp.GoldenRatio
+    assert_checks_catch(monkeypatch, "sigmoid_unstable_width_golden", "width", 2 * sp.log(phi) / 5)  # u_+ / |w|
+    assert_checks_catch(
+        monkeypatch, "sigmoid_unstable_width", "width", dn.sigmoid_unstable_width.result.parts["width"] / 2
+    )
+
+
+def test_small_weights_make_the_sigmoid_spread_worse(monkeypatch):
+    p = dn.deepnet_sigmoid_small_weight_spread.result.parts
+    g = dn.sigmoid_layer_grad_norms(1 / 8)
+    assert g[-1] / g[0] == pytest.approx(float(p["last_over_first"]), rel=5e-4)
+    assert float(p["last_over_first"]) > 1e15 * float(p["big_last_over_first"])
+    # the intuition that smaller weights help: the N(0, 1) spread in place of the N(0, 1/n) one is caught
+    assert_checks_catch(monkeypatch, "deepnet_sigmoid_small_weight_spread", "last_over_first", p["big_last_over_first"])

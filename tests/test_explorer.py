@@ -7,11 +7,13 @@ import json
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from derivations import get
 from derivations.explorer import ACTIVATIONS, LAMBDAS, jacobian_norms
 from derivations.verify import run_checks
 from docsgen.explorer import html
+from tests.helpers import assert_checks_catch
 
 
 def test_linear_orthogonal_norms_are_exact_powers():
@@ -84,3 +86,27 @@ def test_every_embedded_value_can_be_drawn_on_a_log_axis():
     for curves in _embedded("en")["series"].values():
         for curve in curves.values():
             assert all(np.isfinite(v) and v >= 1e-300 for v in curve)
+
+
+def test_closed_form_readouts_match_the_widget_and_powers():
+    p = get("explorer_closed_form_readouts").result.parts
+    series = json.loads(get("explorer_bound").result.text["series_json"])["series"]
+    assert float(p["linear_up"]) == pytest.approx(1.1**60, rel=1e-12)
+    assert series["linear"]["1.1"][-1] == pytest.approx(1.1**60, rel=5e-4)
+    assert series["sigmoid"]["2.0"][-1] <= float(p["sigmoid_bound"]) == pytest.approx(0.5**60, rel=1e-12)
+    assert 1.1**24 < 10 <= 1.1 ** int(p["steps_per_decade_up"])
+
+
+def test_explorer_checks_catch_wrong_readouts(monkeypatch):
+    lam, k = sp.symbols("lambda_1 k", positive=True)
+    assert_checks_catch(monkeypatch, "orthogonal_linear_power", "norm", lam ** (2 * k))  # Gram eigenvalue, not sigma
+    assert_checks_catch(monkeypatch, "explorer_closed_form_readouts", "linear_up", sp.Rational(11, 10) ** 59)
+    assert_checks_catch(monkeypatch, "explorer_closed_form_readouts", "slope_up", sp.log(sp.Rational(11, 10)))
+
+
+def test_the_relu_readout_explodes_and_the_checks_catch_a_non_exploding_answer(monkeypatch):
+    p = get("explorer_relu_explodes").result.parts
+    norms = jacobian_norms("relu", 1.5)
+    assert norms[-1] > 1e6 and float(p["measured"]) == pytest.approx(norms[-1], rel=5e-4)
+    assert float(p["measured"]) < float(p["bound"])
+    assert_checks_catch(monkeypatch, "explorer_relu_explodes", "measured", sp.Integer(1))  # "ReLU avoids explosion"

@@ -82,3 +82,20 @@ def test_irnn_identity_and_failing_check(monkeypatch):
     d = get("irnn_identity_product")
     monkeypatch.setattr(rr, "relu_rnn_jacobians", lambda *a: (None, np.ones((1, 3)), [np.eye(3) * 0.99] * 40))
     assert any(row.status == "FAIL" for row in run_checks(d))
+
+
+def test_relu_rnn_exploding_gradient_all_active_and_power_law():
+    p = get("relu_rnn_exploding_gradient").result.parts
+    w = np.array(p["W"], dtype=float)
+    rng = np.random.default_rng(11)
+    _, masks, jacs = rr.relu_rnn_jacobians(
+        w, np.ones((2, 1)), np.zeros(2), rng.uniform(size=(30, 1)), np.array([0.0, 1.0])
+    )
+    assert masks.min() == 1.0
+    assert np.linalg.norm(jacobian_product(jacs), 2) == pytest.approx(1.25**30, rel=1e-12)
+
+
+def test_the_common_wrong_answer_relu_avoids_explosion_fails(monkeypatch):
+    """'ReLU's derivative is 0 or 1, so the gradient cannot explode': a norm of 1 in place of (5/4)^T is caught."""
+    assert_checks_catch(monkeypatch, "relu_rnn_exploding_gradient", "norm_T", sp.Integer(1))
+    assert_checks_catch(monkeypatch, "relu_rnn_exploding_gradient", "norm_steps", sp.Integer(1))

@@ -163,3 +163,28 @@ def test_the_common_wrong_answer_to_the_radius_of_a_product_fails(monkeypatch):
     parts = get("spectral_radius_of_product").result.parts
     assert parts["rho_product_of_radii"] == sp.Rational(1, 4)
     assert_checks_catch(monkeypatch, "spectral_radius_of_product", "rho_AB", parts["rho_product_of_radii"])
+
+
+def test_backprop_power_iteration_against_a_direct_loop():
+    """Independent of the derivation: iterate g <- W^T g in exact rationals and read the angle off the cross product."""
+    p = get("backprop_power_iteration").result.parts
+    wt, g = sp.Matrix(p["WT"]), sp.Matrix([1, 0])
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    for j in range(12):
+        assert sp.simplify(p["g_k"].subs(k, j) - g) == sp.zeros(2, 1)
+        tan = abs(g[0] * 2 - g[1]) / (g[0] + 2 * g[1])  # limit direction (1, 2)
+        assert tan == p["tan_k"].subs(k, j)
+        g = wt * g
+    assert p["rate"] == sp.Rational(1, 2) and p["k_star"] == 9
+
+
+def test_the_singular_value_ratio_is_the_wrong_rate_for_power_iteration(monkeypatch):
+    """The rate is |lambda_2 / lambda_1| (eigenvalues), not sigma_2 / sigma_1: the checks catch the latter."""
+    parts = get("backprop_power_iteration").result.parts
+    assert_checks_catch(monkeypatch, "backprop_power_iteration", "rate", parts["sigma_ratio"])
+
+
+def test_power_iteration_checks_catch_the_eigenvector_of_w_instead_of_w_transposed(monkeypatch):
+    parts = get("backprop_power_iteration").result.parts
+    assert_checks_catch(monkeypatch, "backprop_power_iteration", "limit_direction", parts["W_eigenvector"])
+    assert_checks_catch(monkeypatch, "backprop_power_iteration", "k_star", sp.Integer(8))
