@@ -153,6 +153,9 @@ def linear_gaussian_jacobian_spectrum() -> Result:
         },
         text={
             "example_variance": f"{float(at_one.subs({N: CHECK_WIDTH, L: CHECK_DEPTH})):.4f}",
+            "example_width": str(CHECK_WIDTH),
+            "example_depth": str(CHECK_DEPTH),
+            "example_limit": sp.latex(limit_var.subs({sigma_w: 1, L: CHECK_DEPTH})),
             "mean_m1_eq": r"\mathbb{E}\,m_1=" + sp.latex(mean_m1),
             "limit_m2_eq": r"\mathbb{E}\,m_2\to " + sp.latex(limit_m2),
         },

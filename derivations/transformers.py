@@ -633,10 +633,13 @@ def _() -> float:
 
 
 # --- ReZero / SkipInit ----------------------------------------------------------------------------------------------
+REZERO_BLOCKS = 8  # blocks in the stack the torch check builds
+
+
 @derivation(
     "rezero_identity",
     title="ReZero: x_{l+1} = x_l + a_l F(x_l) with a_l = 0 at initialisation: every block's Jacobian is I, so the "
-    "network's input-output Jacobian is I, while dl/da_l = g^T F(x_l) is not 0",
+    "network's input-output Jacobian is I, while dl/da_l = g^T F(x_l) is in general not 0",
     title_zh="ReZero：x_{l+1} = x_l + a_l F(x_l)，初始化时 a_l = 0：每块的雅可比矩阵都是 I，因而整个网络的输入–输出"
     "雅可比矩阵为 I，而 ∂ℓ/∂a_l = gᵀF(x_l) 不为 0",
 )
@@ -661,25 +664,26 @@ def rezero_identity() -> Result:
             r"\frac{\partial x_{l+1}}{\partial a_l}=F(x_l)"
         ),
         parts={"jacobian_at_zero": at0, "jacobian": jac, "d_da": d_a},
+        text={"blocks": str(REZERO_BLOCKS)},  # the depth of the stack the torch check builds
         symbols={"a": "ReZero's residual weight a_l (0 at initialisation)", "F": "the residual branch"},
     )
 
 
 @rezero_identity.check(
-    "torch.autograd.functional.jacobian of an 8-block ReZero stack (tanh MLP branches, float64, a_l = 0): equal to "
-    "I entrywise; torch's dl/da_l against g^T F(x_l)",
+    f"torch.autograd.functional.jacobian of a ReZero stack of {REZERO_BLOCKS} blocks (branches tanh(W_l x), "
+    "float64, a_l = 0): equal to I entrywise; torch's dl/da_l against g^T F(x_l)",
     tol=1e-12,
     needs="torch",
-    oracle_zh="用 torch.autograd.functional.jacobian 求 8 块 ReZero 堆叠（tanh 多层感知机分支，float64，a_l = 0）的"
-    "雅可比矩阵：逐元素等于 I；并把 torch 的 ∂ℓ/∂a_l 与 gᵀF(x_l) 比较",
+    oracle_zh=f"用 torch.autograd.functional.jacobian 求 {REZERO_BLOCKS} 块 ReZero 堆叠（分支为 tanh(W_l x)，float64，"
+    "a_l = 0）的雅可比矩阵：逐元素等于 I；并把 torch 的 ∂ℓ/∂a_l 与 gᵀF(x_l) 比较",
 )
 def _() -> float:
     import torch
 
     g_ = torch.Generator().manual_seed(7)
     n = 2  # the derivation's two features: the first block's Jacobian is compared with the part entrywise
-    ws = [torch.randn(n, n, generator=g_, dtype=torch.float64) for _ in range(8)]
-    alphas = torch.zeros(8, dtype=torch.float64, requires_grad=True)
+    ws = [torch.randn(n, n, generator=g_, dtype=torch.float64) for _ in range(REZERO_BLOCKS)]
+    alphas = torch.zeros(REZERO_BLOCKS, dtype=torch.float64, requires_grad=True)
 
     def net(x):
         for w, al in zip(ws, alphas, strict=True):
