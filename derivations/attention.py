@@ -401,8 +401,8 @@ EX_PROBS = (sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(1, 6))
     title="Softmax Jacobian at p = (1/2, 1/3, 1/6): every row sums to 0 (J 1 = 0: shifting all logits changes "
     "nothing), eigenvalues 0 and (11 +- sqrt(13))/36, spectral norm (11 + sqrt(13))/36 < 1/2; the elementwise "
     "p(1 - p) is wrong",
-    title_zh="p = (1/2, 1/3, 1/6) 处的 softmax 雅可比矩阵：每行之和为 0（J1 = 0：所有 logit 同加一个常数不改变输出），"
-    "特征值为 0 与 (11 ± √13)/36，谱范数 (11 + √13)/36 < 1/2；逐元素的 p(1 − p) 是错的",
+    title_zh="p = (1/2, 1/3, 1/6) 处的 softmax 雅可比矩阵：每行之和为 0（J·1 = 0：所有 logit 同加一个常数不改变输出），"
+    "特征值为 0 与 (11 ± √13)/36，谱范数 (11 + √13)/36 < 1/2；把导数当作逐元素的 p(1 − p) 是错的",
 )
 def softmax_jacobian_example() -> Result:
     """dp/ds = diag(p) - p p^T (softmax_jacobian_bound) at p = (1/2, 1/3, 1/6): its row sums p_i - p_i sum_j p_j
@@ -446,7 +446,7 @@ def softmax_jacobian_example() -> Result:
     tol=1e-13,
     needs="torch",
     oracle_zh="在 logit 为 ln p 处，用 torch.autograd.functional.jacobian 求 torch.softmax 的雅可比矩阵（float64）："
-    "逐元素比较，核对 J1，并用 torch.linalg.eigvalsh 求最大特征值",
+    "逐元素比较，核对 J·1，并用 torch.linalg.eigvalsh 求最大特征值",
 )
 def _() -> float:
     import torch

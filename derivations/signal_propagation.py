@@ -943,7 +943,7 @@ RELU_HE_Q0 = sp.Integer(1)  # He example: sigma_w^2 = 2, the same sigma_b^2, q_0
     "relu_length_recursion",
     title="ReLU length map solved: q_l = q* + (sigma_w^2/2)^l (q_0 - q*) for sigma_w^2 != 2; at He's sigma_w^2 = 2, "
     "q_l = q_0 + l sigma_b^2 (chi_1 = 1 but no fixed point when sigma_b^2 > 0)",
-    title_zh="求解 ReLU 长度映射：σ_w² ≠ 2 时 q_l = q* + (σ_w²/2)^l (q_0 − q*)；He 初始化 σ_w² = 2 时 "
+    title_zh="求解 ReLU 长度映射：σ_w² ≠ 2 时 q_l = q* + (σ_w²/2)^l (q_0 − q*)；He 初始化（σ_w² = 2）时 "
     "q_l = q_0 + l σ_b²（χ₁ = 1，但 σ_b² > 0 时没有不动点）",
 )
 def relu_length_recursion() -> Result:
@@ -1052,7 +1052,7 @@ def _() -> float:
     "worst layer is off by 4 % and 9 % in the median, at most 17 %)",
     tol=0.25,
     oracle_zh="固定随机种子的蒙特卡罗：600 个相互独立、宽 16 的 ReLU 网络（10 层，NumPy float64），每层 h_l² 在网络与"
-    "单元上的均值与求出的 q_l 比较，两个示例都算（相对误差，取最差的一层；由于 h 在条件下关于 0 对称，"
+    "单元上的均值与求出的 q_l 比较，两个示例都算（相对误差，取最差的一层；给定上一层时 h 的条件分布关于 0 对称，因此"
     "E relu(h)² = E h²/2，该递推对任意宽度在期望意义下都成立；30 个随机种子中最差一层的误差中位数分别为 4% 与 9%，"
     "最大 17%）",
 )
@@ -1077,7 +1077,7 @@ TANH_EX_SB2 = sp.Rational(1, 4)  # a bias variance between two rows of the criti
     "tanh_critical_weight_variance",
     title="tanh at sigma_b^2 = 1/4: sigma_w^2 = 1 is in the ordered phase (chi_1 < 1 at its q*); the critical "
     "sigma_w^2 and its q* solve q* = sigma_w^2 E[tanh(sqrt(q*) z)^2] + sigma_b^2 and chi_1 = 1 together",
-    title_zh="tanh、σ_b² = 1/4：σ_w² = 1 处于有序相（在其 q* 处 χ₁ < 1）；临界 σ_w² 及其 q* 同时满足 "
+    title_zh="tanh 网络，σ_b² = 1/4：σ_w² = 1 处于有序相（在相应的 q* 处 χ₁ < 1）；临界的 σ_w² 与相应的 q* 同时满足 "
     "q* = σ_w² E[tanh(√q* z)²] + σ_b² 与 χ₁ = 1",
 )
 def tanh_critical_weight_variance() -> Result:
@@ -1119,7 +1119,7 @@ def tanh_critical_weight_variance() -> Result:
     tol=1e-9,
     oracle_zh="mpmath（20 位有效数字）：在两个点推导出的 (σ_w², q*) 处，用 mpmath.quad 积分得到的长度映射把 q* 映到 q*"
     "（相对误差），用 mpmath.quad 计算的 χ₁ 在临界点等于 1、在 σ_w² = 1 处等于所给的值"
-    "（σ_w² 若有相对误差 e，χ₁ 约偏离 e）",
+    "（σ_w² 若有相对误差 e，χ₁ 的相对偏差也约为 e）",
 )
 def _() -> float:
     p = tanh_critical_weight_variance.result.parts
