@@ -641,7 +641,7 @@ REZERO_BLOCKS = 8  # blocks in the stack the torch check builds
     title="ReZero: x_{l+1} = x_l + a_l F(x_l) with a_l = 0 at initialisation: every block's Jacobian is I, so the "
     "network's input-output Jacobian is I, while dl/da_l = g^T F(x_l) is in general not 0",
     title_zh="ReZero：x_{l+1} = x_l + a_l F(x_l)，初始化时 a_l = 0：每块的雅可比矩阵都是 I，因而整个网络的输入–输出"
-    "雅可比矩阵为 I，而 ∂ℓ/∂a_l = gᵀF(x_l) 不为 0",
+    "雅可比矩阵为 I，而 ∂ℓ/∂a_l = gᵀF(x_l) 一般不为 0",
 )
 def rezero_identity() -> Result:
     """d(x + a F(x))/dx = I + a dF/dx (derived for two features and an arbitrary smooth F), which is I at a = 0;
