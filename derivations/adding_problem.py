@@ -579,3 +579,144 @@ def _() -> float:
     sd = float(adding_baseline_mse.result.parts["std_of_squared_error"])
     within = abs(recomputed - exact) <= 3 * sd / math.sqrt(y.size)
     return abs(recomputed - float(parts["baseline_on_test_set"])) + (0.0 if within else 1.0)
+
+
+# --- exercise: a predictor that sees only the sum of all values -------------------------------------------------------
+SUM_T = LAG_CASE["T"]
+
+
+@derivation(
+    "adding_sum_predictor_mse",
+    title="Adding problem: the best affine function of the sum S of all T values has MSE 1/6 - 1/(3T) "
+    "(49/300 at T = 100), barely below the predict-1 baseline",
+    title_zh="加法问题：以全部 T 个数值之和 S 为自变量的最优仿射预测，其均方误差为 1/6 − 1/(3T)"
+    "（T = 100 时为 49/300），只比“始终预测 1”略好",
+)
+def adding_sum_predictor_mse() -> Result:
+    """For the adding problem with T i.i.d. U(0, 1) values and target Y = u1 + u2 (two marked values), the predictor
+    alpha + beta S of the sum S of all T values that minimises the MSE is 2S/T (beta = 2/T, alpha = 0: twice the mean
+    value), with MSE Var(Y) - Cov(Y, S)^2 / Var(S) = (T - 2)/(6T) = 1/6 - 1/(3T) (T >= 2; markers ignored)."""
+    tt = sp.Symbol("T", integer=True, positive=True)
+    al, be = sp.symbols("alpha beta", real=True)
+    m1 = sp.integrate(u1, (u1, 0, 1))  # moments of one value
+    var1 = adding_baseline_mse.result.parts["var_uniform"]
+    # Y = u1 + u2 and the rest R (T - 2 values) are independent; S = Y + R
+    e_y, var_y = 2 * m1, 2 * var1
+    e_r, var_r = (tt - 2) * m1, (tt - 2) * var1
+    e_s, var_s = e_y + e_r, var_y + var_r
+    e_y2, e_s2 = var_y + e_y**2, var_s + e_s**2
+    e_ys = e_y2 + e_y * e_r  # E[Y (Y + R)]
+    mse = e_y2 - 2 * al * e_y - 2 * be * e_ys + al**2 + 2 * al * be * e_s + be**2 * e_s2  # E[(Y - alpha - beta S)^2]
+    sol = sp.solve([sp.diff(mse, al), sp.diff(mse, be)], [al, be], dict=True)[0]
+    best = sp.factor(sp.simplify(mse.subs(sol)))
+    baseline = adding_baseline_mse.result.parts["baseline"]
+    gain = sp.simplify(baseline - best)
+    at = best.subs(tt, SUM_T)
+    if sp.simplify(best - (var_y - var_y**2 / var_s)) != 0 or not gain.subs(tt, SUM_T) > 0:
+        raise ArithmeticError("the best affine predictor of S does not match Var Y - Cov^2 / Var S")
+    return Result(
+        expr=sp.Tuple(sol[al], sol[be], best),
+        latex=(
+            rf"\min_{{\alpha,\beta}}\mathbb{{E}}\bigl[(u_1+u_2-\alpha-\beta S)^2\bigr]={sp.latex(best)}"
+            rf"=\tfrac16-{sp.latex(gain)}\quad(\beta={sp.latex(sol[be])},\ \alpha={sp.latex(sol[al])})"
+        ),
+        parts={
+            "alpha": sol[al],
+            "beta": sol[be],
+            "mse": best,
+            "gain_over_baseline": gain,
+            "T_example": sp.Integer(SUM_T),
+            "mse_example": at,
+            "gain_example": gain.subs(tt, SUM_T),
+        },
+        text={"mse_example_dec": f"{float(at):.4f}"},
+        symbols={"S": "sum of all T values of a sequence", "alpha, beta": "coefficients of the affine predictor"},
+    )
+
+
+@adding_sum_predictor_mse.check(
+    "Monte Carlo with the data generator (T = 4 and T = 10, 2 x 10^5 seeded sequences each): least-squares fit of "
+    "y on the sum of the values; largest |z-score| of its MSE and slope against the derived ones",
+    tol=4.0,
+    oracle_zh="用数据生成器做蒙特卡罗估计（T = 4 与 T = 10，各 2 × 10⁵ 条固定随机种子的序列）："
+    "以数值之和对目标做最小二乘拟合；其均方误差与斜率相对推导值的最大 |z 分数|",
+)
+def _() -> float:
+    prt = adding_sum_predictor_mse.result.parts
+    tt = sp.Symbol("T", integer=True, positive=True)
+    worst = 0.0
+    for seq, seed in ((4, 31), (10, 32)):
+        x, y = adding_data(np.random.default_rng(seed), 200_000, seq)
+        s = x[:, :, 0].sum(axis=0)
+        slope, icpt = np.polyfit(s, y, 1)
+        sq = (y - icpt - slope * s) ** 2
+        z_mse = abs(sq.mean() - float(prt["mse"].subs(tt, seq))) / (sq.std() / np.sqrt(sq.size))
+        se_slope = np.sqrt(sq.mean() / (s.size * s.var()))
+        z_slope = abs(slope - float(prt["beta"].subs(tt, seq))) / se_slope
+        worst = max(worst, float(z_mse), float(z_slope))
+    return worst
+
+
+# --- exercise: how many test sequences separate 0.1767 from 1/6 ---------------------------------------------------
+SE_MULTIPLE = 3
+
+
+@derivation(
+    "adding_test_set_size",
+    title="Adding problem: 0.1767 is at least 3 standard errors from the predict-1 MSE 1/6 once the test set has "
+    "N >= 9 sd^2 / (0.1767 - 1/6)^2 sequences (N >= 3477)",
+    title_zh="加法问题：测试序列数 N ≥ 9·sd²/(0.1767 − 1/6)² 时（N ≥ 3477），0.1767 与“始终预测 1”的均方误差 1/6 "
+    "至少相差 3 个标准误",
+)
+def adding_test_set_size() -> Result:
+    """On N independent test sequences the predict-1 MSE has standard error sd/sqrt(N), sd the standard deviation of
+    one squared error (u1 + u2 - 1)^2; the printed 0.1767 is at least k = 3 standard errors from 1/6 iff
+    N >= k^2 sd^2 / gap^2, gap = 0.1767 - 1/6; the smallest such N is the ceiling."""
+    nn = sp.Symbol("N", positive=True)
+    kk = sp.Integer(SE_MULTIPLE)
+    sd = adding_baseline_mse.result.parts["std_of_squared_error"]
+    gap = adding_baseline_le2015.result.parts["gap"]
+    (n_edge,) = sp.solve(sp.Eq(gap, kk * sd / sp.sqrt(nn)), nn)
+    n_min = sp.ceiling(n_edge)
+    return Result(
+        expr=sp.Tuple(n_edge, n_min),
+        latex=(
+            rf"\frac{{0.1767-\tfrac16}}{{\sigma/\sqrt N}}\ge {sp.latex(kk)}\iff N\ge "
+            rf"\frac{{{sp.latex(kk)}^2\sigma^2}}{{(0.1767-1/6)^2}}={sp.latex(n_edge)}"
+        ),
+        parts={
+            "k": kk,
+            "sd_squared": sp.simplify(sd**2),
+            "gap": gap,
+            "n_edge": n_edge,
+            "n_min": n_min,
+        },
+        text={
+            "n_edge_dec": f"{float(n_edge):.1f}",
+            "sd_dec": f"{float(sd):.4f}",
+            "gap_dec": f"{float(gap):.5f}",
+            "reported_dec": f"{float(LE2015_BASELINE):.4f}",
+        },
+        symbols={"N": "number of test sequences", "sigma": "s.d. of one squared error (u1 + u2 - 1)^2"},
+    )
+
+
+@adding_test_set_size.check(
+    "mpmath (30 digits): s.d. of the squared error by 2-D quadrature; the gap is >= 3 s.e. at N and < 3 s.e. at N - 1; "
+    "the edge 9 sd^2 / gap^2",
+    tol=1e-20,
+    oracle_zh="mpmath（30 位有效数字）：用二重数值积分求平方误差的标准差；样本数为 N 时差距不小于 3 个标准误，"
+    "为 N − 1 时小于；临界值 9·sd²/差距²",
+)
+def _() -> float:
+    prt = adding_test_set_size.result.parts
+    n, kk = int(prt["n_min"]), int(prt["k"])
+    with mpmath.workdps(30):
+        m2 = mpmath.quad(lambda a, b: (a + b - 1) ** 2, [0, 1], [0, 1])
+        m4 = mpmath.quad(lambda a, b: (a + b - 1) ** 4, [0, 1], [0, 1])
+        sd = mpmath.sqrt(m4 - m2**2)
+        gap = mpmath.mpf(1767) / 10000 - m2
+        enough = gap >= kk * sd / mpmath.sqrt(n)
+        one_less = gap < kk * sd / mpmath.sqrt(n - 1)
+        edge = abs(kk**2 * sd**2 / gap**2 - mpmath.mpf(str(sp.N(prt["n_edge"], 40))))
+    return float(edge) + (0.0 if enough and one_less else 1.0)

@@ -375,6 +375,25 @@ def _() -> float:
 
 
 @bptt_recursion_closed_form.check(
+    "the closed form shown (the part, summed by SymPy at t = 1..8) vs the recursion run in plain Python, random b, c",
+    tol=1e-12,
+    oracle_zh="页面所示的闭式解（该部分在 t = 1, …, 8 时由 SymPy 求和）与用纯 Python 运行的递推比较，b、c 随机",
+)
+def _() -> float:
+    bb, cc = sp.IndexedBase("b"), sp.IndexedBase("c")
+    ts = sp.Symbol("t", integer=True, positive=True)
+    shown = bptt_recursion_closed_form.result.parts["closed_form"]
+    rng = np.random.default_rng(5)
+    bv, cv = rng.normal(size=9), rng.normal(size=9)
+    values = {bb[k]: bv[k] for k in range(1, 9)} | {cc[k]: cv[k] for k in range(1, 9)}
+    a, errs = 0.0, []
+    for t in range(1, 9):
+        a = bv[t] + cv[t] * a if t > 1 else bv[1]
+        errs.append(abs(float(shown.subs(ts, t).doit().subs(values)) - a))
+    return max(errs)
+
+
+@bptt_recursion_closed_form.check(
     "'+' recursion vs central finite differences of dh_t/dw, tanh RNN, t = 1..6",
     tol=1e-9,
     oracle_zh="“+”递推与 dh_t/dw 的中心有限差分比较，tanh RNN，t = 1, …, 6",
@@ -768,3 +787,123 @@ def figure_data_path_contributions(seq: int = 40, seed: int = 7) -> dict:
         params, xs, ys, h0 = random_rnn(5, 3, 2, seq, seed=seed, scale=scale)
         norms.append(path_length_contributions(params, xs, ys, h0))
     return {"lengths": np.arange(seq), "lambdas": TRUNC_LAMBDAS, "norms": np.array(norms), "tau": TRUNC_FIGURE_TAU}
+
+
+# --- exercise: how many path terms truncation keeps ------------------------------------------------------------------
+COUNT_T, COUNT_TAU = 12, 3
+
+
+@derivation(
+    "bptt_truncation_path_counts",
+    title="Path terms kept out of T(T+1)/2: per-loss truncation after tau steps keeps (tau+1)(2T-tau)/2, cutting the "
+    "graph every m steps keeps T(m+1)/2 (T = 12, tau = 3: 78, 42; m = 3: 24, m = 4: 30)",
+    title_zh="T(T+1)/2 个路径项中保留多少：按损失截断（τ 步）保留 (τ+1)(2T−τ)/2 项，每 m 步切断计算图保留 T(m+1)/2 项"
+    "（T = 12、τ = 3：78、42；m = 3：24，m = 4：30）",
+)
+def bptt_truncation_path_counts() -> Result:
+    """Number of terms (t, k), 1 <= k <= t <= T, of the BPTT sum that each recipe keeps: all of them (full BPTT);
+    those with t - k <= tau (each L_t truncated after tau Jacobians, T >= tau + 1); those with k and t in the same
+    chunk when the graph is cut (h.detach()) every m steps (m divides T)."""
+    tt, ta, mm, t_, j_ = sp.symbols("T tau m t j", integer=True, positive=True)
+    full = sp.factor(sp.summation(t_, (t_, 1, tt)))
+    # per loss: L_t keeps k = max(1, t - tau) .. t, i.e. min(t, tau + 1) terms
+    per_loss = sp.factor(sp.summation(t_, (t_, 1, ta + 1)) + sp.summation(ta + 1, (t_, ta + 2, tt)))
+    # chunked: the loss at position j of a chunk (j = 1..m) keeps j terms; T/m chunks
+    chunked = sp.factor(tt / mm * sp.summation(j_, (j_, 1, mm)))
+    subs = {tt: COUNT_T, ta: COUNT_TAU}
+    vals = {
+        "full": full.subs(subs),
+        "per_loss": per_loss.subs(subs),
+        "chunked_tau": chunked.subs({tt: COUNT_T, mm: COUNT_TAU}),
+        "chunked_tau_plus_1": chunked.subs({tt: COUNT_T, mm: COUNT_TAU + 1}),
+    }
+    if not vals["full"] > vals["per_loss"] > vals["chunked_tau_plus_1"] > vals["chunked_tau"]:
+        raise ArithmeticError(f"unexpected ordering {vals}")
+    return Result(
+        expr=sp.Tuple(full, per_loss, chunked),
+        latex=(
+            rf"\text{{all}}={sp.latex(full)},\quad \text{{per loss}}(\tau)={sp.latex(per_loss)},\quad "
+            rf"\text{{chunks of }}m={sp.latex(chunked)}"
+        ),
+        parts={
+            "full_count": full,
+            "per_loss_count": per_loss,
+            "chunked_count": chunked,
+            "T": sp.Integer(COUNT_T),
+            "tau": sp.Integer(COUNT_TAU),
+            "tau_plus_1": sp.Integer(COUNT_TAU + 1),
+            **{f"n_{k}": sp.Integer(val) for k, val in vals.items()},
+        },
+        symbols={"T": "sequence length", "tau": "Jacobians kept per loss term", "m": "chunk length (divides T)"},
+    )
+
+
+def _kept_by_autograd(seq: int, tau: int | None = None, chunk: int | None = None) -> float:
+    """dL/dw at w = 1 for h_t = w h_{t-1}, h_0 = 1, L = sum_t h_t in torch float64: every path term is 1, so the
+    gradient counts the terms kept. tau: each L_t from h_{t-tau-1}.detach(); chunk: detach every ``chunk`` steps."""
+    import torch
+
+    wt = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    one = torch.tensor(1.0, dtype=torch.float64)
+    if tau is not None:  # a separate window per loss term
+        loss = torch.zeros((), dtype=torch.float64)
+        for t in range(1, seq + 1):
+            h = one  # h_{t-tau-1}, detached (a constant; its value is 1 at w = 1)
+            for _ in range(max(1, t - tau), t + 1):
+                h = wt * h
+            loss = loss + h
+    else:
+        h, loss = one, torch.zeros((), dtype=torch.float64)
+        for t in range(1, seq + 1):
+            h = wt * h
+            loss = loss + h
+            if chunk is not None and t % chunk == 0:
+                h = h.detach()
+    loss.backward()
+    return float(wt.grad)
+
+
+@bptt_truncation_path_counts.check(
+    "PyTorch autograd (float64) on h_t = w h_{t-1}, h_0 = 1, L = sum h_t at w = 1, where every path term equals 1: "
+    "the gradient counts the kept terms (no detach; a detached window per loss; detach every m steps), T = 12",
+    tol=0.0,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64）：h_t = w h_{t−1}、h_0 = 1、L = Σ h_t、w = 1 时每个路径项都等于 1，"
+    "梯度即保留的项数（不切断；每个损失各用一个切断的窗口；每 m 步切断一次），T = 12",
+)
+def _() -> float:
+    prt = bptt_truncation_path_counts.result.parts
+    seq, tau = int(prt["T"]), int(prt["tau"])
+    got = (
+        _kept_by_autograd(seq),
+        _kept_by_autograd(seq, tau=tau),
+        _kept_by_autograd(seq, chunk=tau),
+        _kept_by_autograd(seq, chunk=tau + 1),
+    )
+    want = (prt["n_full"], prt["n_per_loss"], prt["n_chunked_tau"], prt["n_chunked_tau_plus_1"])
+    return max(abs(g - float(wv)) for g, wv in zip(got, want, strict=True))
+
+
+@bptt_truncation_path_counts.check(
+    "enumeration of the pairs (t, k) each rule keeps, for every T <= 30, tau < T, and m dividing T, against the "
+    "closed forms",
+    tol=0.0,
+    oracle_zh="对每个 T ≤ 30、τ < T 以及整除 T 的 m，逐一枚举各规则保留的 (t, k) 对，与闭式结果比较",
+)
+def _() -> float:
+    prt = bptt_truncation_path_counts.result.parts
+    tt, ta, mm = sp.symbols("T tau m", integer=True, positive=True)
+    f_full = sp.lambdify(tt, prt["full_count"])
+    f_loss = sp.lambdify((tt, ta), prt["per_loss_count"])
+    f_chunk = sp.lambdify((tt, mm), prt["chunked_count"])
+    worst = 0.0
+    for seq in range(1, 31):
+        pairs = [(t, k) for t in range(1, seq + 1) for k in range(1, t + 1)]
+        worst = max(worst, abs(len(pairs) - f_full(seq)))
+        for tau in range(seq):
+            worst = max(worst, abs(sum(t - k <= tau for t, k in pairs) - f_loss(seq, tau)))
+        for m in range(1, seq + 1):
+            if seq % m == 0:
+                same_chunk = sum((t - 1) // m == (k - 1) // m for t, k in pairs)
+                worst = max(worst, abs(same_chunk - f_chunk(seq, m)))
+    return float(worst)

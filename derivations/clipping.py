@@ -271,3 +271,268 @@ def _() -> float:
         out, total = clip_like_torch(g, 0.5)
         worst = max(worst, abs(np.linalg.norm(out) - after(nn, 0.5, 1e-6)), abs(total - nn) / nn)
     return worst
+
+
+# --- exercise: when does clipping by value keep the direction? ----------------------------------------------------
+DIRECTION_C = sp.Integer(1)
+DIRECTION_EXAMPLES = {  # 2-D gradients against the threshold DIRECTION_C
+    "g_a": sp.Matrix([3, sp.Rational(1, 2)]),
+    "g_b": sp.Matrix([3, -3]),
+    "g_c": sp.Matrix([3, 0]),
+    "g_d": sp.Matrix([sp.Rational(1, 2), -sp.Rational(1, 4)]),
+}
+
+
+@derivation(
+    "clip_value_keeps_direction",
+    title="Clipping by value keeps the direction of g iff no |g_i| exceeds c or every nonzero |g_i| is the same",
+    title_zh="按值裁剪保持 g 的方向，当且仅当没有分量的绝对值超过 c，或所有非零分量的绝对值都相等",
+)
+def clip_value_keeps_direction() -> Result:
+    """For g = (u, v) with u > c > 0 (the largest component, made positive by symmetry), the 2-D cross product
+    u clip(v) - v clip(u) of g and clip_inf(g) vanishes iff v = 0 or |v| = u; in n dimensions clip_inf(g) = D g with
+    D = diag(min(1, c/|g_i|)), parallel to g iff D is constant on the nonzero components."""
+    uu = sp.Symbol("u", positive=True)
+    vv = sp.Symbol("v", real=True)
+    cc = sp.Symbol("c", positive=True)
+    cases = {  # clip(v) on each branch; clip(u) = c because u > c
+        "inside": (vv, sp.And(vv >= -cc, vv <= cc)),
+        "above": (cc, vv > cc),
+        "below": (-cc, vv < -cc),
+    }
+    cross, roots = {}, {}
+    for name, (clip_v, _) in cases.items():
+        cross[name] = sp.factor(uu * clip_v - vv * cc)
+        roots[name] = sp.Tuple(*sp.solve(sp.Eq(cross[name], 0), vv))
+    if roots != {"inside": sp.Tuple(0), "above": sp.Tuple(uu), "below": sp.Tuple(-uu)}:
+        raise ArithmeticError(f"unexpected roots {roots}")
+    parts: dict[str, sp.Basic] = {f"cross_{k}": val for k, val in cross.items()}
+    parts |= {f"roots_{k}": val for k, val in roots.items()}
+    parts["threshold"] = DIRECTION_C
+    kept = {}
+    for key, g in DIRECTION_EXAMPLES.items():
+        clipped = g.applyfunc(lambda t: _clamp(t, DIRECTION_C))
+        cos = sp.nsimplify(sp.radsimp((g.T * clipped)[0] / sp.sqrt((g.T * g)[0] * (clipped.T * clipped)[0])))
+        parts[key] = sp.Tuple(*g)  # shown as a row (u, v)
+        parts[f"clip_{key[2:]}"] = sp.Tuple(*clipped)
+        parts[f"cos_{key[2:]}"] = cos
+        kept[key] = cos == 1
+    if kept != {"g_a": False, "g_b": True, "g_c": True, "g_d": True}:
+        raise ArithmeticError(f"unexpected directions {kept}")
+    parts["angle_deg_a"] = sp.acos(parts["cos_a"]) * 180 / sp.pi
+    return Result(
+        expr=sp.Tuple(*cross.values(), *roots.values()),
+        latex=(
+            r"u>c:\ u\operatorname{clip}(v)-v\,c="
+            rf"\begin{{cases}}{sp.latex(cross['inside'])}&|v|\le c\\{sp.latex(cross['above'])}&v>c\\"
+            rf"{sp.latex(cross['below'])}&v<-c\end{{cases}}=0\iff v\in\{{0,\ u,\ -u\}}"
+        ),
+        parts=parts,
+        text={"angle_deg_a": f"{float(parts['angle_deg_a']):.2f}"},
+        symbols={"u": "the largest component of g (> c)", "v": "another component", "c": "threshold (> 0)"},
+    )
+
+
+@clip_value_keeps_direction.check(
+    "torch.nn.utils.clip_grad_value_ (float64) on all 343 vectors with entries in {-3, ..., 3} (c = 2) and on the "
+    "four examples: cosine = 1 exactly when the rule says so; the clipped examples",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="`torch.nn.utils.clip_grad_value_`（float64）作用于分量取自 {−3, …, 3} 的全部 343 个向量（c = 2）"
+    "以及四个例子：余弦为 1 恰好对应规则判定保持方向的情形；核对各例子裁剪后的向量",
+)
+def _() -> float:
+    import itertools
+
+    import torch
+
+    def clip_t(g: np.ndarray, cv: float) -> np.ndarray:
+        prm = torch.nn.Parameter(torch.zeros(len(g), dtype=torch.float64))
+        prm.grad = torch.tensor(g, dtype=torch.float64)
+        torch.nn.utils.clip_grad_value_([prm], cv)
+        return prm.grad.numpy()
+
+    def rule(g: np.ndarray, cv: float) -> bool:
+        nz = np.abs(g[g != 0])
+        return bool(np.all(nz <= cv) or np.all(nz == nz[0]))
+
+    wrong = 0.0
+    for tup in itertools.product(range(-3, 4), repeat=3):
+        g = np.array(tup, dtype=float)
+        if not g.any():
+            continue
+        out = clip_t(g, 2.0)
+        parallel = abs(g @ out / (np.linalg.norm(g) * np.linalg.norm(out)) - 1.0) < 1e-14
+        wrong += float(parallel != rule(g, 2.0))
+    prt = clip_value_keeps_direction.result.parts
+    cv = float(prt["threshold"])
+    for key in ("a", "b", "c", "d"):
+        g = np.array(prt[f"g_{key}"], dtype=float).ravel()
+        out = clip_t(g, cv)
+        cos = g @ out / (np.linalg.norm(g) * np.linalg.norm(out))
+        wrong += float(np.max(np.abs(out - np.array(prt[f"clip_{key}"], dtype=float).ravel())))
+        wrong += abs(cos - float(prt[f"cos_{key}"]))
+        wrong += float((abs(cos - 1.0) < 1e-14) != rule(g, cv))
+        if key == "a":
+            wrong += abs(float(np.degrees(np.arccos(cos))) - float(prt["angle_deg_a"]))
+    return wrong
+
+
+@clip_value_keeps_direction.check(
+    "float64 grid: the 2-D cross product u clip(v) - v c for u in (c, 5], v in [-5, 5] against the derived branches",
+    tol=1e-12,
+    oracle_zh="float64 网格：u ∈ (c, 5]、v ∈ [−5, 5] 时直接计算二维叉积 u·clip(v) − v·c，与推导出的分段表达式比较",
+)
+def _() -> float:
+    prt = clip_value_keeps_direction.result.parts
+    uu, vv, cc = sp.Symbol("u", positive=True), sp.Symbol("v", real=True), sp.Symbol("c", positive=True)
+    fs = {k: sp.lambdify((uu, vv, cc), prt[f"cross_{k}"], "numpy") for k in ("inside", "above", "below")}
+    worst = 0.0
+    cv = 1.5
+    for u_v in np.linspace(1.6, 5.0, 18):
+        for v_v in np.linspace(-5.0, 5.0, 41):
+            direct = u_v * np.clip(v_v, -cv, cv) - v_v * cv
+            branch = "inside" if abs(v_v) <= cv else ("above" if v_v > cv else "below")
+            worst = max(worst, abs(direct - fs[branch](u_v, v_v, cv)))
+    return worst
+
+
+# --- exercise: one global norm versus a norm per tensor -------------------------------------------------------------
+GLOBAL_G_W = sp.Matrix([[3, 4]])  # gradient of a 1x2 weight
+GLOBAL_G_B = sp.Matrix([12])  # gradient of its bias
+GLOBAL_C = sp.Integer(4)
+
+
+@derivation(
+    "clip_global_vs_per_tensor",
+    title="One global norm (torch clip_grad_norm_, Keras global_clipnorm) vs a norm per tensor (Keras clipnorm): "
+    "g_W = (3, 4), g_b = 12, c = 4 give updates 22.4 deg apart",
+    title_zh="全局范数（torch 的 clip_grad_norm_、Keras 的 global_clipnorm）与逐张量范数（Keras 的 clipnorm）："
+    "g_W = (3, 4)、g_b = 12、c = 4 时两种更新方向相差 22.4°",
+)
+def clip_global_vs_per_tensor() -> Result:
+    """Algorithm 1 applied once to all parameters concatenated (global) versus to each tensor separately (per
+    tensor), for the weight gradient g_W = (3, 4) and the bias gradient g_b = 12 with threshold c = 4: the global
+    version scales both by c/13 and keeps the direction; the per-tensor version scales them by c/5 and c/12, so the
+    concatenated update turns and its norm is 4 sqrt 2 > c. Euclidean norms; torch adds 1e-6 to the norm."""
+    gw, gb, cc = GLOBAL_G_W, GLOBAL_G_B, GLOBAL_C
+    full = sp.Matrix.hstack(gw, gb).T  # the concatenated gradient (column)
+
+    def norm(m: sp.Matrix) -> sp.Expr:
+        return sp.sqrt(sum(t**2 for t in m))
+
+    def scale(n: sp.Expr) -> sp.Expr:
+        return sp.Min(1, cc / n)
+
+    n_glob, n_w, n_b = norm(full), norm(gw), norm(gb)
+    s_glob, s_w, s_b = scale(n_glob), scale(n_w), scale(n_b)
+    upd_glob = full * s_glob
+    upd_tensor = sp.Matrix.hstack(gw * s_w, gb * s_b).T
+    cos = sp.radsimp((full.T * upd_tensor)[0] / (n_glob * norm(upd_tensor)))
+    angle = sp.acos(cos) * 180 / sp.pi
+    if norm(upd_glob) != cc or sp.simplify(cos - 1) == 0:
+        raise ArithmeticError("the example should clip globally to c and turn the per-tensor update")
+    return Result(
+        expr=sp.Tuple(upd_glob, upd_tensor, cos),
+        latex=(
+            rf"g_W={sp.latex(gw)},\ g_b={sp.latex(gb[0])},\ c={sp.latex(cc)}:\quad"
+            rf"\text{{global}}\ \tfrac{{c}}{{{sp.latex(n_glob)}}}g,\ \ "
+            rf"\text{{per tensor}}\ \bigl(\tfrac{{c}}{{{sp.latex(n_w)}}}g_W,\ \tfrac{{c}}{{{sp.latex(n_b)}}}g_b\bigr)"
+        ),
+        parts={
+            "g_W": gw,
+            "g_b": gb[0],
+            "threshold": cc,
+            "norm_global": n_glob,
+            "norm_W": n_w,
+            "norm_b": n_b,
+            "scale_global": s_glob,
+            "scale_W": s_w,
+            "scale_b": s_b,
+            "update_global": upd_glob.T,
+            "update_per_tensor": upd_tensor.T,
+            "norm_update_per_tensor": norm(upd_tensor),
+            "cos_angle": cos,
+            "angle_deg": angle,
+        },
+        text={
+            "angle_deg": f"{float(angle):.1f}",
+            "norm_update_per_tensor_dec": f"{float(norm(upd_tensor)):.3f}",
+        },
+        symbols={"g_W, g_b": "gradients of a 1x2 weight and of its bias", "c": "threshold"},
+    )
+
+
+def _global_parts() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    prt = clip_global_vs_per_tensor.result.parts
+    gw = np.array(prt["g_W"], dtype=float)
+    gb = np.array([float(prt["g_b"])])
+    glob = np.array(prt["update_global"], dtype=float).ravel()
+    tens = np.array(prt["update_per_tensor"], dtype=float).ravel()
+    return gw, gb, glob, tens, float(prt["threshold"])
+
+
+@clip_global_vs_per_tensor.check(
+    "torch.nn.utils.clip_grad_norm_ (float64) on nn.Linear(2, 1)'s two gradients at once (global) and on each "
+    "parameter separately (per tensor); the cosine of the angle between the updates (torch's 1e-6 is within tol)",
+    tol=5e-6,
+    needs="torch",
+    oracle_zh="`torch.nn.utils.clip_grad_norm_`（float64）作用于 nn.Linear(2, 1) 的两个梯度：一次作用于全部（全局），"
+    "或逐个参数分别作用（逐张量）；两种更新夹角的余弦（torch 的 10⁻⁶ 在容差之内）",
+)
+def _() -> float:
+    import torch
+
+    gw, gb, glob, tens, cv = _global_parts()
+    lin = torch.nn.Linear(2, 1).double()
+
+    def run(per_tensor: bool) -> np.ndarray:
+        lin.weight.grad = torch.tensor(gw, dtype=torch.float64)
+        lin.bias.grad = torch.tensor(gb, dtype=torch.float64)
+        if per_tensor:
+            for prm in lin.parameters():
+                torch.nn.utils.clip_grad_norm_([prm], cv)
+        else:
+            torch.nn.utils.clip_grad_norm_(lin.parameters(), cv)
+        return np.concatenate([lin.weight.grad.numpy().ravel(), lin.bias.grad.numpy()])
+
+    out_g, out_t = run(False), run(True)
+    cos = out_g @ out_t / (np.linalg.norm(out_g) * np.linalg.norm(out_t))
+    prt = clip_global_vs_per_tensor.result.parts
+    return float(
+        max(
+            np.max(np.abs(out_g - glob)),
+            np.max(np.abs(out_t - tens)),
+            abs(cos - float(prt["cos_angle"])),
+            abs(np.linalg.norm(out_t) - float(prt["norm_update_per_tensor"])),
+        )
+    )
+
+
+@clip_global_vs_per_tensor.check(
+    "Keras 3 (torch backend): one step of SGD (learning rate 1) with global_clipnorm = c and with clipnorm = c on a "
+    "weight and a bias variable (float32); the update is the change of the variables",
+    tol=1e-5,
+    needs="keras",
+    oracle_zh="Keras 3（torch 后端）：对一个权重变量和一个偏置变量，用学习率为 1 的 SGD 分别以 global_clipnorm = c 和 "
+    "clipnorm = c 走一步（float32）；更新量即变量的变化",
+)
+def _() -> float:
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+
+    gw, gb, glob, tens, cv = _global_parts()
+
+    def step(**clip: float) -> np.ndarray:
+        w_var = keras.Variable(np.zeros_like(gw), dtype="float32")
+        b_var = keras.Variable(np.zeros_like(gb), dtype="float32")
+        opt = keras.optimizers.SGD(learning_rate=1.0, **clip)
+        opt.apply_gradients(
+            [(keras.ops.convert_to_tensor(gw, "float32"), w_var), (keras.ops.convert_to_tensor(gb, "float32"), b_var)]
+        )
+        after = np.concatenate([keras.ops.convert_to_numpy(w_var).ravel(), keras.ops.convert_to_numpy(b_var)])
+        return -after.astype(np.float64)  # SGD: variable <- variable - lr * clipped gradient, from 0
+
+    return float(max(np.max(np.abs(step(global_clipnorm=cv) - glob)), np.max(np.abs(step(clipnorm=cv) - tens))))

@@ -751,3 +751,109 @@ def figure_data_truncation_variance(a_v: float = 0.9, horizon: int = 60) -> dict
     for pv in ps:
         out[pv] = np.array([truncation_moments(a_v, pv, t)[1] for t in range(horizon + 1)])
     return {"a": a_v, "T": np.arange(horizon + 1), "var": out}
+
+
+# --- exercise: randomized truncation with a = p = 9/10 ---------------------------------------------------------------
+RT_A = sp.Rational(9, 10)
+RT_P = sp.Rational(9, 10)
+RT_P_LOW = sp.Rational(4, 5)
+
+
+@derivation(
+    "randomized_truncation_example",
+    title="Randomized truncation at a = p = 9/10: E Z = 10, Var Z = 90, 9 steps back on average; at p = 4/5 < a^2 "
+    "E Z is still 10 but Var Z is infinite",
+    title_zh="随机截断，a = p = 9/10：E Z = 10，Var Z = 90，平均回传 9 步；"
+    "p = 4/5 < a² 时 E Z 仍为 10，但 Var Z 无穷大",
+)
+def randomized_truncation_example() -> Result:
+    """The infinite-horizon estimator Z = sum_k a^k prod_{i<k} xi_i of randomized_truncation (continue with
+    probability p, reweight by 1/p) at a = p = 9/10: mean 1/(1-a) = 10, variance 90, expected number of steps taken
+    back E K = p/(1-p) = 9; at p = 4/5 < a^2 = 81/100 the mean is unchanged and the variance is infinite."""
+    prt = randomized_truncation.result.parts
+    at = {a: RT_A, p: RT_P}
+    mean = prt["mean_inf"].subs(a, RT_A)
+    var = sp.simplify(prt["variance_inf"].subs(at))
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    mean_steps = sp.summation(n * (1 - p) * p**n, (n, 0, sp.oo))  # E K, P(K = n) = (1-p) p^n; Piecewise in p
+    if isinstance(mean_steps, sp.Piecewise):
+        mean_steps = mean_steps.args[0][0]  # the branch for p < 1
+    steps, steps_low = sp.simplify(mean_steps.subs(p, RT_P)), sp.simplify(mean_steps.subs(p, RT_P_LOW))
+    finite_at_p = bool(prt["finite_iff"].subs(at))
+    finite_at_low = bool(prt["finite_iff"].subs({a: RT_A, p: RT_P_LOW}))
+    if not finite_at_p or finite_at_low:
+        raise ArithmeticError("the example should have a finite variance at p and an infinite one at p_low")
+    return Result(
+        expr=sp.Tuple(mean, var, steps),
+        latex=(
+            rf"a=p={sp.latex(RT_A)}:\ \mathbb{{E}}Z={sp.latex(mean)},\ \operatorname{{Var}}Z={sp.latex(var)},\ "
+            rf"\mathbb{{E}}K={sp.latex(steps)};\quad p={sp.latex(RT_P_LOW)}<a^2:\ \operatorname{{Var}}Z=\infty"
+        ),
+        parts={
+            "a": RT_A,
+            "p": RT_P,
+            "p_low": RT_P_LOW,
+            "a_squared": RT_A**2,
+            "mean": mean,
+            "variance": var,
+            "std_over_mean": sp.sqrt(var) / mean,
+            "expected_steps": steps,
+            "expected_steps_low": steps_low,
+            "finite_at_p_low": sp.false if not finite_at_low else sp.true,
+        },
+        text={"std_over_mean_dec": f"{float(sp.sqrt(var) / mean):.3f}"},
+        symbols={"a": "per-step factor", "p": "probability of one more step back", "K": "steps taken back"},
+    )
+
+
+@randomized_truncation_example.check(
+    "closed form of the geometric law: with a = p every surviving term is (a/p)^k = 1, so Z = K + 1 with "
+    "P(K = n) = (1-p) p^n: mean 1/(1-p), variance p/(1-p)^2; and seeded Monte Carlo, 10^5 draws, mean within 4 s.e.",
+    tol=1e-12,
+    oracle_zh="几何分布的闭式结果：a = p 时每个保留的项 (a/p)^k 都等于 1，故 Z = K + 1，P(K = n) = (1−p)pⁿ，"
+    "均值为 1/(1−p)，方差为 p/(1−p)²；另做 10⁵ 次固定种子的蒙特卡罗抽样，均值须在 4 个标准误之内",
+)
+def _() -> float:
+    prt = randomized_truncation_example.result.parts
+    pv, p_low = float(prt["p"]), float(prt["p_low"])
+    # K + 1 = number of trials up to the first stop, geometric with success probability 1 - p:
+    # mean 1/(1-p), variance p/(1-p)^2 (textbook closed form)
+    errs = [
+        abs(1 / (1 - pv) - float(prt["mean"])) / float(prt["mean"]),
+        abs(pv / (1 - pv) ** 2 - float(prt["variance"])) / float(prt["variance"]),
+        abs(1 / (1 - pv) - 1 - float(prt["expected_steps"])),
+        abs(1 / (1 - p_low) - 1 - float(prt["expected_steps_low"])),
+    ]
+    z = np.random.default_rng(7).geometric(1 - pv, size=100_000).astype(float)
+    z_score = abs(z.mean() - float(prt["mean"])) / (z.std(ddof=1) / np.sqrt(z.size))
+    return float(max(errs) + (0.0 if z_score < 4 else 1.0))
+
+
+@randomized_truncation_example.check(
+    "mpmath (30 digits): exact enumeration of K up to horizon T at p = 4/5: the mean tends to 10 while the variance "
+    "at T = 1600 exceeds that at T = 800 by more than the factor (a^2/p)^800 / 2",
+    tol=0.0,
+    oracle_zh="mpmath（30 位）：p = 4/5 时精确枚举 K（不超过序列长度 T）的分布：均值趋于 10，而 T = 1600 时的方差比 "
+    "T = 800 时大出 (a²/p)^800 / 2 倍以上",
+)
+def _() -> float:
+    import mpmath as mp
+
+    prt = randomized_truncation_example.result.parts
+    with mp.workdps(30):
+        av, pv = mp.mpf(prt["a"].p) / prt["a"].q, mp.mpf(prt["p_low"].p) / prt["p_low"].q
+
+        def moments(horizon: int) -> tuple:
+            m1 = m2 = z = mp.mpf(0)
+            for nn in range(horizon + 1):
+                z += (av / pv) ** nn
+                prob = pv**nn * ((1 - pv) if nn < horizon else 1)
+                m1, m2 = m1 + prob * z, m2 + prob * z**2
+            return m1, m2 - m1**2
+
+        _, v_800 = moments(800)
+        m_1600, v_1600 = moments(1600)
+        grows = v_1600 / v_800 > (av**2 / pv) ** 800 / 2
+        mean_ok = abs(m_1600 - float(prt["mean"])) < mp.mpf(10) ** -20
+        infinite_claimed = not bool(prt["finite_at_p_low"])
+    return 0.0 if (grows and mean_ok and infinite_claimed) else 1.0

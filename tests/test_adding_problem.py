@@ -146,10 +146,8 @@ def test_source_digest_changes_with_any_dependency(tmp_path, monkeypatch):
     [
         ("adding_baseline_le2015", "reported", sp.Rational(1, 6)),  # if the printed value were right
         ("adding_baseline_le2015", "n_for_one_se", sp.Integer(387)),  # the ceiling, off by one
-        ("adding_baseline_mse", "baseline", sp.Rational(1767, 10000)),
         ("adding_second_value_mse", "mse", sp.Rational(1, 6)),  # as if the second value did not help
         ("adding_second_value_mse", "best_shift", sp.Integer(0)),  # predicting u2 alone
-        ("adding_baseline_hs1997", "baseline", sp.Rational(1, 6)),  # Le et al.'s variant's value
         ("adding_baseline_hs1997", "best_constant", sp.Integer(1)),
         ("adding_training_run", "baseline_on_test_set", sp.Float(0.1767)),
     ],
@@ -184,3 +182,17 @@ def test_experiment_imports_no_topic_module():
     tree = ast.parse(Path(ex.__file__).read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert imported <= {"__future__", "derivations.nets.act", "derivations.nets.clip", "pathlib"}
+
+
+def test_exercise_rows_for_the_baselines_and_the_test_set_size(monkeypatch):
+    # one mutation at a time (adding_test_set_size and adding_sum_predictor_mse are built from adding_baseline_mse)
+    assert_checks_catch(monkeypatch, "adding_test_set_size", "n_min", sp.Integer(3476))  # the floor, off by one
+    monkeypatch.undo()
+    assert_checks_catch(monkeypatch, "adding_baseline_mse", "baseline", sp.Rational(1767, 10000))
+    monkeypatch.undo()
+    assert_checks_catch(monkeypatch, "adding_baseline_hs1997", "baseline", sp.Rational(1, 6))  # Le et al.'s variant
+
+
+def test_the_sum_of_the_values_is_not_useless(monkeypatch):
+    """As if a predictor of the plain sum of the values could not beat the constant baseline 1/6."""
+    assert_checks_catch(monkeypatch, "adding_sum_predictor_mse", "mse", sp.Rational(1, 6))

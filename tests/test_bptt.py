@@ -187,3 +187,15 @@ def test_named_case_is_shown_as_latex():
     assert text["case"] == rf"w = {c['w']},\ u = {c['u']},\ b = {c['b']},\ h_0 = {c['h0']}"
     assert text["example_x"].endswith("(0.5, -1.0, 0.3, 0.8)")
     assert get("bptt_single_chain_is_one_path").result.text["single_chain_C0_0.0"] == "0"
+
+
+def test_cutting_the_graph_every_tau_steps_is_not_truncation_per_loss(monkeypatch, torch):
+    """As if h.detach() every tau steps kept the same terms as truncating each loss after tau Jacobians."""
+    parts = get("bptt_truncation_path_counts").result.parts
+    assert_checks_catch(monkeypatch, "bptt_truncation_path_counts", "n_chunked_tau", parts["n_per_loss"])
+
+
+def test_recursion_closed_form_check_fails_for_the_longest_path_only(monkeypatch):
+    """The closed form replaced by the '=' recursion's result (the longest path only)."""
+    wrong = get("bptt_equals_instead_of_plus").result.parts["wrong"]
+    assert_checks_catch(monkeypatch, "bptt_recursion_closed_form", "closed_form", wrong)

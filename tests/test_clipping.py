@@ -80,7 +80,6 @@ R_ = sp.Symbol("r", nonnegative=True)
 @pytest.mark.parametrize(
     ("name", "part", "wrong"),
     [
-        ("torch_clip_grad_norm", "coef", sp.Min(C_ / N_, 1)),  # Algorithm 1, without torch's epsilon
         ("torch_clip_grad_norm", "norm_after", C_),  # "exactly c", as Algorithm 1
         ("clip_value_vs_norm_example", "by_value", sp.Matrix([9, -12])),
         ("clip_value_vs_norm_example", "ratios_by_value", sp.Tuple(1, sp.Rational(3, 8))),  # "smaller one unchanged"
@@ -97,3 +96,22 @@ def test_torch_value_clipping_changes_direction(torch):
     p.grad = torch.tensor([30.0, -40.0], dtype=torch.float64)
     torch.nn.utils.clip_grad_value_([p], 15.0)
     assert p.grad.tolist() == [15.0, -15.0]
+
+
+def test_clipping_by_value_exercise_checks_catch_a_wrong_rule(monkeypatch, torch):
+    """As if clipping by value kept the direction of g_a = (3, 1/2) at c = 1: its clipped version (1, 1/2), with
+    only the first component cut, replaced by the multiple (1, 1/6) of g_a."""
+    assert_checks_catch(monkeypatch, "clip_value_keeps_direction", "clip_a", sp.Tuple(1, sp.Rational(1, 6)))
+
+
+def test_per_tensor_clipping_is_not_global_clipping(monkeypatch, torch):
+    """The common wrong answer: Keras's clipnorm (per tensor) gives the same update as clip_grad_norm_ (global)."""
+    parts = get("clip_global_vs_per_tensor").result.parts
+    assert_checks_catch(monkeypatch, "clip_global_vs_per_tensor", "update_per_tensor", parts["update_global"])
+
+
+def test_clipping_cannot_amplify_exercise_rows(monkeypatch, torch):
+    """'Clipping also cures vanishing gradients', as if every gradient were rescaled to norm c; and torch without its
+    epsilon."""
+    assert_checks_catch(monkeypatch, "clip_norm_properties", "norm_after", C_)
+    assert_checks_catch(monkeypatch, "torch_clip_grad_norm", "coef", sp.Min(C_ / N_, 1))

@@ -109,15 +109,26 @@ R, DELTA = sp.Symbol("r", real=True), sp.Symbol("delta", positive=True)
     [
         ("quartic_l0l1_smooth", "L0_of_L1", 32 / L1**2),
         ("quartic_gd_threshold", "threshold", 1 / sp.sqrt(ETA)),  # |x0| < 1/sqrt(eta), a factor sqrt 2 off
-        ("quartic_clipped_gd", "eta_max", 2 / C ** sp.Rational(2, 3)),
         ("agc_unitwise_example", "clipped_unitwise", sp.Matrix([[sp.Rational(1, 5), 0], [0, sp.Rational(2, 5)]])),
         ("pascanu_omega", "omega_example", sp.Integer(0)),
         ("pascanu_omega", "omega_orthogonal", sp.Integer(1)),
         ("huber_clipped_error", "derivative", R),  # "the gradient of Huber is the residual"
-        ("randomized_truncation", "term_second_moment", A ** (2 * K)),  # forgetting the 1/p^k
         ("randomized_truncation", "variance_inf", A**2 * (1 - P) / ((1 - A) ** 2 * (1 - A**2))),
         ("randomized_truncation", "term_mean", (A / P) ** K),  # "reweighting biases it"
     ],
 )
 def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_exercise_rows_quartic_and_randomized_truncation(monkeypatch):
+    """The derivations behind the exercises on clipped descent and randomized truncation catch a wrong result."""
+    assert_checks_catch(monkeypatch, "quartic_clipped_gd", "eta_max", 2 / C ** sp.Rational(2, 3))
+    assert_checks_catch(monkeypatch, "randomized_truncation", "term_second_moment", A ** (2 * K))  # no 1/p^k
+
+
+def test_lowering_p_below_a_squared_does_not_keep_the_variance_finite(monkeypatch):
+    """The tempting answer to the exercise: a smaller p only saves computation, the variance stays finite."""
+    assert_checks_catch(monkeypatch, "randomized_truncation_example", "finite_at_p_low", sp.true)
+    monkeypatch.undo()
+    assert_checks_catch(monkeypatch, "randomized_truncation_example", "variance", sp.Integer(9))  # p/(1-p), no square
