@@ -11,6 +11,8 @@ initial state or the bias).
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -758,3 +760,234 @@ def figure_data_latch(ws: tuple[float, ...] = (1.5, 2.0, 3.0), t_max: int = 60, 
             vals.append(abs(d))
         out[wv] = np.array(vals)
     return out
+
+
+# --- exercises: the latch at its bifurcation, the cusp, approaching a fold ----------------------------------------
+LATCH_CRITICAL_H0 = sp.Rational(1, 2)
+CUSP_EXAMPLE_W = sp.Rational(41, 10)
+FOLD_DELTAS = (sp.Rational(1, 100), sp.Rational(1, 10000))
+
+
+@derivation(
+    "latch_critical_decay",
+    title="Latch at the bifurcation w = 1: h_T ~ (2T/3)^(-1/2) and dh_T/dh_0 decays like T^(-3/2), algebraically, "
+    "although the slope at the fixed point 0 is 1",
+    title_zh="分岔点 w = 1 处的锁存器：h_T ~ (2T/3)^(−1/2)，∂h_T/∂h_0 按 T^(−3/2) 代数衰减，尽管不动点 0 处的斜率为 1",
+)
+def latch_critical_decay() -> Result:
+    """For h_t = tanh(h_{t-1}) (w = 1) and h_0 != 0: 1/h_t^2 - 1/h_{t-1}^2 -> kappa = 2/3, so h_t^2 ~ 1/(kappa t); the
+    step's slope 1 - h_t^2 has log(1 - tanh(h)^2) = c h^2 + O(h^4) in the previous state with c = -1, so
+    log dh_T/dh_0 = sum log(1 - h_t^2) ~ (c/kappa) log T: dh_T/dh_0 decays like T^(-3/2) (leading order as T -> oo)."""
+    kappa = sp.limit(1 / sp.tanh(h) ** 2 - 1 / h**2, h, 0)
+    slope_series = sp.series(sp.log(sp.diff(sp.tanh(h), h)), h, 0, 4).removeO()
+    c2 = slope_series.coeff(h, 2)
+    if slope_series.coeff(h, 0) != 0 or slope_series.coeff(h, 1) != 0:
+        raise ArithmeticError("log tanh' does not start at h^2")
+    grad_exp = c2 / kappa
+    state_exp = sp.Rational(-1, 2)
+    slope_at_zero = sp.diff(sp.tanh(w * h), h).subs({h: 0, w: 1})
+    return Result(
+        expr=sp.Tuple(kappa, c2, grad_exp),
+        latex=(
+            r"w=1:\quad h_T\sim\Bigl(" + sp.latex(kappa) + r"\,T\Bigr)^{-1/2},\qquad "
+            r"\frac{\partial h_T}{\partial h_0}\sim T^{" + sp.latex(grad_exp) + "}"
+        ),
+        parts={
+            "kappa": kappa,
+            "log_slope_coefficient": c2,
+            "grad_exponent": grad_exp,
+            "state_exponent": state_exp,
+            "slope_at_zero": slope_at_zero,
+            "h0": LATCH_CRITICAL_H0,
+        },
+        symbols={"h": "state", "T": "number of steps", "kappa": "limit of 1/h_t^2 - 1/h_{t-1}^2"},
+    )
+
+
+@latch_critical_decay.check(
+    "float64 forward iteration of h = tanh(h) from h_0 = 1/2 with the product of the slopes, T up to 40000: local "
+    "exponents d log / d log T between T = 20000 and 40000 (tolerance 0.01 for the O(log T/T) corrections)",
+    tol=1e-2,
+    oracle_zh="float64：从 h_0 = 1/2 出发迭代 h = tanh(h)，同时连乘斜率，T 至 40000；在 T = 20000 与 40000 之间"
+    "求局部指数 d log / d log T（容差 0.01，容纳 O(log T/T) 的修正）",
+)
+def _() -> float:
+    p = latch_critical_decay.result.parts
+    hv, g = float(p["h0"]), 1.0
+    at = {}
+    for step in range(1, 40_001):
+        hv = math.tanh(hv)
+        g *= 1.0 - hv * hv
+        if step in (20_000, 40_000):
+            at[step] = (hv, g)
+    (h1, g1), (h2, g2) = at[20_000], at[40_000]
+    ln2 = math.log(2.0)
+    return max(
+        abs(math.log(g2 / g1) / ln2 - float(p["grad_exponent"])),
+        abs(math.log(h2 / h1) / ln2 - float(p["state_exponent"])),
+        abs(1 / h2**2 / 40_000 - float(p["kappa"])),
+    )
+
+
+@latch_critical_decay.check(
+    "mpmath (60 digits) at h = 1e-12: 1/tanh(h)^2 - 1/h^2 against kappa and log(1 - tanh(h)^2)/h^2 against its "
+    "coefficient",
+    tol=1e-20,
+    oracle_zh="mpmath（60 位），h = 1e-12：1/tanh(h)² − 1/h² 与 κ 比较，log(1 − tanh(h)²)/h² 与其系数比较",
+)
+def _() -> float:
+    p = latch_critical_decay.result.parts
+    with mpmath.workdps(60):
+        hv = mpmath.mpf(10) ** -12
+        return float(
+            max(
+                abs(1 / mpmath.tanh(hv) ** 2 - 1 / hv**2 - mpmath.mpf(str(sp.N(p["kappa"], 45)))),
+                abs(
+                    mpmath.log(1 - mpmath.tanh(hv) ** 2) / hv**2 - mpmath.mpf(str(sp.N(p["log_slope_coefficient"], 45)))
+                ),
+            )
+        )
+
+
+@derivation(
+    "cusp_window_width",
+    title="Just above the cusp w = 4, the bistable window of x = w sigma(x) + b has width (w - 4)^(3/2)/3 to leading "
+    "order; at w = 4.1 about 0.0105",
+    title_zh="在尖点 w = 4 之上，x = wσ(x) + b 的双稳态区间宽度的首项为 (w − 4)^(3/2)/3；w = 4.1 时约为 0.0105",
+)
+def cusp_window_width() -> Result:
+    """The width sqrt(w(w - 4)) - 2 x_f of the bistable interval (sigmoid_unit_folds) expanded in eps = w - 4 > 0:
+    eps^(3/2)/3 - eps^(5/2)/40 + O(eps^3): it opens like the 3/2 power of the distance to the cusp, not linearly."""
+    ww = sigmoid_unit_folds.result.parts["width"]
+    ep = sp.Symbol("epsilon", positive=True)
+    qq = sp.Symbol("q", positive=True)  # q = sqrt(eps): the expansion is in half-integer powers of eps
+    poly = sp.Poly(sp.series(ww.subs(w, 4 + qq**2), qq, 0, 6).removeO(), qq)
+    ser = sum(cf * ep ** sp.Rational(m[0], 2) for m, cf in poly.terms())
+    m_low, c_low = min(poly.terms(), key=lambda t_: t_[0][0])
+    exponent = sp.Rational(m_low[0], 2)
+    lead = c_low * ep**exponent
+    coeff = sp.simplify(lead / ep**exponent)
+    ex_eps = CUSP_EXAMPLE_W - 4
+    return Result(
+        expr=sp.Lambda(ep, ser),
+        latex=r"b_+-b_-=" + sp.latex(ser) + r"+O(\epsilon^{3}),\quad \epsilon=w-4",
+        parts={
+            "series": ser,
+            "leading": lead,
+            "exponent": exponent,
+            "coefficient": coeff,
+            "w_example": CUSP_EXAMPLE_W,
+            "leading_example": sp.N(lead.subs(ep, ex_eps), 30),
+            "width_example": sp.N(ww.subs(w, CUSP_EXAMPLE_W), 30),
+        },
+        symbols={"epsilon": "w - 4 > 0", "b_+, b_-": "fold values of b"},
+    )
+
+
+@cusp_window_width.check(
+    "mpmath.findroot at 40 digits of the fold system x = w sigma(x) + b, w sigma'(x) = 1 for both folds, w = 4 + 1e-2, "
+    "4 + 1e-4, 4.1: width against the two-term series (relative error over eps^2) and the leading term "
+    "(relative error over 10 eps); the exact width at w = 4.1",
+    tol=2e-2,
+    oracle_zh="mpmath.findroot（40 位）求解两个折叠点的方程组 x = wσ(x) + b、wσ′(x) = 1，w = 4 + 1e-2、4 + 1e-4、4.1："
+    "区间宽度与两项级数比较（相对误差除以 ε²），与首项比较（相对误差除以 10ε）；并与 w = 4.1 处的精确宽度比较",
+)
+def _() -> float:
+    p = cusp_window_width.result.parts
+    worst = mpmath.mpf(0)
+    with mpmath.workdps(40):
+        for ev in (mpmath.mpf("1e-2"), mpmath.mpf("1e-4"), mpmath.mpf("0.1")):
+            wv = 4 + ev
+
+            def sys_(xx, bb, wv=wv):
+                sg = _mp_sig(xx)
+                return [wv * sg + bb - xx, wv * sg * (1 - sg) - 1]
+
+            guess = mpmath.sqrt(ev)  # the folds sit at x = +-sqrt(eps) to leading order
+            bs = [mpmath.findroot(sys_, (sgn * guess, -wv / 2))[1] for sgn in (1, -1)]
+            width = abs(bs[1] - bs[0])
+            ser = sp.lambdify(sp.Symbol("epsilon", positive=True), p["series"], "mpmath")(ev)
+            lead = sp.lambdify(sp.Symbol("epsilon", positive=True), p["leading"], "mpmath")(ev)
+            if ev < mpmath.mpf("0.05"):
+                # the two-term series is good to O(eps^2) relative, the leading term to O(eps) (next term -3 eps/40)
+                worst = max(worst, abs(width / ser - 1) / ev**2, abs(width / lead - 1) / ev / 10)
+            else:
+                worst = max(worst, abs(width - mpmath.mpf(str(p["width_example"]))) * 1e10)
+    return float(worst)
+
+
+@derivation(
+    "fold_approach_ratio",
+    title="w = 5, upper branch above the lower fold: at delta = 1e-2 and 1e-4, dx*/db is about 5.5 and 53.4; the "
+    "leading-order ratio is sqrt(100) = 10",
+    title_zh="w = 5，下折叠点之上的上方分支：δ = 1e-2 与 1e-4 处 dx*/db 约为 5.5 与 53.4；首项给出的比值为 √100 = 10",
+)
+def fold_approach_ratio() -> Result:
+    """On the upper branch of x = 5 sigma(x) + b at b = b_fold + delta (b_fold the lower end of the bistable interval),
+    dx*/db = 1/(1 - 5 sigma'(x*)) (fold_sensitivity) with x* solved at 30 digits (sympy nsolve); the leading term
+    (1 - 4/w)^(-1/4)(2 delta)^(-1/2) predicts the ratio sqrt(delta_1/delta_2) between two distances."""
+    fp, sp_ = sigmoid_unit_folds.result.parts, fold_sensitivity.result.parts
+    b_f = fp["b_low"].subs(w, W_DOYA)
+    x_f = fp["x_fold"].subs(w, W_DOYA)
+    vals, lead = [], []
+    for dl in FOLD_DELTAS:
+        guess = sp.N(x_f + sp.sqrt(2 * dl / sp_["curvature"].subs(w, W_DOYA)), 30)
+        xs = sp.nsolve(W_DOYA * SIG + b_f + dl - x, x, guess, prec=30)
+        if not xs > sp.N(x_f, 30):
+            raise ArithmeticError("not on the upper branch")
+        vals.append(sp.N(sp_["dxdb"].subs({w: W_DOYA, x: xs}), 30))
+        lead.append(sp_["near_fold"].subs({w: W_DOYA, delta: dl}))
+    ratio_lead = sp.simplify(lead[1] / lead[0])
+    return Result(
+        expr=sp.Tuple(*vals, ratio_lead),
+        latex=r"\frac{dx^*}{db}\Big|_{\delta_2}\Big/\frac{dx^*}{db}\Big|_{\delta_1}\approx\sqrt{\delta_1/\delta_2}="
+        + sp.latex(ratio_lead),
+        parts={
+            "delta_1": FOLD_DELTAS[0],
+            "delta_2": FOLD_DELTAS[1],
+            "w": W_DOYA,
+            "dxdb_1": vals[0],
+            "dxdb_2": vals[1],
+            "leading_1": sp.N(lead[0], 30),
+            "leading_2": sp.N(lead[1], 30),
+            "ratio_leading": ratio_lead,
+            "ratio_exact": sp.N(vals[1] / vals[0], 30),
+        },
+        symbols={"delta": "b - b_fold (upper branch exists for delta > 0)"},
+    )
+
+
+@fold_approach_ratio.check(
+    "mpmath at 40 digits: the upper fixed point by bisection at b_fold + delta, dx*/db by central differences "
+    "(step 1e-25) of the fixed point in b",
+    tol=1e-12,
+    oracle_zh="mpmath（40 位）：在 b_fold + δ 处用二分法求上方不动点，"
+    "再对不动点关于 b 作中心差分（步长 1e-25）得到 dx*/db",
+)
+def _() -> float:
+    p = fold_approach_ratio.result.parts
+    worst = mpmath.mpf(0)
+    with mpmath.workdps(40):
+        fp = sigmoid_unit_folds.result.parts
+        b_f = mpmath.mpf(str(sp.N(fp["b_low"].subs(w, 5), 45)))
+        x_f = mpmath.mpf(str(sp.N(fp["x_fold"].subs(w, 5), 45)))
+
+        def upper(bb):
+            lo, hi = x_f, mpmath.mpf(10)  # g = 5 sigma(x) + b - x: > 0 at x_f (for b above the fold), < 0 at 10
+            for _ in range(200):
+                mid = (lo + hi) / 2
+                if 5 * _mp_sig(mid) + bb - mid > 0:
+                    lo = mid
+                else:
+                    hi = mid
+            return (lo + hi) / 2
+
+        got = []
+        for key in ("delta_1", "delta_2"):
+            bb = b_f + mpmath.mpf(str(p[key]))
+            e = mpmath.mpf(10) ** -25
+            got.append((upper(bb + e) - upper(bb - e)) / (2 * e))
+        for g, key in zip(got, ("dxdb_1", "dxdb_2"), strict=True):
+            worst = max(worst, abs(g / mpmath.mpf(str(p[key])) - 1))
+        worst = max(worst, abs(got[1] / got[0] / mpmath.mpf(str(p["ratio_exact"])) - 1))
+    return float(worst)

@@ -924,3 +924,176 @@ def _sci(v: float) -> str:
     """``v`` with three significant digits as LaTeX, e.g. 2.51\\times10^{5}."""
     mant, exp = f"{v:.2e}".split("e")
     return rf"{mant}\times10^{{{int(exp)}}}" if int(exp) else mant
+
+
+# --- exercises: the forgetting horizon and a large ZOH step ---------------------------------------------------------
+HORIZON_R, HORIZON_EPS, HALF_LIFE = sp.Rational(99, 100), sp.Rational(1, 100), 1000
+
+
+@derivation(
+    "memory_horizon",
+    title="A channel with |lambda| = 0.99 passes less than 1/100 of the gradient after 459 steps; a half-life of "
+    "1000 steps needs |lambda| = 2^(-1/1000), nu = log(ln 2/1000)",
+    title_zh="|λ| = 0.99 的通道在 459 步后传回的梯度不足 1/100；要让梯度每 1000 步才减半，"
+    "需要 |λ| = 2^(−1/1000)，ν = log(ln 2/1000)",
+)
+def memory_horizon() -> Result:
+    """The gradient factor of a diagonal channel over k steps is |lambda|^k (diagonal_bptt_factor), so it falls below
+    a fraction eps after k = ln eps / ln|lambda| steps (the first integer step count is the ceiling); a half-life of H
+    steps, |lambda|^H = 1/2, needs |lambda| = 2^(-1/H), i.e. nu = log(-ln|lambda|) = log(ln 2 / H) in the LRU's
+    lambda = exp(-exp(nu) + i theta)."""
+    kk, rr, hh = sp.Symbol("k", positive=True), sp.Symbol("r", positive=True), sp.Symbol("H", positive=True)
+    (k_of,) = sp.solve(sp.Eq(rr**kk, sp.Symbol("varepsilon", positive=True)), kk)
+    k_exact = k_of.subs({rr: HORIZON_R, sp.Symbol("varepsilon", positive=True): HORIZON_EPS})
+    k_steps = sp.ceiling(k_exact)
+    if not (HORIZON_R ** (k_steps - 1) >= HORIZON_EPS > HORIZON_R**k_steps):
+        raise ArithmeticError("the step count is not the first one below eps")
+    tau = 1 / (1 - HORIZON_R)  # the time constant 1/(1 - |lambda|), for comparison
+    r_sols = [s for s in sp.solve(sp.Eq(rr**hh, sp.Rational(1, 2)), rr) if s.is_positive is not False]
+    r_half = sp.simplify(r_sols[0].subs(hh, HALF_LIFE))
+    nu_of_r = lru_exponential_parametrisation.result.parts["nu_of_r"]
+    (r_sym,) = nu_of_r.free_symbols
+    nu_half = sp.expand_log(sp.simplify(nu_of_r.subs(r_sym, r_half)), force=True)
+    nu_example = sp.simplify(nu_of_r.subs(r_sym, HORIZON_R))
+    return Result(
+        expr=sp.Tuple(k_exact, k_steps, r_half, nu_half),
+        latex=rf"|\lambda|^k\le\varepsilon\iff k\ge{sp.latex(k_of, ln_notation=True)}",
+        parts={
+            "k_formula": k_of,
+            "r": HORIZON_R,
+            "eps": HORIZON_EPS,
+            "k_exact": k_exact,
+            "k_steps": k_steps,
+            "tau": tau,
+            "decay_at_tau": HORIZON_R**tau,
+            "nu_example": nu_example,
+            "H": sp.Integer(HALF_LIFE),
+            "r_half": r_half,
+            "nu_half": nu_half,
+        },
+        text={
+            "r_half": rf"2^{{-1/{HALF_LIFE}}}",
+            "nu_half": rf"\ln\frac{{\ln 2}}{{{HALF_LIFE}}}",
+            "nu_example": r"\ln\bigl(-\ln" + sp.latex(HORIZON_R) + r"\bigr)",
+        },
+        symbols={"r": "|lambda|", "varepsilon": "fraction of the gradient left", "H": "half-life in steps"},
+    )
+
+
+@memory_horizon.check(
+    "float64: multiply 1 by 0.99 until it falls below 1/100 and count the steps; (2^(-1/1000))^1000 and "
+    "log(-log|lambda|) with numpy",
+    tol=1e-12,
+    oracle_zh="float64：把 1 反复乘以 0.99，直到小于 1/100，数出步数；用 NumPy 计算 (2^(−1/1000))^1000 与 log(−log|λ|)",
+)
+def _() -> float:
+    p = memory_horizon.result.parts
+    g, steps = 1.0, 0
+    while g >= float(p["eps"]):
+        g *= float(p["r"])
+        steps += 1
+    r_half = 2.0 ** (-1.0 / int(p["H"]))
+    return max(
+        float(steps != int(p["k_steps"])),
+        abs(r_half ** int(p["H"]) - 0.5),
+        abs(float(p["r_half"]) - r_half),
+        abs(np.log(-np.log(r_half)) - float(p["nu_half"])),
+        abs(np.log(-np.log(0.99)) - float(p["nu_example"])),
+        abs(0.99**100 - float(p["decay_at_tau"])),
+    )
+
+
+@memory_horizon.check(
+    "mpmath (30 digits): findroot of r^k = eps in k, and of exp(-exp(nu))^1000 = 1/2 in nu",
+    tol=1e-25,
+    oracle_zh="mpmath（30 位）：用 findroot 解 r^k = ε（未知数 k）与 exp(−exp(ν))^1000 = 1/2（未知数 ν）",
+)
+def _() -> float:
+    p = memory_horizon.result.parts
+    with mpmath.workdps(30):
+        kr = mpmath.findroot(lambda kv: mpmath.mpf("0.99") ** kv - mpmath.mpf("0.01"), 400)
+        nr = mpmath.findroot(lambda nv: mpmath.exp(-mpmath.exp(nv)) ** 1000 - mpmath.mpf(1) / 2, -7)
+        return float(
+            max(
+                abs(kr - mpmath.mpf(str(sp.N(p["k_exact"], 40)))),
+                abs(nr - mpmath.mpf(str(sp.N(p["nu_half"], 40)))),
+            )
+        )
+
+
+LARGE_STEP = {"a": sp.Integer(-4), "b": sp.Integer(1), "Delta": sp.Integer(1), "steps": 10}
+
+
+@derivation(
+    "discretisation_large_step",
+    title="a = -4, b = 1, Delta = 1 (twice Euler's threshold 1/2): ZOH multiplies the state by e^-4 per step, Euler by "
+    "-3; after 10 steps e^-40 against 59049; both have the fixed point -b/a = 1/4",
+    title_zh="a = −4、b = 1、Δ = 1（欧拉法阈值 1/2 的两倍）：零阶保持每步把状态乘以 e^−4，欧拉法乘以 −3；"
+    "10 步后分别为 e^−40 与 59049；两者的不动点都是 −b/a = 1/4",
+)
+def discretisation_large_step() -> Result:
+    """The zero-order-hold and forward-Euler steps of h' = a h + b u (zoh_discretisation) at a = -4, b = 1, Delta = 1:
+    a_bar = e^{-4}, b_bar = (1 - e^{-4})/4, against 1 + Delta a = -3 and Delta b = 1; ten steps without input multiply
+    h_0 by e^{-40} and by (-3)^10; under a constant input u = 1 both recurrences have the fixed point b_bar/(1 - a_bar)
+    = -b/a, the ODE's equilibrium, but only the ZOH one is reached (|a_bar| < 1)."""
+    zp = zoh_discretisation.result.parts
+    sub = {a: LARGE_STEP["a"], b: LARGE_STEP["b"], dt: LARGE_STEP["Delta"]}
+    a_z, b_z = sp.simplify(zp["a_bar"].subs(sub)), sp.factor_terms(sp.expand(zp["b_bar"].subs(sub)))
+    a_e, b_e = zp["a_euler"].subs(sub), zp["b_euler"].subs(sub)
+    hh = sp.Symbol("h", real=True)
+    (fp_z,) = sp.solve(sp.Eq(hh, a_z * hh + b_z), hh)
+    (fp_e,) = sp.solve(sp.Eq(hh, a_e * hh + b_e), hh)
+    (fp_ode,) = sp.solve(sp.Eq(a * hh + b, 0).subs(sub), hh)
+    fp_z = sp.simplify(fp_z)
+    if fp_z != fp_ode or fp_e != fp_ode:
+        raise ArithmeticError("the fixed points differ from the ODE's equilibrium")
+    n_ = LARGE_STEP["steps"]
+    return Result(
+        expr=sp.Tuple(a_z, b_z, a_e, b_e, fp_z),
+        latex=(
+            rf"\bar a={sp.latex(a_z)},\ \bar b={sp.latex(b_z)};\quad "
+            rf"1+\Delta a={sp.latex(a_e)},\ \Delta b={sp.latex(b_e)}"
+        ),
+        parts={
+            "a": LARGE_STEP["a"],
+            "b": LARGE_STEP["b"],
+            "Delta": LARGE_STEP["Delta"],
+            "steps": sp.Integer(n_),
+            "threshold": zp["euler_threshold"].subs(sub),
+            "a_bar": a_z,
+            "b_bar": b_z,
+            "a_euler": a_e,
+            "b_euler": b_e,
+            "zoh_after": a_z**n_,
+            "euler_after": a_e**n_,
+            "fixed_point": fp_z,
+        },
+        text={"zoh_after": _sci(float(a_z**n_))},
+        symbols={"a": "continuous-time eigenvalue", "b": "input weight", "Delta": "step"},
+    )
+
+
+@discretisation_large_step.check(
+    "mpmath.expm (30 digits) of Delta [[a, b], [0, 0]] (Van Loan); float64 iteration: 10 steps without input from "
+    "h_0 = 1, 400 steps under u = 1 from h_0 = 0",
+    tol=1e-12,
+    oracle_zh="mpmath.expm（30 位）对 Δ[[a, b], [0, 0]] 求矩阵指数（增广矩阵法）；"
+    "float64 迭代：无输入时从 h_0 = 1 走 10 步，u = 1 时从 h_0 = 0 走 400 步",
+)
+def _() -> float:
+    p = discretisation_large_step.result.parts
+    av, bv, dv = float(p["a"]), float(p["b"]), float(p["Delta"])
+    with mpmath.workdps(30):
+        e = mpmath.expm(mpmath.matrix([[av * dv, bv * dv], [0, 0]]))
+        err = max(
+            abs(e[0, 0] - mpmath.mpf(str(sp.N(p["a_bar"], 40)))), abs(e[0, 1] - mpmath.mpf(str(sp.N(p["b_bar"], 40))))
+        )
+    err = float(err)
+    hz, he = 1.0, 1.0
+    for _ in range(int(p["steps"])):
+        hz, he = math.exp(av * dv) * hz, (1 + dv * av) * he
+    err = max(err, abs(hz / float(p["zoh_after"]) - 1), abs(he / float(p["euler_after"]) - 1))
+    hz = 0.0
+    for _ in range(400):
+        hz = math.exp(av * dv) * hz + (math.exp(av * dv) - 1) / av * bv
+    return max(err, abs(hz - float(p["fixed_point"])))

@@ -818,3 +818,271 @@ def figure_data_orthogonal_tanh(n: int = 32, steps: int = 60, seed: int = 0) -> 
     per = float(orthogonal_tanh_fixed_point.result.parts["example_per_step"])
     out["fixed_point"] = per ** out["t"].astype(float)
     return out
+
+
+# --- exercises: converting between the Cayley conventions, a non-skew A, one rotation pair with diffusion --------
+CONVERT_A = sp.Integer(2)  # X[1, 0] of a torch checkpoint
+BUG_X = sp.Integer(1)  # X[1, 0] when A = tril(X) without the transpose subtracted
+DIFF_EPS, DIFF_MU, DIFF_T = sp.Rational(1, 10), sp.Integer(2), 100
+
+
+@derivation(
+    "cayley_convention_conversion",
+    title="torch's Cayley map at X[1, 0] = 2 is the rotation by 90 degrees; the papers' map at the same A rotates by "
+    "-2 atan 2 (about -126.87 degrees); it reproduces torch's matrix at -A/2, i.e. a = -1",
+    title_zh="torch 的凯莱变换在 X[1, 0] = 2 时给出 90° 旋转；论文约定在同一个 A 处转角为 −2arctan 2（约 −126.87°）；"
+    "要得到 torch 的矩阵，论文约定须取 −A/2，即 a = −1",
+)
+def cayley_convention_conversion() -> Result:
+    """For the 2x2 skew A = [[0, -a], [a, 0]] with a = 2: torch's (I - A/2)^{-1}(I + A/2) is the rotation by
+    2 atan(a/2) = pi/2; the papers' (I + A)^{-1}(I - A) (D = I) at the same A is the rotation by -2 atan(a); the papers'
+    map gives torch's matrix at the a' solving -2 atan(a') = 2 atan(a/2), a' = -a/2 (cayley_conventions: paper(B) =
+    torch(-2B))."""
+    a2 = _skew2(CONVERT_A)
+    qt, wp = cayley_torch(a2), cayley_paper(a2)
+    ang_t = sp.simplify(2 * sp.atan(CONVERT_A / 2))
+    ang_p = -2 * sp.atan(CONVERT_A)
+    if (qt - _rot(ang_t)).applyfunc(sp.simplify) != sp.zeros(2, 2):
+        raise ArithmeticError("torch's map is not the rotation by 2 atan(a/2)")
+    if (wp - _rot(ang_p)).applyfunc(lambda v: sp.simplify(sp.expand_trig(v))) != sp.zeros(2, 2):
+        raise ArithmeticError("the papers' map is not the rotation by -2 atan(a)")
+    ap = sp.Symbol("a'", real=True)
+    sols = sp.solve(sp.Eq(-2 * sp.atan(ap), ang_t), ap)
+    if len(sols) != 1:
+        raise ArithmeticError(f"expected one a', got {sols}")
+    (a_conv,) = sols
+    if (cayley_paper(_skew2(a_conv)) - qt).applyfunc(sp.simplify) != sp.zeros(2, 2):
+        raise ArithmeticError("the converted A does not reproduce torch's matrix")
+    return Result(
+        expr=sp.Tuple(qt, wp, a_conv),
+        latex=rf"Q_{{\mathrm{{torch}}}}={sp.latex(qt)},\quad W_{{\mathrm{{paper}}}}={sp.latex(wp)}",
+        parts={
+            "a": CONVERT_A,
+            "A": a2,
+            "torch": qt,
+            "paper": wp,
+            "angle_torch": ang_t,
+            "angle_paper": ang_p,
+            "deg_torch": sp.simplify(ang_t * 180 / sp.pi),
+            "deg_paper": sp.N(ang_p * 180 / sp.pi, 30),
+            "a_converted": a_conv,
+            "A_converted": _skew2(a_conv),
+        },
+        symbols={"a": "X[1, 0]; torch builds A = tril(X) - tril(X)^T", "a'": "the papers' parameter giving torch's Q"},
+    )
+
+
+@cayley_convention_conversion.check(
+    'torch.nn.utils.parametrizations.orthogonal(orthogonal_map="cayley", use_trivialization=False), float64, at '
+    "X[1, 0] = 2; NumPy solve (I + A)^{-1}(I - A) at A and at the converted A; angles by atan2",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh='torch.nn.utils.parametrizations.orthogonal（orthogonal_map="cayley"，use_trivialization=False），float64，'
+    "X[1, 0] = 2；NumPy 求解 (I + A)⁻¹(I − A)（分别在 A 与换算后的 A 处）；用 atan2 求转角",
+)
+def _() -> float:
+    p = cayley_convention_conversion.result.parts
+    av = float(p["a"])
+    qt = _torch_cayley_weight(np.array([[0.0, 0.0], [av, 0.0]]))
+    am = np.array([[0.0, -av], [av, 0.0]])
+    wp = np.linalg.solve(np.eye(2) + am, np.eye(2) - am)
+    ac = float(p["a_converted"])
+    amc = np.array([[0.0, -ac], [ac, 0.0]])
+    wc = np.linalg.solve(np.eye(2) + amc, np.eye(2) - amc)
+    return max(
+        float(np.max(np.abs(qt - np.array(p["torch"], dtype=float)))),
+        float(np.max(np.abs(wp - np.array(p["paper"], dtype=float)))),
+        float(np.max(np.abs(wc - qt))),
+        abs(np.degrees(np.arctan2(qt[1, 0], qt[0, 0])) - float(p["deg_torch"])),
+        abs(np.degrees(np.arctan2(wp[1, 0], wp[0, 0])) - float(p["deg_paper"])),
+    )
+
+
+@cayley_convention_conversion.check(
+    "NumPy (float64): (I - A/2)^{-1}(I + A/2) and (I + A)^{-1}(I - A) by np.linalg.solve at A and at the converted A; "
+    "angles by atan2",
+    tol=1e-12,
+    oracle_zh="NumPy（float64）：用 np.linalg.solve 计算 (I − A/2)⁻¹(I + A/2) 与 (I + A)⁻¹(I − A)"
+    "（分别在 A 与换算后的 A 处）；用 atan2 求转角",
+)
+def _() -> float:
+    p = cayley_convention_conversion.result.parts
+    av, ac, i2 = float(p["a"]), float(p["a_converted"]), np.eye(2)
+    am, amc = np.array([[0.0, -av], [av, 0.0]]), np.array([[0.0, -ac], [ac, 0.0]])
+    qt = np.linalg.solve(i2 - am / 2, i2 + am / 2)
+    wp, wc = np.linalg.solve(i2 + am, i2 - am), np.linalg.solve(i2 + amc, i2 - amc)
+    return max(
+        float(np.max(np.abs(qt - np.array(p["torch"], dtype=float)))),
+        float(np.max(np.abs(wp - np.array(p["paper"], dtype=float)))),
+        float(np.max(np.abs(wc - qt))),
+        abs(np.degrees(np.arctan2(qt[1, 0], qt[0, 0])) - float(p["deg_torch"])),
+        abs(np.degrees(np.arctan2(wp[1, 0], wp[0, 0])) - float(p["deg_paper"])),
+    )
+
+
+@derivation(
+    "cayley_orthogonal_iff_skew",
+    title="(I - A/2)^{-1}(I + A/2) is orthogonal iff A + A^T = 0; with A = tril(X) (transpose not subtracted) and "
+    "X[1, 0] = 1 it is the shear [[1, 0], [1, 1]], singular values (1 +- sqrt 5)/2",
+    title_zh="(I − A/2)⁻¹(I + A/2) 是正交矩阵当且仅当 A + Aᵀ = 0；若 A = tril(X)（忘了减去转置）且 X[1, 0] = 1，"
+    "得到剪切矩阵 [[1, 0], [1, 1]]，奇异值为 (1 ± √5)/2",
+)
+def cayley_orthogonal_iff_skew() -> Result:
+    """With P = I - A/2 and R = I + A/2 invertible, Q = P^{-1} R satisfies Q^T Q = I iff P P^T = R R^T (P and R
+    commute, both being polynomials in A), and P P^T - R R^T = -(A + A^T): Q is orthogonal exactly when A is
+    skew-symmetric. A = [[0, 0], [1, 0]] (tril of X with X[1, 0] = 1, diagonal 0) gives the shear [[1, 0], [1, 1]]."""
+    syms = sp.symbols("a11 a12 a21 a22", real=True)
+    am = sp.Matrix(2, 2, syms)
+    i2 = sp.eye(2)
+    pm, rm = i2 - am / 2, i2 + am / 2
+    if (pm * rm - rm * pm).applyfunc(sp.expand) != sp.zeros(2, 2):
+        raise ArithmeticError("P and R do not commute")
+    gap = (pm * pm.T - rm * rm.T).applyfunc(sp.expand)
+    if (gap + am + am.T).applyfunc(sp.expand) != sp.zeros(2, 2):
+        raise ArithmeticError("P P^T - R R^T is not -(A + A^T)")
+    a_bug = sp.Matrix([[0, 0], [BUG_X, 0]])
+    q_bug = cayley_torch(a_bug)
+    sv = sorted((sp.sqrt(e) for e in (q_bug.T * q_bug).eigenvals()), key=lambda v: float(v))
+    sv = [sp.nsimplify(sp.radsimp(sp.sqrtdenest(v))) for v in sv]
+    nn = sp.Symbol("n", integer=True, positive=True)
+    q_pow = sp.Matrix([[1, 0], [nn, 1]])
+    if any((q_bug**m - q_pow.subs(nn, m)) != sp.zeros(2, 2) for m in (1, 2, 5, 50)):
+        raise ArithmeticError("Q^n is not [[1, 0], [n, 1]]")
+    return Result(
+        expr=sp.Tuple(gap, q_bug),
+        latex=r"PP^\top-RR^\top=" + sp.latex(gap) + r"=-(A+A^\top)",
+        parts={
+            "gap": gap,
+            "x": BUG_X,
+            "A_bug": a_bug,
+            "Q_bug": q_bug,
+            "QtQ_bug": q_bug.T * q_bug,
+            "sv_max": sv[-1],
+            "sv_min": sv[0],
+            "Q_pow": q_pow,
+        },
+        symbols={"A": "any real 2x2 matrix with I - A/2 invertible", "n": "power of Q"},
+    )
+
+
+@cayley_orthogonal_iff_skew.check(
+    "NumPy (float64): solve (I - A/2) Q = I + A/2 for 200 seeded A = S + K (S symmetric, K skew) and the bug's A; "
+    "||Q^T Q - I|| is 0 exactly when S = 0; SVD of the bug's Q and of Q^50",
+    tol=1e-10,
+    oracle_zh="NumPy（float64）：对 200 个用固定随机种子生成的 A = S + K（S 对称、K 反对称）以及出错代码的 A 求解 "
+    "(I − A/2)Q = I + A/2；‖QᵀQ − I‖ 为 0 当且仅当 S = 0；对出错代码的 Q 与 Q^50 做奇异值分解",
+)
+def _() -> float:
+    p = cayley_orthogonal_iff_skew.result.parts
+    rng = np.random.default_rng(9)
+    worst = 0.0
+    for i in range(200):
+        m = rng.normal(size=(2, 2))
+        k_ = (m - m.T) / 2
+        s_ = (m + m.T) / 2 if i % 2 else np.zeros((2, 2))
+        am = s_ + k_
+        q = np.linalg.solve(np.eye(2) - am / 2, np.eye(2) + am / 2)
+        resid = float(np.max(np.abs(q.T @ q - np.eye(2))))
+        if i % 2:
+            worst = max(worst, float(resid < 1e-6))  # a symmetric part must break orthogonality
+        else:
+            worst = max(worst, resid)
+    ab = np.array(p["A_bug"], dtype=float)
+    qb = np.linalg.solve(np.eye(2) - ab / 2, np.eye(2) + ab / 2)
+    sv = np.linalg.svd(qb, compute_uv=False)
+    q50 = np.linalg.matrix_power(qb, 50)
+    return max(
+        worst,
+        float(np.max(np.abs(qb - np.array(p["Q_bug"], dtype=float)))),
+        abs(sv[0] - float(p["sv_max"])),
+        abs(sv[1] - float(p["sv_min"])),
+        float(
+            np.max(
+                np.abs(q50 - np.array(p["Q_pow"].subs(sp.Symbol("n", integer=True, positive=True), 50), dtype=float))
+            )
+        ),
+    )
+
+
+@derivation(
+    "antisymmetric_diffusion_example",
+    title="AntisymmetricRNN, one rotation pair mu = 2, eps = 1/10: without diffusion |lambda| = sqrt(26)/5 per step, "
+    "about 7.1 after 100 steps; |lambda| <= 1 exactly for gamma in [10 - 4 sqrt 6, 10 + 4 sqrt 6]",
+    title_zh="AntisymmetricRNN，一对旋转特征值 μ = 2，ε = 1/10：无扩散时每步 |λ| = √26/5，100 步后约 7.1；"
+    "|λ| ≤ 1 当且仅当 γ ∈ [10 − 4√6, 10 + 4√6]",
+)
+def antisymmetric_diffusion_example() -> Result:
+    """antisymmetric_euler_growth at eps = 1/10 and mu = 2 (M = [[0, -2], [2, 0]]): the Euler step's eigenvalue
+    modulus without diffusion, its T-th power (= ||J^T||_2, J normal), the exact diffusion interval [gamma_-, gamma_+]
+    and the small-eps approximation eps mu^2/2 of gamma_-."""
+    ap = antisymmetric_euler_growth.result.parts
+    sub = {eps: DIFF_EPS, mu: DIFF_MU}
+    growth = sp.nsimplify(sp.simplify(ap["growth_no_diffusion"].subs(sub)))
+    lo, hi = (sp.radsimp(sp.simplify(ap[k].subs(sub))) for k in ("gamma_min", "gamma_max"))
+    approx = sp.simplify(ap["gamma_min_series"].subs(sub))
+    return Result(
+        expr=sp.Tuple(growth, lo, hi),
+        latex=rf"|\lambda|_{{\gamma=0}}={sp.latex(growth)},\quad \gamma_-={sp.latex(lo)},\ \gamma_+={sp.latex(hi)}",
+        parts={
+            "eps": DIFF_EPS,
+            "mu": DIFF_MU,
+            "T": sp.Integer(DIFF_T),
+            "M": sp.Matrix([[0, -DIFF_MU], [DIFF_MU, 0]]),
+            "growth_step": growth,
+            "growth_T": growth**DIFF_T,
+            "gamma_min": lo,
+            "gamma_max": hi,
+            "gamma_min_approx": approx,
+        },
+        symbols={"epsilon": "Euler step", "mu": "rotation rate of the pair", "gamma": "diffusion"},
+    )
+
+
+@antisymmetric_diffusion_example.check(
+    "torch autograd (float64) through 100 AntisymmetricRNN steps at h = 0 with M = [[0, -2], [2, 0]]: spectral norm "
+    "at gamma = 0 and at gamma_-, gamma_+ (norm 1), and at gamma_-/2 (above 1)",
+    tol=1e-10,
+    needs="torch",
+    oracle_zh="torch 自动微分（float64）：在 h = 0 处对 100 步 AntisymmetricRNN 求导，M = [[0, −2], [2, 0]]："
+    "γ = 0 时的谱范数；γ₋ 与 γ₊ 处谱范数为 1；γ₋/2 处大于 1",
+)
+def _() -> float:
+    import torch
+
+    p = antisymmetric_diffusion_example.result.parts
+    e, m = float(p["eps"]), float(p["mu"])
+    mm = np.array([[0.0, -m], [m, 0.0]])
+
+    def norm_after(g: float) -> float:
+        mt = torch.tensor(mm - g * np.eye(2))
+
+        def run(h: torch.Tensor) -> torch.Tensor:
+            for _ in range(int(p["T"])):
+                h = h + e * torch.tanh(mt @ h)
+            return h
+
+        jac = torch.autograd.functional.jacobian(run, torch.zeros(2, dtype=torch.float64))
+        return float(torch.linalg.matrix_norm(jac, ord=2))
+
+    lo, hi = float(p["gamma_min"]), float(p["gamma_max"])
+    return max(
+        abs(norm_after(0.0) / float(p["growth_T"]) - 1),
+        abs(norm_after(lo) - 1),
+        abs(norm_after(hi) - 1),
+        float(norm_after(lo / 2) <= 1.0),
+    )
+
+
+@antisymmetric_diffusion_example.check(
+    "NumPy eigenvalues of I + eps(M - gamma I) (float64): modulus at gamma = 0, gamma_-, gamma_+",
+    tol=1e-12,
+    oracle_zh="NumPy（float64）求 I + ε(M − γI) 的特征值：γ = 0、γ₋、γ₊ 处的模",
+)
+def _() -> float:
+    p = antisymmetric_diffusion_example.result.parts
+    e, m = float(p["eps"]), float(p["mu"])
+    mm = np.array([[0.0, -m], [m, 0.0]])
+    out = []
+    for g, want in ((0.0, float(p["growth_step"])), (float(p["gamma_min"]), 1.0), (float(p["gamma_max"]), 1.0)):
+        out.append(abs(float(np.max(np.abs(np.linalg.eigvals(np.eye(2) + e * (mm - g * np.eye(2)))))) - want))
+    return max(out)

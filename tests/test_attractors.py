@@ -148,3 +148,21 @@ X_ = sp.Symbol("x", real=True)
 )
 def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_exercise_derivations_catch_plausible_mistakes(monkeypatch):
+    """The derivations behind the page's exercises fail their checks on a plausible wrong answer."""
+    # "slope 1 at the fixed point: the gradient is preserved"
+    assert_checks_catch(monkeypatch, "latch_critical_decay", "grad_exponent", sp.Integer(0))
+    assert_checks_catch(monkeypatch, "latch_critical_decay", "kappa", sp.Rational(1, 3))
+    # "the window opens like sqrt(w - 4)"
+    eps_ = sp.Symbol("epsilon", positive=True)
+    assert_checks_catch(monkeypatch, "cusp_window_width", "series", sp.sqrt(eps_))
+    assert_checks_catch(monkeypatch, "cusp_window_width", "leading", eps_ ** sp.Rational(3, 2) / 2)
+    # "a hundred times closer, a hundred times larger"
+    assert_checks_catch(monkeypatch, "fold_approach_ratio", "ratio_exact", sp.Integer(100))
+    assert_checks_catch(monkeypatch, "fold_approach_ratio", "dxdb_2", sp.Float(105.74))
+    assert_checks_catch(monkeypatch, "latch_fixed_point_slope", "slope_of_s", sp.Integer(1))
+    assert_checks_catch(monkeypatch, "sigmoid_unit_folds", "b_low", -sp.Symbol("w", real=True) / 2)  # zero width
+    delta_ = sp.Symbol("delta", positive=True)
+    assert_checks_catch(monkeypatch, "fold_sensitivity", "near_fold", 1 / delta_)

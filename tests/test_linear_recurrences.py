@@ -140,3 +140,18 @@ def test_gradient_norm_figure_data():
 )
 def test_checks_catch_mutations(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_exercise_derivations_catch_plausible_mistakes(monkeypatch):
+    """The derivations behind the page's exercises fail their checks on a plausible wrong answer."""
+    # "the time constant 1/(1 - |lambda|) = 100 steps is when the gradient falls to 1/100"
+    assert_checks_catch(monkeypatch, "memory_horizon", "k_steps", sp.Integer(100))
+    # nu = ln(1/H), the ln 2 of the half-life forgotten
+    assert_checks_catch(monkeypatch, "memory_horizon", "nu_half", sp.log(sp.Rational(1, 1000)))
+    assert_checks_catch(monkeypatch, "discretisation_large_step", "euler_after", sp.Integer(-3) ** 9)  # one step short
+    assert_checks_catch(monkeypatch, "discretisation_large_step", "fixed_point", sp.Integer(1))
+    assert_checks_catch(monkeypatch, "diagonal_bptt_factor", "vanish_0.9_1000", sp.Rational(9, 10) ** 100)
+    assert_checks_catch(monkeypatch, "lru_exponential_parametrisation", "nu_rounds_to_one", sp.Integer(-7))
+    assert_checks_catch(monkeypatch, "zoh_discretisation", "a_bar", 1 + DT * A_)
+    # "the reference scan is still Theorem 1's gate": the Euler input coefficient at z = 0 taken as sigma(0)
+    assert_checks_catch(monkeypatch, "mamba_gate_identity", "b_euler_at_0", sp.Rational(1, 2))

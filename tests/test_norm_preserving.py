@@ -168,3 +168,20 @@ R_, C_, T_ = sp.Symbol("r", positive=True), sp.Symbol("c", positive=True), sp.Sy
 )
 def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_exercise_derivations_catch_plausible_mistakes(monkeypatch):
+    """The derivations behind the page's exercises fail their checks on a plausible wrong answer."""
+    # "the two conventions differ only by the sign of A": a' = -a
+    assert_checks_catch(monkeypatch, "cayley_convention_conversion", "a_converted", sp.Integer(-2))
+    assert_checks_catch(monkeypatch, "cayley_convention_conversion", "paper", sp.Matrix([[0, -1], [1, 0]]))
+    # "the Cayley map is orthogonal for any A"
+    assert_checks_catch(monkeypatch, "cayley_orthogonal_iff_skew", "sv_max", sp.Integer(1))
+    assert_checks_catch(monkeypatch, "cayley_orthogonal_iff_skew", "Q_pow", sp.eye(2))
+    # the small-eps estimate eps mu^2/2 taken for the exact gamma_-
+    assert_checks_catch(monkeypatch, "antisymmetric_diffusion_example", "gamma_min", sp.Rational(1, 5))
+    assert_checks_catch(monkeypatch, "antisymmetric_diffusion_example", "growth_T", sp.Integer(1))
+    assert_checks_catch(monkeypatch, "cayley_conventions", "scale", sp.Integer(-1))
+    assert_checks_catch(monkeypatch, "skew_exp_orthogonal", "det_exp", sp.Integer(-1))
+    assert_checks_catch(monkeypatch, "cayley_no_minus_one", "dist_to_minus_one", sp.Integer(0))
+    assert_checks_catch(monkeypatch, "antisymmetric_euler_growth", "gamma_min", EPS * MU**2 / 2)
