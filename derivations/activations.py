@@ -453,3 +453,222 @@ def _() -> float:
 )
 def _() -> float:
     return _torch_piecewise(elu_derivative, "elu", 0.5)
+
+
+# --- exercises: tanh as a rescaled sigmoid, underflow depth, the nonzero fixed point of h = tanh(w h) ------------
+@derivation(
+    "tanh_as_rescaled_sigmoid",
+    title="tanh(x) = 2 sigma(2x) - 1, so tanh'(x) = 4 sigma'(2x) and max tanh' = 4 max sigma' = 1",
+    title_zh="tanh(x) = 2σ(2x) − 1，因此 tanh′(x) = 4σ′(2x)，tanh′ 的最大值是 σ′ 最大值的 4 倍，即 1",
+)
+def tanh_as_rescaled_sigmoid() -> Result:
+    """tanh is the logistic sigmoid stretched by 2 in x and in y and shifted; its derivative is 4 sigma'(2x)."""
+    rescaled = 2 * SIGMA.subs(x, 2 * x) - 1
+    th = (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x))
+    if sp.simplify(rescaled - th) != 0:
+        raise ArithmeticError("tanh != 2 sigma(2x) - 1")
+    d_rescaled = sp.diff(rescaled, x)  # chain rule: 2 * 2 * sigma'(2x)
+    sigma_prime_2x = sp.diff(SIGMA, x).subs(x, 2 * x)
+    factor = sp.simplify(d_rescaled / sigma_prime_2x)
+    peak = factor * sigmoid_derivative_max.result.parts["max"]
+    if factor != 4 or sp.simplify(d_rescaled - sp.diff(th, x)) != 0 or peak != tanh_derivative_max.result.parts["max"]:
+        raise ArithmeticError("tanh' != 4 sigma'(2x) or the maxima disagree")
+    return Result(
+        expr=sp.Tuple(sp.Lambda(x, rescaled), factor, peak),
+        latex=(
+            r"\tanh(x)=2\sigma(2x)-1\ \Rightarrow\ \tanh'(x)="
+            + sp.latex(factor)
+            + r"\,\sigma'(2x)\ \Rightarrow\ \max_x\tanh'(x)="
+            + sp.latex(factor)
+            + r"\cdot"
+            + sp.latex(sigmoid_derivative_max.result.parts["max"])
+            + "="
+            + sp.latex(peak)
+        ),
+        parts={
+            "rescaled": rescaled,
+            "factor": factor,
+            "x_scale": sp.Integer(2),
+            "peak": peak,
+            "sigmoid_peak": sigmoid_derivative_max.result.parts["max"],
+        },
+        symbols={"x": "pre-activation (real)"},
+    )
+
+
+@tanh_as_rescaled_sigmoid.check(
+    "mpmath (30 digits): tanh(x) vs 2 sigma(2x) - 1 and mpmath.diff of tanh vs factor * sigma'(2x) at 7 points",
+    tol=1e-25,
+    oracle_zh="mpmath（30 位）：在 7 个点上比较 tanh(x) 与 2σ(2x) − 1，以及 mpmath.diff 求得的 tanh′ 与 因子·σ′(2x)",
+)
+def _() -> float:
+    p = tanh_as_rescaled_sigmoid.result.parts
+    fac, sc = int(p["factor"]), int(p["x_scale"])
+    with mpmath.workdps(30):
+        worst = mpmath.mpf(0)
+        for v in _MP_POINTS:
+            t = mpmath.mpf(v)
+            s2 = _mp_sigmoid(sc * t)
+            worst = max(worst, abs(mpmath.tanh(t) - (2 * s2 - 1)))
+            worst = max(worst, abs(mpmath.diff(mpmath.tanh, t) - fac * s2 * (1 - s2)))
+        return float(worst)
+
+
+@tanh_as_rescaled_sigmoid.check(
+    "dense float64 grid: max of numpy 1 - tanh^2 vs the derived peak",
+    tol=1e-12,
+    oracle_zh="稠密 float64 网格：NumPy 计算的 1 − tanh² 的最大值与推导出的峰值比较",
+)
+def _() -> float:
+    t = np.linspace(-10.0, 10.0, 200001)
+    return abs(float(np.max(1.0 - np.tanh(t) ** 2)) - float(tanh_as_rescaled_sigmoid.result.parts["peak"]))
+
+
+@derivation(
+    "sigmoid_chain_underflow_depth",
+    title="(1/4)^n falls below the smallest normal number 2^-e iff n > e/2: n = 8 in float16 (e = 14), 64 in float32",
+    title_zh="(1/4)ⁿ 低于最小正规数 2^(−e) 当且仅当 n > e/2：float16（e = 14）为 n = 8，float32（e = 126）为 n = 64",
+)
+def sigmoid_chain_underflow_depth() -> Result:
+    """The first depth n at which the bound (1/4)^n on a product of n sigmoid factors is below the smallest positive
+    normal number 2^-e of a binary floating-point format (IEEE 754: e = 14 for float16, 126 for float32)."""
+    e = sp.Symbol("e", integer=True, positive=True)
+    bound = sigmoid_chain_bound.result.parts["bound"]  # (1/4)^n
+    # (1/4)^n < 2^-e  <=>  -2n < -e  (log base 2)  <=>  n > e/2
+    sol = sp.solve(sp.log(bound, 2) < -e, n)
+    threshold = sp.simplify(sp.solve(sp.Eq(sp.expand_log(sp.log(bound, 2), force=True), -e), n)[0])
+    formats = {"float16": 14, "float32": 126}
+    first = {k: sp.floor(threshold.subs(e, v)) + 1 for k, v in formats.items()}
+    for k, v in formats.items():
+        if not (bound.subs(n, first[k]) < sp.Integer(2) ** -v <= bound.subs(n, first[k] - 1)):
+            raise ArithmeticError(f"{k}: {first[k]} is not the first depth below 2^-{v}")
+    return Result(
+        expr=sp.Tuple(sp.Lambda(e, threshold), first["float16"], first["float32"]),
+        latex=(
+            r"\Bigl(\tfrac14\Bigr)^n<2^{-e}\iff n>" + sp.latex(threshold) + r":\quad"
+            rf"\text{{float16 }}(e={formats['float16']})\ n\ge{first['float16']},\ "
+            rf"\text{{float32 }}(e={formats['float32']})\ n\ge{first['float32']}"
+        ),
+        parts={
+            "threshold": threshold,
+            "condition": sol if isinstance(sol, sp.Basic) else sp.Tuple(*sol),
+            "e_float16": sp.Integer(formats["float16"]),
+            "e_float32": sp.Integer(formats["float32"]),
+            "first_float16": first["float16"],
+            "first_float32": first["float32"],
+            "bound_first_float16": bound.subs(n, first["float16"]),
+        },
+        text={
+            "first_float16": str(first["float16"]),
+            "first_float32": str(first["float32"]),
+            "e_float16": str(formats["float16"]),
+            "e_float32": str(formats["float32"]),
+        },
+        symbols={"n": "number of sigmoid layers", "e": "2^-e is the format's smallest positive normal number"},
+    )
+
+
+@sigmoid_chain_underflow_depth.check(
+    "numpy: finfo(float16/float32).tiny, and 0.25**n evaluated in each format at the derived depth and one less",
+    tol=0.0,
+    oracle_zh="NumPy：float16 / float32 的 finfo().tiny，以及在各自格式中计算推导出的深度与其前一层的 0.25**n",
+)
+def _() -> float:
+    p = sigmoid_chain_underflow_depth.result.parts
+    bad = 0
+    for dt, key, ek in ((np.float16, "first_float16", "e_float16"), (np.float32, "first_float32", "e_float32")):
+        tiny = np.finfo(dt).tiny
+        bad += int(float(tiny) != 2.0 ** -int(p[ek]))
+        nn = int(p[key])
+        quarter = dt(0.25)
+        at, before = quarter ** dt(nn), quarter ** dt(nn - 1)
+        bad += int(not (at < tiny <= before))
+    return float(bad)
+
+
+@derivation(
+    "tanh_rnn_nonzero_fixed_point",
+    title="h = tanh(2h) has fixed points 0 and +-h* (h* ~ 0.9575); the per-step factor 2 tanh'(2 h*) ~ 0.166 < 1",
+    title_zh="h = tanh(2h) 的不动点为 0 与 ±h*（h* ≈ 0.9575）；在 ±h* 处每步因子 2·tanh′(2h*) ≈ 0.166 < 1",
+)
+def tanh_rnn_nonzero_fixed_point() -> Result:
+    """The scalar tanh recurrence h_t = tanh(w h_{t-1}), w = 2, no input or bias: the derivative of one step is
+    w tanh'(w h); it is w = 2 at the fixed point 0 (unstable) and w (1 - h*^2) < 1 at the attracting h* > 0."""
+    wv = sp.Integer(2)
+    hh = sp.Symbol("h", real=True)
+    step = sp.tanh(wv * hh)
+    deriv = sp.diff(step, hh)  # w (1 - tanh^2(w h))
+    at_zero = deriv.subs(hh, 0)
+    hstar = sp.nsolve(step - hh, hh, 1, prec=40)
+    factor = sp.Float(sp.N(deriv.subs(hh, hstar), 40), 40)  # w (1 - tanh^2(w h*)) = w (1 - h*^2)
+    if not (0 < factor < 1 < at_zero) or abs(sp.tanh(wv * hstar) - hstar) > sp.Float(1e-35):
+        raise ArithmeticError("the fixed point or its factor is off")
+    return Result(
+        expr=sp.Tuple(sp.Lambda(hh, deriv), hstar, factor),
+        latex=(
+            r"h_t=\tanh(2h_{t-1}):\ \frac{\partial h_t}{\partial h_{t-1}}="
+            + sp.latex(deriv)
+            + rf";\ h=0:\ {sp.latex(at_zero)};\ h^*\approx{float(hstar):.4f}:\ 2(1-h^{{*2}})\approx{float(factor):.4f}"
+        ),
+        parts={
+            "w": wv,
+            "step_derivative": deriv,
+            "factor_at_zero": at_zero,
+            "h_star": sp.Float(hstar, 30),
+            "factor_at_h_star": factor,
+            "h0_example": sp.Rational(1, 1000),
+            "steps_example": sp.Integer(50),
+        },
+        text={"h_star": f"{float(hstar):.4f}", "factor_at_h_star": f"{float(factor):.4f}"},
+        symbols={"h": "scalar hidden state", "w": "recurrent weight (2)"},
+    )
+
+
+@tanh_rnn_nonzero_fixed_point.check(
+    "float64: iterate h = tanh(2h) from h0 = 0.001 for 50 steps; final state vs h*; d h_t/d h_0 by forward-mode "
+    "differentiation (product of the step derivatives) and by central differences over the first 10 steps; the "
+    "last step's ratio vs the factor at h*",
+    tol=1e-6,
+    oracle_zh="float64：从 h0 = 0.001 迭代 h = tanh(2h) 共 50 步，末状态与 h* 比较；用前向模式微分（逐步导数连乘）"
+    "求 ∂h_t/∂h₀，前 10 步与中心差分核对；最后一步的比值与 h* 处的因子比较",
+)
+def _() -> float:
+    p = tanh_rnn_nonzero_fixed_point.result.parts
+    wv, h0, steps = float(p["w"]), float(p["h0_example"]), int(p["steps_example"])
+
+    def run(v: np.ndarray, k: int) -> np.ndarray:
+        for _ in range(k):
+            v = np.tanh(wv * v)
+        return v
+
+    h, d, derivs = h0, 1.0, []
+    for _ in range(steps):
+        d *= wv * (1.0 - math.tanh(wv * h) ** 2)  # forward mode: d h_t / d h_0
+        h = math.tanh(wv * h)
+        derivs.append(d)
+    fd10 = central_diff(lambda v: run(v, 10), np.array([h0]), 1e-7)[0]
+    errs = [
+        abs(h - float(p["h_star"])),
+        abs(fd10 / derivs[9] - 1.0),
+        abs(derivs[-1] / derivs[-2] - float(p["factor_at_h_star"])),
+        float(derivs[-1] >= 1.0),  # after the transient the derivative has shrunk below 1
+    ]
+    return math.inf if any(math.isnan(v) for v in errs) else max(errs)
+
+
+@tanh_rnn_nonzero_fixed_point.check(
+    "mpmath (30 digits): findroot of tanh(2h) - h from 1, and 2 (1 - h*^2) from mpmath.diff",
+    tol=1e-25,
+    oracle_zh="mpmath（30 位）：从 1 出发用 findroot 求 tanh(2h) − h 的零点，并用 mpmath.diff 求 h* 处的导数",
+)
+def _() -> float:
+    p = tanh_rnn_nonzero_fixed_point.result.parts
+    with mpmath.workdps(30):
+        root = mpmath.findroot(lambda v: mpmath.tanh(2 * v) - v, mpmath.mpf(1))
+        slope = mpmath.diff(lambda v: mpmath.tanh(2 * v), root)
+        return float(
+            max(
+                abs(root - mpmath.mpf(str(sp.N(p["h_star"], 35)))),
+                abs(slope - mpmath.mpf(str(sp.N(p["factor_at_h_star"], 35)))),
+            )
+        )

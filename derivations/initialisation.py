@@ -14,6 +14,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from derivations.activations import tanh_derivative_max
 from derivations.core import Result, derivation
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -565,3 +566,266 @@ def figure_data_activation_variance(
             var.append(float(np.var(z)))
         out[name] = np.array(var)
     return out
+
+
+# --- exercises: a wrong gain in a ReLU net, the backward recursion with He (fan_in), orthogonal W under tanh ------
+@derivation(
+    "relu_variance_factor_for_gain",
+    title="ReLU net, no biases, Var(w) = g^2/n_in: each layer multiplies E[z^2] by g^2/2; torch's nn.Linear default "
+    "(g^2 = 1/3) gives 1/6, the tanh gain 5/3 gives 25/18",
+    title_zh="无偏置的 ReLU 网络，Var(w) = g²/n_in：每层使 E[z²] 乘以 g²/2；torch 的 nn.Linear 默认初始化（g² = 1/3）"
+    "为 1/6，tanh 的增益 5/3 为 25/18",
+)
+def relu_variance_factor_for_gain() -> Result:
+    """Per-layer factor of the pre-activation second moment in a ReLU net without biases whose weights are i.i.d.,
+    mean 0, Var(w) = g^2/n_in (z symmetric about 0): n_in Var(w) E[relu(z)^2]/E[z^2] = g^2/2; and its L-th power."""
+    var_w = g**2 / n_in
+    relu_sq = he_init.result.parts["relu_second_moment"]  # E[relu(z)^2] = s^2/2 for z ~ N(0, s^2)
+    var_next = preactivation_variance.result.parts["variance"].subs(m_x, 0).subs({v_x: relu_sq, v_w: var_w})
+    factor = sp.simplify(var_next / s**2)
+    depth = sp.Integer(20)
+    g2_linear = sp.simplify(lecun_glorot_init.result.parts["torch_linear_default_var"] * n_in)  # 1/3
+    cases = {"linear_default": g2_linear, "tanh_gain": TORCH_TANH_GAIN**2}
+    per_layer = {k: factor.subs(g, sp.sqrt(v)) for k, v in cases.items()}
+    total = {k: v**depth for k, v in per_layer.items()}
+    he_gain = sp.solve(sp.Eq(factor, 1), g)
+    if he_gain != [sp.sqrt(2)] or per_layer["linear_default"] != sp.Rational(1, 6):
+        raise ArithmeticError("unexpected factors")
+    return Result(
+        expr=sp.Tuple(sp.Lambda(g, factor), per_layer["linear_default"], per_layer["tanh_gain"]),
+        latex=(
+            r"\frac{\mathbb{E}[z_{l+1}^2]}{\mathbb{E}[z_l^2]}=n_{\mathrm{in}}\frac{g^2}{n_{\mathrm{in}}}\cdot\frac12="
+            + sp.latex(factor)
+            + rf";\ g^2={sp.latex(g2_linear)}:\ {sp.latex(per_layer['linear_default'])},\ "
+            + rf"g={sp.latex(TORCH_TANH_GAIN)}:\ {sp.latex(per_layer['tanh_gain'])}"
+        ),
+        parts={
+            "factor": factor,
+            "he_gain": he_gain[0],
+            "g2_linear_default": g2_linear,
+            "tanh_gain": TORCH_TANH_GAIN,
+            "factor_linear_default": per_layer["linear_default"],
+            "factor_tanh_gain": per_layer["tanh_gain"],
+            "depth": depth,
+            "total_linear_default": total["linear_default"],
+            "total_tanh_gain": total["tanh_gain"],
+        },
+        text={
+            "depth": str(depth),
+            "total_linear_default": _sci_latex(float(total["linear_default"]), 2),
+            "total_tanh_gain": f"{float(total['tanh_gain']):.0f}",
+        },
+        symbols={"g": "gain: weights of variance g^2/n_in", "n_in": "fan-in", "s": "std of the pre-activation"},
+    )
+
+
+@relu_variance_factor_for_gain.check(
+    "torch-initialised ReLU nets (float64, width 256, 20 layers, no bias, batch 128): nn.Linear default and "
+    "xavier_normal_ with calculate_gain('tanh'); log of the measured variance ratio vs log of the prediction, per "
+    "layer (seed-to-seed s.d. about 0.02)",
+    tol=0.1,
+    needs="torch",
+    oracle_zh="用 torch 初始化的 ReLU 网络（float64、宽 256、20 层、无偏置、批量 128）：nn.Linear 默认初始化与"
+    "带 calculate_gain('tanh') 的 xavier_normal_；实测方差比的对数与预测值的对数之差，按层平均"
+    "（不同种子间的标准差约 0.02）",
+)
+def _() -> float:
+    import torch
+
+    p = relu_variance_factor_for_gain.result.parts
+    width, depth = 256, int(p["depth"])
+    gen = torch.Generator().manual_seed(0)
+    worst = 0.0
+    for case in ("linear_default", "tanh_gain"):
+        with torch.random.fork_rng():
+            torch.manual_seed(1)
+            z = torch.randn(128, width, dtype=torch.float64, generator=gen)
+            v0 = float(z.pow(2).mean())
+            for layer in range(depth):
+                lin = torch.nn.Linear(width, width, bias=False, dtype=torch.float64)  # default init: global seed
+                if case == "tanh_gain":
+                    torch.nn.init.xavier_normal_(lin.weight, gain=torch.nn.init.calculate_gain("tanh"), generator=gen)
+                x = torch.relu(z) if layer else z  # the input layer is not rectified
+                z = lin(x).detach()
+                if layer == 0:
+                    v0 = float(z.pow(2).mean())  # from the first rectified layer on, each layer is one factor
+        measured = math.log(float(z.pow(2).mean()) / v0)
+        predicted = (depth - 1) * math.log(float(p[f"factor_{case}"]))
+        worst = max(worst, abs(measured - predicted) / (depth - 1))
+    return worst  # per layer; finite width 256: s.d. about 0.02 over seeds (a factor 1/4 for 1/6 would be 0.41)
+
+
+@relu_variance_factor_for_gain.check(
+    "mpmath quadrature (30 digits) of g^2 E[relu(Z)^2] / E[Z^2], Z ~ N(0, 1), for both gains",
+    tol=1e-25,
+    oracle_zh="mpmath 数值积分（30 位）计算 g²·E[relu(Z)²]/E[Z²]（Z ~ N(0, 1)），两种增益",
+)
+def _() -> float:
+    p = relu_variance_factor_for_gain.result.parts
+    with mpmath.workdps(30):
+        m2 = mpmath.quad(lambda u: u**2 * mpmath.npdf(u), [0, mpmath.inf])
+        worst = mpmath.mpf(0)
+        for g2, key in ((p["g2_linear_default"], "factor_linear_default"), (p["tanh_gain"] ** 2, "factor_tanh_gain")):
+            g2m = mpmath.mpf(g2.p) / g2.q
+            worst = max(worst, abs(g2m * m2 - mpmath.mpf(p[key].p) / p[key].q))
+        return float(worst)
+
+
+@derivation(
+    "he_fan_in_backward_telescopes",
+    title="ReLU net, He fan_in (Var W_l = 2/n_{l-1}): backward, E[g^2] per unit grows by n_l/n_{l-1} per layer, "
+    "n_L/n_1 in all, and ||g||^2 is preserved",
+    title_zh="ReLU 网络、He fan_in 初始化（Var W_l = 2/n_{l−1}）：反向时每个单元的 E[g²] 每层乘以 n_l/n_{l−1}，"
+    "总计 n_L/n_1，而 ‖g‖² 保持不变",
+)
+def he_fan_in_backward_telescopes() -> Result:
+    """z_l = W_l relu(z_{l-1}), W_l of shape (n_l, n_{l-1}) i.i.d. mean 0; g_l = dL/dz_l. With g_{l-1} =
+    relu'(z_{l-1}) * W_l^T g_l and weights independent of g_l (mean field),
+    E[g_{l-1}^2] = (1/2) n_l Var(W_l) E[g_l^2]."""
+    widths = sp.symbols("n1:5", positive=True, integer=True)  # n_1 .. n_4, L = 4
+    half = sp.integrate(sp.exp(-(t**2) / 2) / sp.sqrt(2 * sp.pi), (t, 0, sp.oo))  # E[relu'(z)^2] = P(z > 0)
+    # backward: the same algebra as preactivation_variance with the roles of fan-in and fan-out swapped
+    bwd = preactivation_variance.result.parts["variance_zero_mean_input"]  # n Var(w) Var(x)
+    per_layer = [
+        sp.simplify(half * bwd.subs({n_in: widths[lv], v_w: 2 / widths[lv - 1], v_x: 1})) for lv in range(1, 4)
+    ]
+    total = sp.simplify(sp.prod(per_layer))
+    norm_ratio = sp.simplify(widths[0] * total / widths[-1])  # ||g_1||^2 / ||g_L||^2 = n_1 E[g_1^2] / (n_L E[g_L^2])
+    example = dict(zip(widths, (64, 256, 128, 512), strict=True))
+    fan_out = sp.simplify(half * bwd.subs({n_in: widths[1], v_w: 2 / widths[1], v_x: 1}))  # mode='fan_out'
+    if total != widths[-1] / widths[0] or norm_ratio != 1 or fan_out != 1:
+        raise ArithmeticError("the backward factors do not telescope")
+    return Result(
+        expr=sp.Tuple(sp.Tuple(*per_layer), total, norm_ratio),
+        latex=(
+            r"\mathbb{E}[g_{l-1}^2]=\tfrac12\,n_l\,\frac{2}{n_{l-1}}\,\mathbb{E}[g_l^2]"
+            r"\ \Rightarrow\ \frac{\mathbb{E}[g_1^2]}{\mathbb{E}[g_L^2]}=\prod_{l=2}^{L}\frac{n_l}{n_{l-1}}"
+            r"=\frac{n_L}{n_1},\quad \frac{\lVert g_1\rVert^2}{\lVert g_L\rVert^2}=1"
+        ),
+        parts={
+            "mask_factor": half,
+            "per_layer": sp.Tuple(*per_layer),
+            "total": total,
+            "norm_ratio": norm_ratio,
+            "fan_out_factor": fan_out,
+            "widths_example": sp.Tuple(*example.values()),
+            "total_example": total.subs(example),
+            "n_first_example": sp.Integer(example[widths[0]]),
+            "n_last_example": sp.Integer(example[widths[-1]]),
+        },
+        symbols={"n1..n4": "widths of z_1..z_4 (L = 4)", "g_l": "dL/dz_l", "W_l": "(n_l, n_{l-1}), Var 2/n_{l-1}"},
+    )
+
+
+@he_fan_in_backward_telescopes.check(
+    "seeded Monte Carlo: ReLU nets with widths 64, 256, 128, 512 (He fan_in, float64), 32 nets x 64 inputs, "
+    "random g_L; E[g_1^2]/E[g_L^2] and ||g_1||^2/||g_L||^2 (relative; s.e. about 3 %)",
+    tol=0.08,
+    oracle_zh="固定随机种子的蒙特卡罗模拟：宽度依次为 64、256、128、512 的 ReLU 网络（He fan_in，float64），"
+    "32 个网络 × 64 个输入，g_L 随机；E[g_1²]/E[g_L²] 与 ‖g_1‖²/‖g_L‖²（相对误差，标准误约 3%）",
+)
+def _() -> float:
+    p = he_fan_in_backward_telescopes.result.parts
+    ws = [int(v) for v in p["widths_example"]]
+    rng = np.random.default_rng(41)
+    m1, mL = 0.0, 0.0
+    for _ in range(32):
+        mats = [rng.normal(scale=math.sqrt(2.0 / ws[k - 1]), size=(ws[k], ws[k - 1])) for k in range(1, len(ws))]
+        z = rng.normal(size=(64, ws[0]))  # z_1, any symmetric distribution
+        zs = [z]
+        for wm in mats:
+            z = np.maximum(z, 0.0) @ wm.T
+            zs.append(z)
+        gl = rng.normal(size=(64, ws[-1]))
+        mL += float(np.mean(gl**2))
+        g = gl
+        for k in range(len(mats) - 1, -1, -1):
+            g = (g @ mats[k]) * (zs[k] > 0)
+        m1 += float(np.mean(g**2))
+    ratio = m1 / mL
+    norm_ratio = ratio * ws[0] / ws[-1]
+    return max(abs(ratio / float(p["total_example"]) - 1.0), abs(norm_ratio / float(p["norm_ratio"]) - 1.0))
+
+
+@derivation(
+    "orthogonal_tanh_step_singular_values",
+    title="One tanh RNN step with orthogonal W: the Jacobian diag(tanh'(a)) Q has singular values |tanh'(a_i)|, "
+    "so its norm is max_i tanh'(a_i) <= 1",
+    title_zh="正交 W 的 tanh RNN 单步：雅可比矩阵 diag(tanh′(a))Q 的奇异值为 |tanh′(a_i)|，"
+    "因此其谱范数为 max_i tanh′(a_i) ≤ 1",
+)
+def orthogonal_tanh_step_singular_values() -> Result:
+    """For h_t = tanh(Q h_{t-1} + U x_t + b) with Q orthogonal, dh_t/dh_{t-1} = D Q with D = diag(1 - h_t^2); since
+    (DQ)(DQ)^T = D^2, its singular values are exactly the |D_ii|: orthogonality leaves only the activation factors."""
+    d1, d2 = sp.symbols("d1 d2", real=True)
+    rot = sp.Matrix([[sp.cos(theta), -sp.sin(theta)], [sp.sin(theta), sp.cos(theta)]])
+    dm = sp.diag(d1, d2)
+    jac = dm * rot
+    gram = sp.simplify(jac * jac.T)
+    lam = sp.Symbol("mu")
+    sq = sp.solve((gram - lam * sp.eye(2)).det(), lam)
+    sing = sp.Tuple(*sorted({sp.sqrt(v) for v in sq}, key=str))
+    dd = sp.Symbol("d", real=True)
+    per_entry = sp.Abs(dd)  # the singular value contributed by a diagonal entry d of D
+    if gram != dm**2 or set(sing) != {per_entry.subs(dd, d1), per_entry.subs(dd, d2)}:
+        raise ArithmeticError("singular values of D Q are not |d_i|")
+    peak = tanh_derivative_max.result.parts["max"]
+    return Result(
+        expr=sp.Tuple(gram, sing),
+        latex=(
+            r"\frac{\partial h_t}{\partial h_{t-1}}=DQ,\ D=\operatorname{diag}(1-h_t^2):\ (DQ)(DQ)^\top=DQQ^\top D=D^2"
+            r"\ \Rightarrow\ \sigma_i(DQ)=|D_{ii}|,\ \lVert DQ\rVert_2=\max_i(1-h_{t,i}^2)\le" + sp.latex(peak)
+        ),
+        parts={"gram": gram, "singular_values": sing, "singular_value_of_entry": per_entry, "bound": peak},
+        symbols={
+            "Q": "orthogonal recurrent matrix",
+            "D": "diag(tanh'(a_t)) = diag(1 - h_t^2)",
+            "d": "a diagonal entry of D",
+            "theta": "angle (the 2x2 case)",
+        },
+    )
+
+
+@orthogonal_tanh_step_singular_values.check(
+    "torch autograd (float64): Jacobian of one tanh step with torch.nn.init.orthogonal_ W (32x32), its numpy "
+    "singular values vs sorted 1 - h_t^2",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64）：W 由 torch.nn.init.orthogonal_ 生成（32×32），"
+    "单步 tanh 的雅可比矩阵经 NumPy 求奇异值，与排序后的 1 − h_t² 比较",
+)
+def _() -> float:
+    import torch
+
+    gen = torch.Generator().manual_seed(3)
+    qm = torch.empty(32, 32, dtype=torch.float64)
+    torch.nn.init.orthogonal_(qm, generator=gen)
+    rng = np.random.default_rng(3)
+    h0, c = torch.tensor(rng.normal(size=32)), torch.tensor(rng.normal(size=32))
+
+    def step(h: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(qm @ h + c)
+
+    jac = torch.autograd.functional.jacobian(step, h0).numpy()
+    h1 = step(h0).numpy()
+    sv = np.sort(np.linalg.svd(jac, compute_uv=False))
+    p = orthogonal_tanh_step_singular_values.result.parts
+    derived = np.broadcast_to(sp.lambdify(sp.Symbol("d", real=True), p["singular_value_of_entry"])(1.0 - h1**2), 32)
+    over = max(0.0, float(sv[-1]) - float(p["bound"]))
+    return float(np.max(np.abs(sv - np.sort(derived)))) + over
+
+
+@orthogonal_tanh_step_singular_values.check(
+    "numpy: singular values of diag(d) Q for a QR-orthogonal 64x64 Q and seeded d vs sorted |d|",
+    tol=1e-12,
+    oracle_zh="NumPy：Q 由 QR 分解得到（64×64），d 固定随机种子，diag(d)Q 的奇异值与排序后的 |d| 比较",
+)
+def _() -> float:
+    rng = np.random.default_rng(4)
+    qm, _ = np.linalg.qr(rng.normal(size=(64, 64)))
+    d = rng.uniform(-1, 1, 64)
+    f = sp.lambdify(
+        sp.Symbol("d", real=True), orthogonal_tanh_step_singular_values.result.parts["singular_value_of_entry"]
+    )
+    derived = np.sort(np.broadcast_to(f(d), 64))
+    return float(np.max(np.abs(np.sort(np.linalg.svd(d[:, None] * qm, compute_uv=False)) - derived)))

@@ -431,3 +431,159 @@ def figure_data_batchnorm_depth(depths: tuple[int, ...] = (2, 5, 10, 20, 30, 40,
     for act in ("relu", "tanh"):
         out[act] = np.array([(lambda v: v[0] / v[-1])(bn_net_gradients(d, act=act, seed=seed)) for d in depths])
     return out
+
+
+# --- exercises: the directions the BN Jacobian annihilates; the gradient ratio across 20 BN-ReLU layers --------
+@derivation(
+    "batchnorm_jacobian_null_directions",
+    title="BN (eps = 0) is invariant to shifting the batch by c 1 and to scaling y - mean: its Jacobian annihilates "
+    "1 and y_hat, so dL/dy sums to 0 and is orthogonal to y_hat",
+    title_zh="BN（ε = 0）对整批平移 c·1 与对 y − 均值 的缩放都不变：其雅可比矩阵把 1 与 ŷ 映为 0，"
+    "因此 ∂L/∂y 各分量之和为 0，且与 ŷ 正交",
+)
+def batchnorm_jacobian_null_directions() -> Result:
+    """Training-mode BN of one unit over a batch (m = 3 symbolic), eps = 0: d/dt BN(y + t 1) = 0 and
+    d/dt BN(mean + (1 + t)(y - mean)) = 0 at t = 0, i.e. J 1 = 0 and J y_hat = 0; J is symmetric, so the backward
+    gradient J^T g is orthogonal to both directions."""
+    tt = sp.Symbol("t", real=True)
+    ones = sp.ones(M, 1)
+    mu = sum(_Y) / M
+    shift = sp.simplify(sp.diff(_bn_sym(_Y + tt * ones), tt).subs(tt, 0))
+    scale = sp.simplify(sp.diff(_bn_sym(mu * ones + (1 + tt) * (_Y - mu * ones)), tt).subs(tt, 0))
+    jac = _bn_sym(_Y).jacobian(_Y)
+    yh = _bn_sym(_Y)
+    j_ones, j_yhat = sp.simplify(jac * ones), sp.simplify(jac * yh)
+    symmetric = sp.simplify(jac - jac.T)
+    zero = sp.zeros(M, 1)
+    if any(v != zero for v in (shift, scale, j_ones, j_yhat)) or symmetric != sp.zeros(M, M):
+        raise ArithmeticError("BN's Jacobian does not annihilate 1 and y_hat")
+    count = M - batchnorm_jacobian.result.parts["rank"]  # dimension of the null space: m - (m - 2)
+    return Result(
+        expr=sp.Tuple(shift, scale, j_ones, j_yhat),
+        latex=(
+            r"\tfrac{d}{dt}\operatorname{BN}(y+t\mathbf 1)\big|_0=J\mathbf 1=0,\quad "
+            r"\tfrac{d}{dt}\operatorname{BN}\bigl(\mu\mathbf 1+(1+t)(y-\mu\mathbf 1)\bigr)\big|_0=\sigma J\hat y=0"
+            r"\ \Rightarrow\ \mathbf 1^\top\nabla_yL=0,\ \hat y^\top\nabla_yL=0"
+        ),
+        parts={
+            "shift_derivative": shift,
+            "scale_derivative": scale,
+            "J_ones": j_ones,
+            "J_yhat": j_yhat,
+            "null_dimension": count,
+        },
+        symbols={"y1..y3": "a batch (m = 3) of one unit's pre-activations", "t": "shift or scale parameter"},
+    )
+
+
+@batchnorm_jacobian_null_directions.check(
+    "torch autograd (float64, F.batch_norm training, eps=1e-300), batch 8: ||J 1||, ||J y_hat||, 1^T and y_hat^T "
+    "times a backpropagated gradient, and the numerical rank m - null dimension",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64，F.batch_norm 训练模式，eps = 1e-300），批量 8：‖J1‖、‖Jŷ‖、"
+    "反向传播梯度与 1 和 ŷ 的内积，以及数值秩是否等于 m 减零空间维数",
+)
+def _() -> float:
+    import torch
+
+    rng = np.random.default_rng(16)
+    m = 8
+    y = torch.tensor(rng.normal(size=(m, 1)) * 1.7 + 0.4, requires_grad=True)
+
+    def f(t: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.batch_norm(t, None, None, training=True, eps=1e-300)
+
+    jac = torch.autograd.functional.jacobian(f, y.detach())[:, 0, :, 0].numpy()
+    yh = f(y.detach())[:, 0].numpy()
+    (grad,) = torch.autograd.grad((torch.tensor(rng.normal(size=(m, 1))) * torch.tanh(f(y))).sum(), y)
+    g = grad[:, 0].numpy()
+    p = batchnorm_jacobian_null_directions.result.parts
+    rank_err = abs(np.linalg.matrix_rank(jac, tol=1e-9) - (m - int(p["null_dimension"])))
+    return max(
+        float(np.linalg.norm(jac @ np.ones(m))),
+        float(np.linalg.norm(jac @ yh)),
+        abs(float(g.sum())),
+        abs(float(g @ yh)),
+        float(rank_err),
+    )
+
+
+@batchnorm_jacobian_null_directions.check(
+    "central finite differences (float64) of the numpy BN, batch 6: shift by t 1 and scale of y - mean",
+    tol=1e-8,
+    oracle_zh="NumPy 实现的 BN 的中心有限差分（float64），批量 6：沿 t·1 平移，以及对 y − 均值 的缩放",
+)
+def _() -> float:
+    y = np.random.default_rng(17).normal(size=6) * 3.0 - 1.0
+    mu = y.mean()
+
+    def bn(v: np.ndarray) -> np.ndarray:
+        return bn_forward(v[:, None])[0][:, 0]
+
+    d_shift = (bn(y + 1e-5) - bn(y - 1e-5)) / 2e-5
+    d_scale = (bn(mu + (1 + 1e-5) * (y - mu)) - bn(mu + (1 - 1e-5) * (y - mu))) / 2e-5
+    rank = np.linalg.matrix_rank(
+        np.stack([(bn(y + 1e-5 * e) - bn(y - 1e-5 * e)) / 2e-5 for e in np.eye(6)], axis=1), tol=1e-6
+    )
+    nd = int(batchnorm_jacobian_null_directions.result.parts["null_dimension"])
+    return max(float(np.max(np.abs(d_shift))), float(np.max(np.abs(d_scale))), float(abs(rank - (6 - nd))))
+
+
+@derivation(
+    "batchnorm_relu_depth_ratio",
+    title="BN-ReLU net at init (mean field): ||dL/dy_5|| / ||dL/dy_25|| ~ (pi/(pi - 1))^10 ~ 46.1, whatever the "
+    "weight scale",
+    title_zh="BN-ReLU 网络初始化时（平均场）：‖∂L/∂y_5‖ / ‖∂L/∂y_25‖ ≈ (π/(π − 1))¹⁰ ≈ 46.1，与权重尺度无关",
+)
+def batchnorm_relu_depth_ratio() -> Result:
+    """Gradient with respect to the pre-activations y_l of a Linear -> BN -> ReLU stack (no skips) at initialisation:
+    its squared norm grows by pi/(pi - 1) per layer backwards (batchnorm_relu_gradient_growth), so from layer b
+    down to layer a < b the norm grows by (pi/(pi - 1))^((b - a)/2)."""
+    lo, hi, depth = sp.Integer(5), sp.Integer(25), sp.Integer(30)
+    factor_sq = batchnorm_relu_gradient_growth.result.parts["factor_sq"]
+    ratio = factor_sq ** ((hi - lo) / 2)
+    return Result(
+        expr=ratio,
+        latex=(
+            rf"\frac{{\lVert\partial L/\partial y_{{{lo}}}\rVert}}{{\lVert\partial L/\partial y_{{{hi}}}\rVert}}"
+            rf"\approx\Bigl(\frac{{\pi}}{{\pi-1}}\Bigr)^{{({hi}-{lo})/2}}={sp.latex(ratio)}\approx{float(ratio):.1f}"
+        ),
+        parts={"layer_low": lo, "layer_high": hi, "depth": depth, "ratio": ratio, "steps": hi - lo},
+        text={"ratio": f"{float(ratio):.1f}"},
+        symbols={"y_l": "pre-activations of layer l (before BN)", "L": "loss"},
+    )
+
+
+@batchnorm_relu_depth_ratio.check(
+    "seeded numpy BN-ReLU net (width 128, batch 128, 30 layers, manual backward), 2 seeds: log of "
+    "||dL/dy_5|| / ||dL/dy_25|| per layer vs the prediction, at weight scales 1 and 10",
+    tol=0.03,
+    oracle_zh="固定随机种子的 NumPy BN-ReLU 网络（宽 128、批量大小 128、30 层、手写反向传播），2 个种子："
+    "‖∂L/∂y_5‖ / ‖∂L/∂y_25‖ 的对数按层平均后与预测比较，权重尺度分别取 1 与 10",
+)
+def _() -> float:
+    p = batchnorm_relu_depth_ratio.result.parts
+    lo, hi, depth = int(p["layer_low"]), int(p["layer_high"]), int(p["depth"])
+    width = batch = 128
+    worst = 0.0
+    for seed in (0, 1):
+        for scale in (1.0, 10.0):
+            rng = np.random.default_rng([5, seed])
+            h = rng.normal(size=(batch, width))
+            ws = [scale * rng.normal(scale=1 / math.sqrt(width), size=(width, width)) for _ in range(depth)]
+            cache = []
+            for wm in ws:
+                yh, sd = bn_forward(h @ wm.T, 1e-5)
+                cache.append((yh, sd))
+                h = np.maximum(yh, 0.0)
+            dh = rng.normal(size=(batch, width)) / batch
+            norms = {}
+            for layer in range(depth - 1, -1, -1):
+                yh, sd = cache[layer]
+                dy = bn_backward(dh * (yh > 0), yh, sd)
+                norms[layer + 1] = float(np.linalg.norm(dy))  # layers numbered 1..depth
+                dh = dy @ ws[layer]
+            measured = math.log(norms[lo] / norms[hi]) / (hi - lo)
+            worst = max(worst, abs(measured - math.log(float(p["ratio"])) / (hi - lo)))
+    return worst  # per layer in log; the mean-field factor itself is log(1.2112) = 0.19 per layer

@@ -368,3 +368,201 @@ def _() -> float:
     last = max(k for k, v in enumerate(norms, start=1) if v > 1)
     err = max(abs(a - float(b)) for a, b in zip(norms, p["nonnormal_power_norms"], strict=True))
     return err + float(last != int(p["nonnormal_last_above_one"]))
+
+
+# --- exercises: decay and the recurrent Jacobian; the L1 subgradient step never settles at 0 ---------------------
+@derivation(
+    "decayed_recurrent_jacobian_bound",
+    title="AdamW (lr 1e-3, weight_decay 1e-2) with no data gradient for 10^4 steps takes an orthogonal W to "
+    "sigma_1 = (1 - 1e-5)^(10^4) ~ 0.905; a tanh RNN's ||dh_100/dh_0|| is then at most (1 - 1e-5)^(10^6) ~ 4.5e-5",
+    title_zh="AdamW（学习率 1e-3，weight_decay 1e-2）在没有数据梯度时运行 10⁴ 步，把正交矩阵 W 缩到 "
+    "σ₁ = (1 − 1e-5)^(10⁴) ≈ 0.905；此时 tanh RNN 的 ‖∂h₁₀₀/∂h₀‖ 至多为 (1 − 1e-5)^(10⁶) ≈ 4.5e-5",
+)
+def decayed_recurrent_jacobian_bound() -> Result:
+    """Pure decoupled decay multiplies W by (1 - eta lambda)^k (weight_decay_shrink); with sigma_1(W_0) = 1 the
+    step-by-step bound ||dh_t/dh_0||_2 <= (sup|tanh'| sigma_1)^t (small_weights_forget) becomes
+    (1 - eta lambda)^(k t)."""
+    ex = {eta: sp.Rational(1, 1000), lam: sp.Rational(1, 100)}
+    steps, lag = sp.Integer(10_000), sp.Integer(100)
+    kk = sp.Symbol("k_steps", positive=True)
+    sigma_sym = (s0 * weight_decay_shrink.result.parts["factor"]).subs({k: kk, s0: 1})  # (1 - eta lambda)^k
+    bound_sym = small_weights_forget.result.parts["bound"].subs(sig, sigma_sym)  # sigma_1^t
+    exponent = sp.simplify(sp.expand_log(sp.log(bound_sym), force=True) / sp.log(1 - eta * lam))  # k t
+    if sp.simplify(exponent - kk * t_) != 0:
+        raise ArithmeticError("the bound is not (1 - eta lambda)^(k t)")
+    base = sp.Float(1 - ex[eta] * ex[lam], 40)  # evaluated in 40-digit floating point: the exact powers are huge
+    sigma_k = base**steps
+    bound = base ** (steps * lag)
+    approx = sp.exp(-ex[eta] * ex[lam] * steps * lag)  # (1 - x)^n ~ e^{-n x}
+    return Result(
+        expr=sp.Tuple(sigma_k, bound),
+        latex=(
+            r"\sigma_1(W_k)=(1-\eta\lambda)^k,\quad \Bigl\lVert\frac{\partial h_t}{\partial h_0}\Bigr\rVert_2\le"
+            r"\sigma_1(W_k)^t=(1-\eta\lambda)^{kt}\approx e^{-\eta\lambda kt}"
+        ),
+        parts={
+            "eta": ex[eta],
+            "lam": ex[lam],
+            "eta_lam": ex[eta] * ex[lam],
+            "steps": steps,
+            "lag": lag,
+            "sigma_k": sigma_k,
+            "bound": bound,
+            "exponent": exponent,
+            "bound_symbolic": bound_sym,
+            "approx": approx,
+        },
+        text={
+            "sigma_k": f"{float(sigma_k):.4f}",
+            "bound": f"{float(bound):.2e}".replace("e-0", r"\times10^{-").replace("e-", r"\times10^{-") + "}",
+            "steps": str(steps),
+            "lag": str(lag),
+        },
+        symbols={"eta": "learning rate", "lambda": "weight_decay", "k": "decay steps", "t": "time lag"},
+    )
+
+
+@decayed_recurrent_jacobian_bound.check(
+    "numpy: 10^4 decay steps on a QR-orthogonal 32x32 W (SVD); a tanh RNN near h = 0 for 100 steps, "
+    "forward-mode Jacobian ||dh_100/dh_0||_2 vs the bound (attained to a relative 1e-4 where tanh is linear)",
+    tol=1e-4,
+    oracle_zh="NumPy：对 QR 分解得到的 32×32 正交矩阵 W 做 10⁴ 步衰减（用奇异值分解核对）；"
+    "tanh RNN 在 h = 0 附近运行 100 步，前向模式雅可比矩阵的 ‖∂h₁₀₀/∂h₀‖₂ 与上界比较"
+    "（tanh 近似线性处，相对差 1e-4 内取到上界）",
+)
+def _() -> float:
+    p = decayed_recurrent_jacobian_bound.result.parts
+    rng = np.random.default_rng(24)
+    wm, _ = np.linalg.qr(rng.normal(size=(32, 32)))
+    c = float(p["eta_lam"])
+    for _ in range(int(p["steps"])):
+        wm = wm - c * wm  # torch.optim.AdamW with a zero gradient: p <- p - lr * weight_decay * p
+    sigma = float(np.linalg.norm(wm, 2))
+    h, jac = 1e-6 * rng.normal(size=32), np.eye(32)
+    for _ in range(int(p["lag"])):
+        h = np.tanh(wm @ h)
+        jac = (1.0 - h**2)[:, None] * (wm @ jac)
+    measured, bound = float(np.linalg.norm(jac, 2)), float(p["bound"])
+    return max(abs(sigma / float(p["sigma_k"]) - 1.0), abs(measured / bound - 1.0), max(0.0, measured - bound))
+
+
+@decayed_recurrent_jacobian_bound.check(
+    "torch: AdamW's default weight_decay, and 100 AdamW steps with zero gradient vs (1 - eta lambda)^100",
+    tol=1e-13,
+    needs="torch",
+    oracle_zh="torch：AdamW 的默认 weight_decay，以及梯度为零时 AdamW 走 100 步与 (1 − ηλ)^100 比较",
+)
+def _() -> float:
+    import inspect
+
+    import torch
+
+    p = decayed_recurrent_jacobian_bound.result.parts
+    default = inspect.signature(torch.optim.AdamW).parameters["weight_decay"].default
+    w = torch.nn.Parameter(torch.ones(3, dtype=torch.float64))
+    opt = torch.optim.AdamW([w], lr=float(p["eta"]), weight_decay=float(p["lam"]))
+    for _ in range(100):
+        opt.zero_grad()
+        w.grad = torch.zeros_like(w)
+        opt.step()
+    expected = float((1 - p["eta_lam"]) ** 100)
+    return abs(default - float(p["lam"])) + float((w.detach() - expected).abs().max())
+
+
+@derivation(
+    "l1_subgradient_cycle",
+    title="SGD on lambda|w| alone: w_k = w_0 - k eta lambda until it crosses 0 at K = ceil(w_0/(eta lambda)), then "
+    "a 2-cycle that never reaches 0 (unless w_0/(eta lambda) is an integer); soft thresholding stops at 0",
+    title_zh="只对 λ|w| 做 SGD：w_k = w_0 − kηλ，直到在第 K = ⌈w_0/(ηλ)⌉ 步越过 0，之后进入永不到达 0 的 2 周期"
+    "（除非 w_0/(ηλ) 是整数）；软阈值（近端）步则停在 0",
+)
+def l1_subgradient_cycle() -> Result:
+    """Plain SGD on the L1 penalty, w <- w - eta lambda sign(w) (sign(0) = 0), from w_0 > 0; compared with the
+    proximal step (soft thresholding) w <- sign(w) max(|w| - eta lambda, 0)."""
+    c = sp.Symbol("c", positive=True)  # eta * lambda
+    w0 = sp.Symbol("w_0", positive=True)
+    wk = sp.Function("w")
+    linear = sp.rsolve(wk(k + 1) - wk(k) + c, wk(k), {wk(0): w0})  # while w_k > 0
+    first = sp.ceiling(w0 / c)  # first k with w_k <= 0
+    after = linear.subs(k, first)  # in (-c, 0] ...
+    back = after + c  # ... then the step with sign -1 adds c: in (0, c]
+    ex = {w0: sp.Integer(1), c: sp.Rational(1, 100) * sp.Rational(3, 10)}
+    k_ex, lo_ex, hi_ex = first.subs(ex), after.subs(ex), back.subs(ex)
+    if not (lo_ex < 0 < hi_ex and sp.simplify(hi_ex - c.subs(ex) - lo_ex) == 0):
+        raise ArithmeticError("the example does not cycle")
+    # proximal step from the same start: |w| decreases by c until it would cross 0, then it is exactly 0
+    prox = ex[w0]
+    for _ in range(int(k_ex) + 5):
+        prox = sp.sign(prox) * sp.Max(sp.Abs(prox) - ex[c], 0)
+    return Result(
+        expr=sp.Tuple(sp.Lambda(k, linear), first, sp.Tuple(after, back)),
+        latex=(
+            r"w_k=" + sp.latex(linear) + r"\ (w_k>0),\quad K=\Bigl\lceil\frac{w_0}{\eta\lambda}\Bigr\rceil,\quad"
+            r"w_K\in(-\eta\lambda,0],\ w_{K+1}=w_K+\eta\lambda,\ w_{K+2}=w_K,\ \dots"
+        ),
+        parts={
+            "linear_phase": linear,
+            "crossing_step": first,
+            "w0_example": ex[w0],
+            "eta_example": sp.Rational(1, 100),
+            "lambda_example": sp.Rational(3, 10),
+            "step_example": ex[c],
+            "crossing_step_example": k_ex,
+            "cycle_low_example": lo_ex,
+            "cycle_high_example": hi_ex,
+            "prox_final_example": prox,
+        },
+        text={"crossing_step_example": str(k_ex)},
+        symbols={"w_0": "initial weight (> 0)", "c": "eta * lambda", "k": "step"},
+    )
+
+
+@l1_subgradient_cycle.check(
+    "torch.optim.SGD on lambda * |w| (float64, autograd), 400 steps from w_0 = 1: first step with w <= 0 and the "
+    "last two iterates vs the derived 2-cycle",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="torch.optim.SGD 优化 λ|w|（float64、自动微分），从 w_0 = 1 走 400 步：首次 w ≤ 0 的步数，"
+    "以及最后两个迭代值与推导出的 2 周期比较",
+)
+def _() -> float:
+    import torch
+
+    p = l1_subgradient_cycle.result.parts
+    w = torch.nn.Parameter(torch.tensor(float(p["w0_example"]), dtype=torch.float64))
+    lv = float(p["lambda_example"])
+    opt = torch.optim.SGD([w], lr=float(p["eta_example"]))
+    traj = []
+    for _ in range(400):
+        opt.zero_grad()
+        (lv * w.abs()).backward()
+        opt.step()
+        traj.append(float(w.detach()))
+    first = next(i for i, v in enumerate(traj, start=1) if v <= 0)
+    lo, hi = sorted(traj[-2:])
+    return (
+        float(first != int(p["crossing_step_example"]))
+        + abs(lo - float(p["cycle_low_example"]))
+        + abs(hi - float(p["cycle_high_example"]))
+    )
+
+
+@l1_subgradient_cycle.check(
+    "exact rational arithmetic (fractions): 400 subgradient steps and 400 soft-thresholding steps from w_0 = 1",
+    tol=0.0,
+    oracle_zh="精确有理数运算（fractions）：从 w_0 = 1 出发各走 400 步次梯度步与软阈值步",
+)
+def _() -> float:
+    from fractions import Fraction
+
+    p = l1_subgradient_cycle.result.parts
+    c = Fraction(int(p["step_example"].p), int(p["step_example"].q))
+    w = prox = Fraction(1)
+    seen = []
+    for _ in range(400):
+        w = w - c * ((w > 0) - (w < 0))
+        prox = max(prox - c, Fraction(0))
+        seen.append(w)
+    lo, hi = sorted(seen[-2:])
+    ok = lo == Fraction(str(p["cycle_low_example"])) and hi == Fraction(str(p["cycle_high_example"]))
+    return float(not ok) + float(prox != Fraction(str(p["prox_final_example"])))

@@ -126,3 +126,19 @@ def test_relu_family_torch_convention_at_zero():
 def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
     """The registered checks are not vacuous: each one catches a plausible mistake."""
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_tanh_as_rescaled_sigmoid_checks_catch_a_missing_chain_rule_factor(monkeypatch):
+    """tanh'(x) = 2 sigma'(2x): forgetting the inner derivative of sigma(2x)."""
+    assert_checks_catch(monkeypatch, "tanh_as_rescaled_sigmoid", "factor", sp.Integer(2))
+
+
+def test_underflow_depth_checks_catch_an_off_by_one(monkeypatch):
+    """n = e/2 = 7 in float16: there (1/4)^n equals the smallest normal number, it is not yet below it."""
+    assert_checks_catch(monkeypatch, "sigmoid_chain_underflow_depth", "first_float16", sp.Integer(7))
+
+
+def test_nonzero_fixed_point_checks_catch_the_factor_at_zero(monkeypatch):
+    """'The factor stays 2 (the value at h = 0)': the explosion read off the unstable fixed point."""
+    assert_checks_catch(monkeypatch, "tanh_rnn_nonzero_fixed_point", "factor_at_h_star", sp.Integer(2))

@@ -121,3 +121,19 @@ def test_lecun_relu_50_layers_value():
     h = get("he_init").result
     assert h.parts["lecun_relu_50_layers"] == sp.Rational(1, 2**50)
     assert h.text["lecun_relu_50_layers"] == r"8.9\times10^{-16}"
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_wrong_gain_checks_catch_forgetting_the_relu_half(monkeypatch):
+    """g^2 instead of g^2/2: the ReLU's halving of the second moment forgotten (nn.Linear default as 'a third')."""
+    assert_checks_catch(monkeypatch, "relu_variance_factor_for_gain", "factor_linear_default", sp.Rational(1, 3))
+
+
+def test_backward_telescoping_checks_catch_a_compounding_factor(monkeypatch):
+    """'The mismatch n_out/n_in compounds': the last ratio taken to the power L - 1 instead of telescoping."""
+    assert_checks_catch(monkeypatch, "he_fan_in_backward_telescopes", "total_example", sp.Integer(4) ** 3)
+
+
+def test_orthogonal_tanh_step_checks_catch_norm_one(monkeypatch):
+    """'An orthogonal W keeps every singular value of the step Jacobian at 1', the nonlinearity forgotten."""
+    assert_checks_catch(monkeypatch, "orthogonal_tanh_step_singular_values", "singular_value_of_entry", sp.Integer(1))

@@ -106,3 +106,14 @@ def test_effective_step_parts():
     # one step with a small eta: the angle moves by -eta f'/r^2 to first order, independently of this derivation
     val = float(p["angle_step"].subs({ETA: 1e-4, R: 2.0, FP: 3.0}))
     assert val == pytest.approx(-1e-4 * 3.0 / 4.0, rel=1e-7)
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_null_directions_checks_catch_only_the_mean(monkeypatch):
+    """'BN only removes the mean': a one-dimensional null space (the scale direction y_hat forgotten)."""
+    assert_checks_catch(monkeypatch, "batchnorm_jacobian_null_directions", "null_dimension", sp.Integer(1))
+
+
+def test_depth_ratio_checks_catch_the_squared_factor(monkeypatch):
+    """pi/(pi - 1) per layer for the norm instead of for the squared norm."""
+    assert_checks_catch(monkeypatch, "batchnorm_relu_depth_ratio", "ratio", (sp.pi / (sp.pi - 1)) ** 20)

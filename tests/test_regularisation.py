@@ -86,3 +86,15 @@ def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
 def test_adam_check_catches_a_shrink(monkeypatch, torch):
     w, eps = sp.Symbol("w", real=True), sp.Symbol("epsilon", positive=True)
     assert_checks_catch(monkeypatch, "adam_l2_is_not_decay", "first_step", -ETA * LAM * w + 0 * eps)  # as if decay
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_decayed_jacobian_checks_catch_forgetting_the_lag(monkeypatch):
+    """sigma_1(W_k) taken as the bound on the whole Jacobian, i.e. the power t over the lag forgotten."""
+    p = get("decayed_recurrent_jacobian_bound").result.parts
+    assert_checks_catch(monkeypatch, "decayed_recurrent_jacobian_bound", "bound", p["sigma_k"])
+
+
+def test_l1_cycle_checks_catch_exact_zero(monkeypatch):
+    """The common wrong answer: 'L1 with plain SGD drives the weight to exactly 0'."""
+    assert_checks_catch(monkeypatch, "l1_subgradient_cycle", "cycle_low_example", sp.Integer(0))

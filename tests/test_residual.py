@@ -72,3 +72,10 @@ def test_check_fails_without_the_identity(monkeypatch):
 )
 def test_scaled_branch_checks_catch(monkeypatch, part, wrong):
     assert_checks_catch(monkeypatch, "residual_scaled_branch_depth", part, wrong)
+
+
+def test_branch_scaling_checks_catch_the_unscaled_bound(monkeypatch):
+    """The 1/L scaling forgotten: (1 + a)^L = 2^100 in place of (1 + a/L)^L; and a lower bound of 0."""
+    p = get("residual_branch_scaling_bound").result.parts
+    assert_checks_catch(monkeypatch, "residual_branch_scaling_bound", "upper_example", p["unscaled_example"])
+    assert_checks_catch(monkeypatch, "residual_branch_scaling_bound", "lower_example", sp.Integer(1))
