@@ -706,14 +706,28 @@ def sigmoid_layer_grad_norms(scale: float) -> np.ndarray:
     return mlp_layer_grad_norms([w * scale for w in sig_w], xb, yb, "sigmoid")[0]
 
 
-def sigmoid_mean_slope(scale: float) -> float:
-    """Mean of sigma'(z) over every unit, layer and sample of the forward pass of that net (weights times ``scale``)."""
+def sigmoid_slope_stats(scale: float) -> tuple[float, float]:
+    """Mean and root mean square of sigma'(z) over every unit, layer and sample of the forward pass of that net
+    (weights times ``scale``)."""
     xb, _, sig_w, _ = _mlp_setup(MLP_DEPTH, MLP_WIDTH, MLP_BATCH, 0)
     h, slopes = xb, []
     for w in sig_w:
         h = sigmoid((w * scale) @ h)
-        slopes.append(float(np.mean(h * (1 - h))))
-    return float(np.mean(slopes))
+        slopes.append(h * (1 - h))
+    s = np.stack(slopes)
+    return float(np.mean(s)), float(np.sqrt(np.mean(s**2)))
+
+
+def sigmoid_mean_slope(scale: float) -> float:
+    """Mean of sigma'(z) over every unit, layer and sample of the forward pass of that net (weights times ``scale``)."""
+    return sigmoid_slope_stats(scale)[0]
+
+
+def sigmoid_per_layer_estimate(scale: float, rms_slope: float) -> float:
+    """Heuristic per-layer factor of the spread: one layer back multiplies the gradient by diag(sigma'(z_l)), about
+    the rms slope, and by W_l^T, which stretches a vector independent of W_l by about scale * sqrt(n) (entries
+    N(0, scale^2)); so the gradient shrinks by about 1 / (scale * sqrt(n) * rms sigma') per layer."""
+    return 1.0 / (scale * np.sqrt(MLP_WIDTH) * rms_slope)
 
 
 @derivation(
@@ -726,13 +740,15 @@ def sigmoid_mean_slope(scale: float) -> float:
 def deepnet_sigmoid_small_weight_spread() -> Result:
     """Same seeded net, inputs and loss as deepnet_mlp_gradient_spread (30 layers, width n = 64, no biases, batch 32),
     with every sigmoid weight matrix scaled by 1/sqrt(n), i.e. N(0, 1/n); Frobenius norms of dL/dW_l, l = 1 next to
-    the input; the mean of sigma'(z) over all units, layers and samples, for both weight scales."""
+    the input; the mean and the rms of sigma'(z) over all units, layers and samples, for both weight scales, and the
+    heuristic per-layer factor 1 / (scale sqrt(n) rms sigma') of ``sigmoid_per_layer_estimate``."""
     scale = sp.Rational(1, round(np.sqrt(MLP_WIDTH)))
     s_w = sigmoid_layer_grad_norms(float(scale))
     last_first = float(s_w[-1] / s_w[0])
     per_layer = last_first ** (1.0 / (MLP_DEPTH - 1))
     big = deepnet_mlp_gradient_spread.result.parts
-    slope_small, slope_big = sigmoid_mean_slope(float(scale)), sigmoid_mean_slope(1.0)
+    (slope_small, rms_small), (slope_big, rms_big) = sigmoid_slope_stats(float(scale)), sigmoid_slope_stats(1.0)
+    est_small, est_big = sigmoid_per_layer_estimate(float(scale), rms_small), sigmoid_per_layer_estimate(1.0, rms_big)
     return Result(
         expr=sp.Tuple(sp.Float(f"{last_first:.4g}"), sp.Float(f"{per_layer:.4g}")),
         latex=(
@@ -748,6 +764,11 @@ def deepnet_sigmoid_small_weight_spread() -> Result:
             "depth": sp.Integer(MLP_DEPTH),
             "mean_slope_small": sp.Float(f"{slope_small:.3g}"),
             "mean_slope_big": sp.Float(f"{slope_big:.3g}"),
+            "rms_slope_small": sp.Float(f"{rms_small:.3g}"),
+            "rms_slope_big": sp.Float(f"{rms_big:.3g}"),
+            "estimate_small": sp.Float(f"{est_small:.3g}"),
+            "estimate_big": sp.Float(f"{est_big:.3g}"),
+            "mean_estimate_big": sp.Float(f"{sigmoid_per_layer_estimate(1.0, slope_big):.3g}"),
             "max_slope": sigmoid_derivative_max.result.parts["max"],
             "big_last_over_first": big["sigmoid_last_over_first"],
             "big_per_layer": big["sigmoid_per_layer"],
@@ -757,6 +778,11 @@ def deepnet_sigmoid_small_weight_spread() -> Result:
             "per_layer": f"{per_layer:.2f}",
             "mean_slope_small": f"{slope_small:.3f}",
             "mean_slope_big": f"{slope_big:.3f}",
+            "rms_slope_small": f"{rms_small:.3f}",
+            "rms_slope_big": f"{rms_big:.3f}",
+            "estimate_small": f"{est_small:.2f}",
+            "estimate_big": f"{est_big:.2f}",
+            "mean_estimate_big": f"{sigmoid_per_layer_estimate(1.0, slope_big):.1f}",
         },
         symbols={"W_l": "layer l weights, N(0, 1/64)", "L": "same loss as deepnet_mlp_gradient_spread"},
     )
@@ -807,3 +833,60 @@ def _() -> float:
         abs(got ** (1 / (MLP_DEPTH - 1)) / float(p["per_layer"]) - 1),
         max(slope_err - 2.5e-3, 0.0),
     )
+
+
+def _torch_spread_and_rms(scale: float) -> tuple[float, float, float]:
+    """Per-layer factor (||dL/dW_30||_F / ||dL/dW_1||_F)^(1/29) by PyTorch autograd, and the rms and the mean of
+    sigma'(z) from autograd of torch.sigmoid, for the seeded sigmoid net with weights times ``scale``."""
+    import torch
+
+    xb, yb, sig_w, _ = _mlp_setup(MLP_DEPTH, MLP_WIDTH, MLP_BATCH, 0)
+    tw = [torch.tensor(w * scale, dtype=torch.float64, requires_grad=True) for w in sig_w]
+    h, zs = torch.tensor(xb, dtype=torch.float64), []
+    for w in tw:
+        zs.append(w @ h)
+        h = torch.sigmoid(zs[-1])
+    loss = torch.sum((h - torch.tensor(yb, dtype=torch.float64)) ** 2) / (2 * MLP_BATCH)
+    loss.backward()
+    norms = [float(torch.linalg.norm(w.grad)) for w in tw]
+    zd = [z.detach().requires_grad_(True) for z in zs]
+    slopes = torch.autograd.grad(sum(torch.sigmoid(z).sum() for z in zd), zd)
+    rms = float(torch.sqrt(torch.mean(torch.stack(slopes) ** 2)))
+    return (norms[-1] / norms[0]) ** (1 / (MLP_DEPTH - 1)), rms, float(torch.mean(torch.stack(slopes)))
+
+
+@deepnet_sigmoid_small_weight_spread.check(
+    "PyTorch autograd (float64), both weight scales: rms of sigma'(z) from autograd of torch.sigmoid, and the "
+    "estimate 1/(scale sqrt(n) rms sigma') recomputed from it; the same with the mean slope at scale 1 "
+    "(relative error, 3 significant digits)",
+    tol=1e-3,
+    needs="torch",
+    oracle_zh="PyTorch 自动微分（float64），两种权重尺度：对 torch.sigmoid 自动微分求 σ′(z) 的均方根，"
+    "再由它重新计算估计值 1/(尺度·√n·σ′ 的均方根)；尺度为 1 时改用平均斜率的同一估计（相对误差，3 位有效数字）",
+)
+def _() -> float:
+    p = deepnet_sigmoid_small_weight_spread.result.parts
+    errs = []
+    for suffix, sc in (("small", float(p["scale"])), ("big", 1.0)):
+        _, rms, mean = _torch_spread_and_rms(sc)
+        est = 1.0 / (sc * np.sqrt(MLP_WIDTH) * rms)
+        errs += [abs(rms / float(p[f"rms_slope_{suffix}"]) - 1), abs(est / float(p[f"estimate_{suffix}"]) - 1)]
+    errs.append(abs(1.0 / (np.sqrt(MLP_WIDTH) * mean) / float(p["mean_estimate_big"]) - 1))  # mean slope, s = 1
+    return max(max(errs) - 5e-3, 0.0)  # parts have 3 significant digits: half a unit of the last one
+
+
+@deepnet_sigmoid_small_weight_spread.check(
+    "the heuristic is close for this seeded net: the estimate 1/(scale sqrt(n) rms sigma') against the per-layer "
+    "factor measured by PyTorch autograd, both weight scales (largest relative difference, at most 5%)",
+    tol=0.05,
+    needs="torch",
+    oracle_zh="这个固定随机种子的网络上启发式估计是否接近：估计值 1/(尺度·√n·σ′ 的均方根) 与 PyTorch 自动微分实测的"
+    "每层倍数比较，两种权重尺度（最大相对差，不超过 5%）",
+)
+def _() -> float:
+    p = deepnet_sigmoid_small_weight_spread.result.parts
+    errs = []
+    for suffix, sc in (("small", float(p["scale"])), ("big", 1.0)):
+        measured, _, _ = _torch_spread_and_rms(sc)
+        errs.append(abs(float(p[f"estimate_{suffix}"]) / measured - 1))
+    return max(errs)

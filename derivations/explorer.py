@@ -244,7 +244,8 @@ def _() -> float:
 def explorer_relu_explodes() -> Result:
     """The explorer's seeded 32-unit ReLU RNN with W = 1.5 Q (Q orthogonal), U_ij ~ N(0, 1/32), x_t ~ N(0, I),
     h_0 = 0: measured spectral norm of dh_T/dh_t at T - t = 60, its per-step geometric mean, the bound 1.5^60, and the
-    share of (unit, step) pairs that are active."""
+    share of the 60 x 32 (step, unit) pairs, t = 1..60, that are active (pre-activation > 0): every mask in
+    dh_60/dh_0."""
     lam = 1.5
     norms = jacobian_norms("relu", lam)
     k = len(norms) - 1
@@ -278,7 +279,11 @@ def explorer_relu_explodes() -> Result:
             "per_step": f"{float(measured) ** (1 / k):.3g}",
             "active_percent": f"{100 * float(active):.0f}",
         },
-        symbols={"k": "steps back, T - t", "active_share": "mean of the masks 1[a_t > 0] over units and steps"},
+        symbols={
+            "k": "steps back, T - t",
+            "active_share": "mean of the masks 1[a_t > 0] over the 32 units and the 60 steps t = 1..60 "
+            "(every mask in dh_60/dh_0)",
+        },
     )
 
 

@@ -194,3 +194,14 @@ def test_small_weights_make_the_sigmoid_spread_worse(monkeypatch):
     assert float(p["last_over_first"]) > 1e15 * float(p["big_last_over_first"])
     # the intuition that smaller weights help: the N(0, 1) spread in place of the N(0, 1/n) one is caught
     assert_checks_catch(monkeypatch, "deepnet_sigmoid_small_weight_spread", "last_over_first", p["big_last_over_first"])
+
+
+def test_small_weight_heuristic_uses_the_rms_slope(monkeypatch):
+    """The per-layer estimate 1/(scale sqrt(n) rms sigma') is close to the measured factor at both weight scales;
+    the same estimate with the mean slope in place of the rms (about 1.7 for N(0, 1) weights, against a measured
+    1.15) is caught."""
+    p = dn.deepnet_sigmoid_small_weight_spread.result.parts
+    assert float(p["estimate_small"]) == pytest.approx(float(p["per_layer"]), rel=0.01)
+    assert float(p["estimate_big"]) == pytest.approx(float(p["big_per_layer"]), rel=0.05)
+    assert float(p["mean_estimate_big"]) > 1.4 * float(p["big_per_layer"])
+    assert_checks_catch(monkeypatch, "deepnet_sigmoid_small_weight_spread", "estimate_big", p["mean_estimate_big"])
