@@ -58,6 +58,18 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # --- a reference to a numbered display formula (docsgen.macros.eqref) ---------------------------------------
     "eq.ref": {"en": "({n})", "zh": "式 ({n})"},
+    # --- print view and PDF edition (hooks/print_view.py, hooks/pdf.py, overrides/partials/actions.html) ------------
+    "print.title": {"en": "Print edition", "zh": "打印版"},
+    "print.toc": {"en": "Contents", "zh": "目录"},
+    "print.cover": {
+        "en": "The whole site on one page, in the order of its navigation: every formula and number derived by code "
+        "and checked numerically when this edition was built.",
+        "zh": "全站内容按导航顺序合为一页：每个公式和数值都在本版本构建时由代码推导并经数值验证。",
+    },
+    "print.online": {"en": "Online edition and source:", "zh": "在线版与源代码："},
+    "print.licence": {"en": "Licence:", "zh": "许可："},
+    "pdf.download": {"en": "Download the whole site as a PDF", "zh": "下载全站 PDF 版"},
+    "pdf.view": {"en": "Print view of the whole site", "zh": "全站打印视图"},
     # --- 404 page (overrides/404.html) ------------------------------------------------------------------------
     "404.title": {"en": "404 – Page not found", "zh": "404 – 页面不存在"},
     "404.text": {

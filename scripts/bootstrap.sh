@@ -2,10 +2,11 @@
 # Install everything the site and the tests need, idempotently:
 #   - a virtual environment .venv with the package and its pinned dependencies (requirements/constraints.txt)
 #   - KaTeX (served by the site itself) and PurgeCSS (trims notebook styles at build) from npm (package-lock.json)
-#   - Debian packages: a CJK font for Chinese plot labels, and chromium for the browser tests
+#   - Debian packages: a CJK font for Chinese plot labels and the Chinese PDF, and chromium, which prints the PDF
+#     edition in the build (hooks/pdf.py) and runs the browser tests
 # Usage: scripts/bootstrap.sh docs|site|test
-#   docs: what `mkdocs build` needs; site: docs + the PyTorch oracle (so the published check tables skip nothing);
-#   test: site + test tools + chromium for the browser suite
+#   docs: what `mkdocs build` needs (chromium included: it prints the PDF); site: docs + the PyTorch oracle (so the
+#   published check tables skip nothing); test: site + test tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
@@ -18,7 +19,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 # --- Debian packages -----------------------------------------------------------------------------------------
 need=()
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-if [ "$what" = test ] && [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then need+=(chromium); fi
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)  # every mode: the build prints the PDF edition
 command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then

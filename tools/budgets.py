@@ -69,7 +69,8 @@ def page_paths(site: Path) -> list[str]:
     return sorted(
         p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
         for p in site.rglob("index.html")
-        if "assets" not in p.parts and "search" not in p.parts
+        # not the print view (print_page/): the source of the PDF edition, not a page read on a phone
+        if "assets" not in p.parts and "search" not in p.parts and "print_page" not in p.parts
     )
 
 

@@ -1,0 +1,260 @@
+"""The PDF edition: after each language's build, headless Chromium (Playwright, Debian's ``/usr/bin/chromium``)
+prints that language's print view (``print_page/``, ``hooks/print_view.py``) to ``pdf/<name>.pdf`` in the
+language's site, with bookmarks (the outline of the headings), tags, internal links and embedded fonts (Chinese:
+Noto Sans CJK, ``fonts-noto-cjk``).
+
+- The PDF is cached in ``.cache/pdf/`` keyed on the print view's HTML, the stylesheets and scripts it loads and this
+  file: an unchanged rebuild copies it, and a clean build (empty cache) prints it.
+- The page is printed when it is ready, not after a fixed delay: loaded, its web fonts loaded
+  (``document.fonts.ready``) and every image decoded.
+- ``mkdocs serve`` does not print it (a few seconds per language on every rebuild); it copies a cached PDF of the
+  same print view if there is one. ``mkdocs build`` always produces it.
+- Links to files of the site that are not in the print view (the labs' notebooks) point to the repository in the
+  PDF: a relative link would resolve against the address the PDF was printed from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import http.server
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from html import unescape
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+log = logging.getLogger("mkdocs.hooks.pdf")
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "pdf"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+NAMES = {"en": "vanishing-exploding-gradients.pdf", "zh": "vanishing-exploding-gradients-zh.pdf"}
+PRINT_VIEW = "print_page/index.html"
+SERVING = "GRADIENTS_SERVING"  # set under `mkdocs serve`, seen by both languages' builds (one process)
+DEFER = "GRADIENTS_PDF_DEFERRED"  # set by the English build while it builds the Chinese one (hooks/i18n.py)
+FLAGS = ["--no-sandbox", "--disable-dev-shm-usage"]
+LANG_DIR = {"en": "", "zh": "zh"}  # each language's site under the English site's directory
+
+
+def _lang(config) -> str:
+    return config.extra.get("site_lang", "en")
+
+
+def pdf_href(lang: str) -> str:
+    """Path of the PDF of ``lang`` relative to that language's site root."""
+    return f"pdf/{NAMES[lang]}"
+
+
+def on_startup(command, dirty):
+    if command == "serve":
+        os.environ[SERVING] = "1"
+
+
+def on_config(config):
+    from docsgen.labels import label
+
+    lang = _lang(config)
+    config.extra["pdf_edition"] = {
+        "href": pdf_href(lang),
+        "print_href": "print_page/",
+        "label": label("pdf.download", lang),
+        "print_label": label("pdf.view", lang),
+    }
+    return config
+
+
+_ASSET = re.compile(r'<(?:link rel="stylesheet" href|script src)="((?:\.\./)+[^"?#]+)"')
+
+
+def cache_key(site: Path, html: str) -> str:
+    """Hash of what the PDF is made of: the print view, the local stylesheets and scripts it loads, this file."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(html.encode())
+    for rel in sorted(set(_ASSET.findall(html))):
+        asset = (site / "print_page" / rel).resolve()
+        h.update(rel.encode() + b"\0" + (asset.read_bytes() if asset.is_file() else b"missing"))
+    return h.hexdigest()[:24]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _served(site: Path):
+    """``site`` over HTTP on an ephemeral localhost port (file:// pages may not load their web fonts)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# Links to site files outside the print view (the labs' notebooks): to the repository's copy, for the PDF only.
+_OUTSIDE = """(repo) => {
+  for (const a of document.querySelectorAll("#print-site-page a[href]")) {
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || url.pathname === location.pathname) continue;
+    const m = url.pathname.match(/\\/labs\\/[^/]+\\/([^/]+\\.ipynb)$/);
+    if (m) a.href = `${repo}/blob/main/docs/${document.documentElement.lang}/labs/${m[1]}`;
+    else a.removeAttribute("href");
+  }
+}"""
+_READY = """async () => {
+  await document.fonts.ready;
+  await Promise.all([...document.images].map(img => img.complete ? null : img.decode().catch(() => null)));
+}"""
+_FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
+
+
+async def _print(browser, site: Path, out: Path, lang: str, repository: str) -> None:
+    # without scripts: the print view is complete as HTML, and the interactive figures print their static text
+    context = await browser.new_context(
+        color_scheme="light", java_script_enabled=False, locale="zh-CN" if lang == "zh" else "en-GB"
+    )
+    try:
+        with _served(site) as base:
+            page = await context.new_page()
+            page.set_default_timeout(600_000)
+            await page.goto(base + "print_page/", wait_until="load")
+            await page.evaluate(_READY)  # the page's own scripts are off; Playwright's evaluation still runs
+            await page.evaluate(_OUTSIDE, repository)
+            await page.pdf(
+                path=str(out),
+                format="A4",
+                print_background=True,
+                outline=True,
+                tagged=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=_FOOTER,
+                margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+            )
+    finally:
+        await context.close()
+
+
+def render(jobs: list[tuple[Path, Path, str]], repository: str) -> None:
+    """Print each (site, out, lang) print view with headless Chromium, all at once (one renderer each)."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    if not Path(CHROMIUM).is_file():
+        raise PluginError(f"Chromium not found at {CHROMIUM}: the PDF edition needs it (bash scripts/bootstrap.sh)")
+
+    async def main() -> None:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            try:
+                await asyncio.gather(*(_print(browser, site, out, lang, repository) for site, out, lang in jobs))
+            finally:
+                await browser.close()
+
+    asyncio.run(main())
+
+
+def _headings(html: str) -> dict[str, str]:
+    """The print view's headings by their text without whitespace."""
+    out = {}
+    body = html[html.find('<div id="print-site-page"') :]
+    for m in re.finditer(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", body, re.S):
+        text = re.sub(r"<a class=.(?:headerlink|anchor-link).*?</a>", "", m.group(1), flags=re.S)
+        text = " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
+        out.setdefault("".join(text.split()), text)
+    return out
+
+
+def fix_outline(path: Path, html: str) -> int:
+    """Chromium writes some bookmark titles wrongly (the space at a line wrap dropped, a CJK title doubled): give
+    each bookmark its heading's text. Returns the number of titles changed."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    headings = _headings(html)
+    writer = PdfWriter(path, incremental=True)  # appends the changed titles, leaves the rest as Chromium wrote it
+    changed = 0
+    outlines = writer._root_object.get("/Outlines")
+    stack = [outlines.get_object().get("/First")] if outlines is not None else []
+    while stack:
+        ref = stack.pop()
+        if ref is None:
+            continue
+        node = ref.get_object()
+        title = str(node.get("/Title", ""))
+        key = "".join(title.split())
+        half = len(key) // 2
+        if key not in headings and len(key) % 2 == 0 and key[:half] == key[half:]:
+            key = key[:half]
+        if key in headings and headings[key] != title:
+            node[NameObject("/Title")] = TextStringObject(headings[key])
+            changed += 1
+        stack += [node.get("/Next"), node.get("/First")]
+    if changed:
+        tmp = path.with_suffix(".outline.tmp")
+        with tmp.open("wb") as f:
+            writer.write(f)
+        os.replace(tmp, path)
+    return changed
+
+
+def on_pre_build(config):
+    if _lang(config) == "en":
+        os.environ[DEFER] = "1"  # the Chinese build (hooks/i18n.py) leaves its PDF to this build, to print both at once
+
+
+def on_build_error(error):
+    os.environ.pop(DEFER, None)
+
+
+@event_priority(-50)  # after hooks/i18n.py has built the Chinese site
+def on_post_build(config):
+    lang = _lang(config)
+    if lang != "en" and os.environ.get(DEFER):
+        return  # printed by the English build, together with its own
+    os.environ.pop(DEFER, None)
+    site = Path(config.site_dir)
+    jobs = [(site, lang)]
+    if lang == "en":  # and the other languages, built into its site by hooks/i18n.py
+        jobs += [(site / LANG_DIR[other], other) for other in LANG_DIR if other != lang]
+    todo, start = [], time.monotonic()
+    for where, language in jobs:
+        view = where / PRINT_VIEW
+        if not view.is_file():
+            raise PluginError(f"no print view at {view}: hooks/print_view.py runs before this hook")
+        html = view.read_text(encoding="utf-8")
+        cached = CACHE / f"{language}-{cache_key(where, html)}.pdf"
+        todo.append((where, cached, language, html))
+    missing = [job for job in todo if not job[1].is_file()]
+    if missing and os.environ.get(SERVING):
+        log.info("PDF edition not printed under `mkdocs serve` (the pages' PDF links need `mkdocs build`)")
+        missing, todo = [], [job for job in todo if job[1].is_file()]
+    if missing:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = {language: cached.with_suffix(f".{os.getpid()}.tmp") for _, cached, language, _ in missing}
+        render([(where, tmp[language], language) for where, _, language, _ in missing], config.extra["repository"])
+        for _, cached, language, html in missing:
+            fix_outline(tmp[language], html)
+            for old in CACHE.glob(f"{language}-*.pdf"):
+                old.unlink(missing_ok=True)
+            os.replace(tmp[language], cached)
+        log.info(f"PDF edition printed in {time.monotonic() - start:.1f} s: {', '.join(j[2] for j in missing)}")
+    for where, cached, language, _ in todo:
+        out = where / pdf_href(language)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, out)
