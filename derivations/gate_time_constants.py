@@ -465,6 +465,24 @@ def _() -> float:
     )
 
 
+@chrono_both_biases.check(
+    f"seeded Monte Carlo ({MC_SAMPLES} draws, seed 2, T_max = 100): the fraction of units whose tau = 1/(1 - f) "
+    "exceeds T_max, with the same value and with independent draws in both vectors; tolerance 0.01, about 5 "
+    "standard errors of a binomial fraction near 0.9",
+    tol=0.01,
+    oracle_zh=f"固定随机种子（2）的蒙特卡罗抽样（{MC_SAMPLES} 个，T_max = 100）：两个向量写入同一值、各自独立抽样时，"
+    "τ = 1/(1 − f) 超过 T_max 的单元所占比例；容差 0.01，约为比例在 0.9 附近时二项分布标准误差的 5 倍",
+)
+def _() -> float:
+    p = chrono_both_biases.result.parts
+    tm = float(EXAMPLE_TMAX)
+    uu, vv = _chrono_draws(2, tm)
+    same = 1.0 / (1.0 - sigmoid(2.0 * np.log(uu)))
+    indep = 1.0 / (1.0 - sigmoid(np.log(uu) + np.log(vv)))
+    want = [float(p[k].subs(M, EXAMPLE_TMAX)) for k in ("over_tmax_same", "over_tmax_indep")]
+    return max(abs(np.mean(same > tm) - want[0]), abs(np.mean(indep > tm) - want[1]))
+
+
 # --- 4. forget-gate bias 1 in steps ---------------------------------------------------------------------------------
 @derivation(
     "forget_bias_one_time_constant",
@@ -668,3 +686,137 @@ def figure_data_chrono_cdfs(num: int = 400) -> dict[str, np.ndarray | float]:
     f_ind = sp.lambdify(t, p3["cdf_indep"].subs(ex), "math")
     indep = np.array([min(max(f_ind(g), 0.0), 1.0) if g > 2.0 else 0.0 for g in grid])
     return {"tau": grid, "one_vector": one, "same_both": same, "independent_both": indep, "tmax": tm}
+
+
+# --- 6. the leak that best remembers an input a given number of steps back ------------------------------------------
+EXAMPLE_LAG = 9  # the lag of the page's worked exercise
+
+
+@derivation(
+    "leaky_unit_best_leak_for_lag",
+    title="The leak that maximises the weight alpha (1 - alpha)^k of the input k steps back is alpha = 1/(k + 1): "
+    "time constant k + 1, gate f = k/(k + 1), bias ln k",
+    title_zh="使 k 步之前输入的权重 α(1 − α)^k 最大的渗漏率是 α = 1/(k + 1)：时间常数为 k + 1，门值 f = k/(k + 1)，"
+    "偏置为 ln k",
+)
+def leaky_unit_best_leak_for_lag() -> Result:
+    """For a leaky unit with W = 0 (an exponential moving average with leak alpha), the weight of the input k >= 1
+    steps back, alpha (1 - alpha)^k, is largest at alpha = 1/(k + 1): time constant tau = k + 1, gate f = 1 - alpha =
+    k/(k + 1), forget bias ln k (sigma(ln u) = u/(1 + u)); the largest weight is k^k/(k + 1)^(k + 1) ~ 1/(e (k + 1))."""
+    kk = sp.Symbol("k", positive=True)  # the lag, >= 1 (real here so SymPy can solve; integer in use)
+    weight = alpha * (1 - alpha) ** kk
+    # dw/dalpha = (1 - alpha)^(k - 1) (1 - alpha - k alpha): the first factor vanishes only at alpha = 1 (weight 0)
+    q = sp.Symbol("q", positive=True)  # 1 - alpha
+    reduced = sp.expand(sp.powsimp(sp.expand(sp.diff(weight, alpha).subs(alpha, 1 - q) / q ** (kk - 1))))
+    if any(e.exp.has(kk) for e in reduced.atoms(sp.Pow)):
+        raise ArithmeticError(f"the derivative did not reduce: {reduced}")
+    crit = [1 - c for c in sp.solve(reduced, q)]
+    if len(crit) != 1:
+        raise ArithmeticError(f"unexpected critical points {crit}")
+    best = sp.simplify(crit[0])
+    second = sp.diff(weight, alpha, 2).subs(alpha, best)
+    if any(second.subs(kk, lag) >= 0 for lag in (1, 2, 9, 50)):
+        raise ArithmeticError("the critical point is not a maximum")
+    tau = sp.simplify(gate_time_constant.result.parts["tau_f"].subs(f, 1 - best))  # 1/(1 - f) with f = 1 - alpha
+    gate = sp.simplify(1 - best)
+    bias = sp.solve(sp.Eq(_sig(b), gate), b)
+    if len(bias) != 1:
+        raise ArithmeticError("no unique bias")
+    bias = sp.expand_log(sp.simplify(bias[0]), force=True)
+    top = sp.simplify(weight.subs(alpha, best))
+    if sp.simplify(top - kk**kk / (kk + 1) ** (kk + 1)) != 0:  # the form the page shows (text "weight_best_tex")
+        raise ArithmeticError(f"unexpected largest weight {top}")
+    scaled_limit = sp.limit((kk + 1) * top, kk, sp.oo)  # (k + 1) w* -> 1/e
+    lag = sp.Integer(EXAMPLE_LAG)
+    ex = {key: sp.nsimplify(val.subs(kk, lag)) for key, val in (("alpha", best), ("tau", tau), ("f", gate), ("w", top))}
+    return Result(
+        expr=sp.Tuple(sp.Lambda(kk, best), sp.Lambda(kk, top)),
+        latex=(
+            rf"\max_{{0<\alpha<1}}\alpha(1-\alpha)^k\ \text{{at}}\ \alpha={_tex(best)}:\quad \tau={_tex(tau)},\ "
+            rf"f={_tex(gate)},\ b_f={_tex(bias)},\ \alpha(1-\alpha)^k={_tex(top)}"
+        ),
+        parts={
+            "weight": weight,
+            "alpha_best": best,
+            "tau_best": tau,
+            "f_best": gate,
+            "bias_best": bias,
+            "weight_best": top,
+            "scaled_limit": scaled_limit,
+            "lag_example": lag,
+            "alpha_example": ex["alpha"],
+            "tau_example": ex["tau"],
+            "f_example": ex["f"],
+            "bias_example": bias.subs(kk, lag),
+            "weight_example": ex["w"],
+        },
+        text={
+            "weight_example": f"{float(ex['w']):.4f}",
+            "bias_example": f"{float(sp.log(lag)):.3f}",
+            "bias_best_tex": _tex(bias),
+            "bias_example_tex": _tex(bias.subs(kk, lag)),
+            "weight_best_tex": r"\frac{k^k}{(k+1)^{k+1}}",
+        },
+        symbols={
+            "alpha": "leak in (0, 1)",
+            "k": "lag in steps (k >= 1)",
+            "tau": "time constant 1/alpha",
+            "f": "the equivalent gate value 1 - alpha",
+            "b_f": "the forget bias that gives f: sigma(b_f) = f",
+        },
+    )
+
+
+@leaky_unit_best_leak_for_lag.check(
+    "mpmath (60 digits): root of the numerical derivative of alpha (1 - alpha)^k for k = 1, 4, 9 and the weight "
+    "there; (k + 1) w* at k = 10^6 against 1/e",
+    tol=1e-6,
+    oracle_zh="mpmath（60 位）：k = 1、4、9 时 α(1 − α)^k 数值导数的零点及该处的权重；k = 10⁶ 时 (k + 1)w* 与 1/e 比较",
+)
+def _() -> float:
+    p = leaky_unit_best_leak_for_lag.result.parts
+    kk = sp.Symbol("k", positive=True)
+    errs = []
+    with mpmath.workdps(60):
+        for lag in (1, 4, 9):
+            w = lambda a, lag=lag: a * (1 - a) ** lag  # noqa: E731
+            # a bracketing solver on (0.001, 0.75), where the derivative changes sign once
+            bracket = (mpmath.mpf("0.001"), mpmath.mpf("0.75"))
+            root = mpmath.findroot(lambda a, w=w: mpmath.diff(w, a), bracket, solver="anderson")
+            errs.append(abs(root - mpmath.mpf(str(sp.N(p["alpha_best"].subs(kk, lag), 40)))) * 1e14)
+            errs.append(abs(w(root) - mpmath.mpf(str(sp.N(p["weight_best"].subs(kk, lag), 40)))) * 1e14)
+        big = mpmath.mpf(10) ** 6
+        a = 1 / (big + 1)
+        errs.append(abs((big + 1) * a * (1 - a) ** big - mpmath.mpf(str(sp.N(p["scaled_limit"], 40)))))
+    return float(max(errs))  # the 1e14 factor: roots and weights must agree to 1e-20
+
+
+@leaky_unit_best_leak_for_lag.check(
+    "torch autograd (float64): a leaky tanh unit with W = 0, dh_T/dx_(T-9) on a grid of 999 leaks in (0, 1); the "
+    "largest is at the grid point nearest the derived leak, and the value there matches the formula",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="torch 自动微分（float64）：W = 0 的渗漏 tanh 单元，在 (0, 1) 内 999 个渗漏率的网格上求 ∂h_T/∂x_(T−9)；"
+    "最大值出现在离推导出的渗漏率最近的网格点上，且该处的值与公式一致",
+)
+def _() -> float:
+    import torch
+
+    p = leaky_unit_best_leak_for_lag.result.parts
+    lag = int(p["lag_example"])
+    grid = np.linspace(0.001, 0.999, 999)
+    al = torch.tensor(grid)
+    rng = np.random.default_rng(5)
+    xs = rng.normal(size=lag + 1)
+    x_early = torch.full((grid.size,), float(xs[0]), dtype=torch.float64, requires_grad=True)
+    h = torch.zeros(grid.size, dtype=torch.float64)
+    for j in range(lag + 1):
+        x = x_early if j == 0 else torch.full((grid.size,), float(xs[j]), dtype=torch.float64)
+        h = (1 - al) * h + al * torch.tanh(x)
+    (g,) = torch.autograd.grad(h.sum(), x_early)
+    sens = g.numpy() / (1 - np.tanh(xs[0]) ** 2)  # the weight alpha (1 - alpha)^lag
+    best = float(p["alpha_example"])
+    nearest = int(np.argmin(np.abs(grid - best)))
+    located = 0.0 if int(np.argmax(sens)) == nearest else 1.0
+    formula = sp.lambdify(alpha, p["weight"].subs(sp.Symbol("k", positive=True), lag), "numpy")(grid)
+    return max(located, float(np.max(np.abs(sens - formula))))

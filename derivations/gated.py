@@ -336,6 +336,25 @@ def _() -> float:
     return abs(float(g) - float(gated_jacobian_exceeds_one.result.parts["t_step"].subs(_T, 10)))
 
 
+@gated_jacobian_exceeds_one.check(
+    "central finite differences (float64) of one step at h = 0 for 5 random (a, b, u): the general derivative",
+    tol=1e-8,
+    oracle_zh="对 h = 0 处的一步计算做中心有限差分（float64），取 5 组随机 (a, b, u)：验证一般形式的导数",
+)
+def _() -> float:
+    general = sp.lambdify((_a, _b, _u), gated_jacobian_exceeds_one.result.parts["derivative_at_0"], "math")
+    rng = np.random.default_rng(6)
+    errs = []
+    for a, b, u in rng.normal(scale=2.0, size=(5, 3)):
+
+        def step(h: np.ndarray, a: float = a, b: float = b, u: float = u) -> np.ndarray:
+            z = sigmoid(a * h + b)
+            return z * h + (1 - z) * np.tanh(u * h)
+
+        errs.append(abs(float(central_diff(step, np.array(0.0), 1e-6)) - general(a, b, u)))
+    return float(max(errs))
+
+
 # --- GRU and LSTM as instances -----------------------------------------------------------------------------------
 @derivation(
     "gated_gru_lstm_instances",

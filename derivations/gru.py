@@ -444,3 +444,232 @@ def _() -> float:
         expect_plain = not (convention == "pytorch" and zb > 0)
         errs.append(np.max(np.abs(out - (plain if expect_plain else h))))
     return float(max(errs))
+
+
+# --- which gate settings carry the gradient from an early input x_t' to h_t ----------------------------------------
+_GRAD_STEPS = 3  # scalar cell, t' = 1, t = 3: one step that reads the input, two steps after it
+_KEEP = {"pytorch": lambda z: z, "cho": lambda z: z, "chung": lambda z: 1 - z}  # weight of h_{t-1} in h_t
+
+
+def _clamped_scalar_run(convention: str) -> tuple[sp.Expr, dict[str, list[sp.Symbol]], list[sp.Expr]]:
+    """h_3 of a scalar GRU whose gates are constants z_s, r_s (gate weights zero); its candidates' pre-activations."""
+    w, u, b, bh, h0 = sp.symbols("w u b b_h h_0", real=True)
+    s = {k: list(sp.symbols(f"{k}_1:{_GRAD_STEPS + 1}", real=True)) for k in ("x", "z", "r", "n")}
+    h, pres = h0, []
+    for k in range(_GRAD_STEPS):
+        z, r = s["z"][k], s["r"][k]
+        if convention == "pytorch":
+            pre = w * s["x"][k] + b + r * (u * h + bh)
+        else:
+            pre = w * s["x"][k] + b + u * (r * h) + bh
+        keep = _KEEP[convention](z)
+        h = keep * h + (1 - keep) * sp.tanh(pre)
+        pres.append(pre)
+    return h, s, pres
+
+
+def _in_candidates(expr: sp.Expr, pres: list[sp.Expr], n: list[sp.Symbol]) -> sp.Expr:
+    """``expr`` with every tanh(pre-activation of step s) written as the candidate n_s (earliest step first)."""
+    done: list[tuple[sp.Expr, sp.Symbol]] = []
+    for pre, ns in zip(pres, n, strict=True):
+        for key, val in done:  # one substitution at a time: a later pre-activation holds the earlier tanh inside
+            pre = pre.xreplace({key: val})
+        expr = expr.xreplace({sp.tanh(pre): ns})
+        done.append((sp.tanh(pre), ns))
+    return expr
+
+
+@derivation(
+    "gru_input_gradient_gate_settings",
+    title="GRU gates that carry dh_t/dx_t' (t' < t): z = 0 at t' and z = 1 after it (D2L, Cho, PyTorch; Chung: "
+    "swapped), any r; r = z = 0 at every step gives exactly 0",
+    title_zh="让 ∂h_t/∂x_t′（t′ < t）传过去的 GRU 门值：t′ 步 z = 0、其后 z = 1（D2L、Cho、PyTorch；Chung 相反），"
+    "r 任意；每步 r = z = 0 时恰为 0",
+)
+def gru_input_gradient_gate_settings() -> Result:
+    """With gate values held constant (gate weights zero), dh_t/dx_t' = J_t ... J_t'+1 (1 - z_t')(1 - n_t'^2) w with
+    J_s = z_s + (1 - z_s)(1 - n_s^2) u r_s in D2L's convention h_t = z*h_{t-1} + (1-z)*n_t (= Cho's; PyTorch's has the
+    same factor); it equals the candidate's own derivative (1 - n_t'^2) w for every weight iff z_t' = 0 and z_s = 1
+    after t' (Chung: z_t' = 1, z_s = 0), and r = z = 0 at every step makes it exactly 0. Scalar cell, t' = 1, t = 3."""
+    a, c = sp.symbols("a c", real=True)  # a: (1 - n_s^2) u r_s of a later step; c: (1 - n_t'^2) w
+    zs = sp.Symbol("z", real=True)
+    parts: dict[str, sp.Basic] = {}
+    for conv in CONVENTIONS:
+        h, s, pres = _clamped_scalar_run(conv)
+        x1, z, r, n = s["x"][0], s["z"], s["r"], s["n"]
+        u, w = sp.Symbol("u", real=True), sp.Symbol("w", real=True)
+        d = _in_candidates(sp.diff(h, x1), pres, n)
+        keep = _KEEP[conv]
+        structured = (1 - keep(z[0])) * (1 - n[0] ** 2) * w
+        for k in range(1, _GRAD_STEPS):
+            structured *= keep(z[k]) + (1 - keep(z[k])) * (1 - n[k] ** 2) * u * r[k]
+        if sp.expand(d - structured) != 0:
+            raise ArithmeticError(f"{conv}: dh_3/dx_1 is not the product of the per-step factors")
+        # solve: a later step's factor keep(z) + (1 - keep(z)) a must be 1 for every a; the input step's (1 - keep(z)) c
+        # must be c for every c
+        later = sp.solve(sp.Poly(keep(zs) + (1 - keep(zs)) * a - 1, a).coeffs(), zs, dict=True)
+        at_input = sp.solve(sp.Poly((1 - keep(zs)) * c - c, c).coeffs(), zs, dict=True)
+        if len(later) != 1 or len(at_input) != 1:
+            raise ArithmeticError(f"{conv}: no unique gate setting")
+        z_after, z_input = later[0][zs], at_input[0][zs]
+        right = d.xreplace({z[0]: z_input} | {z[k]: z_after for k in range(1, _GRAD_STEPS)})
+        if sp.expand(right - (1 - n[0] ** 2) * w) != 0 or right.free_symbols & set(r):
+            raise ArithmeticError(f"{conv}: the solved setting does not pass the candidate's derivative")
+        both_zero = sp.diff(h.xreplace({q: 0 for q in z + r}), x1)  # on the cell itself, before any rewriting
+        if both_zero != 0:
+            raise ArithmeticError(f"{conv}: r = z = 0 at every step does not cut the gradient")
+        parts |= {f"z_input_{conv}": z_input, f"z_after_{conv}": z_after, f"all_gates_zero_{conv}": both_zero}
+        if conv == "cho":
+            parts |= {
+                "derivative": structured,
+                "passed": right,
+                "plain_rnn": structured.xreplace({q: 0 for q in z} | {q: 1 for q in r}),
+                "later_factor": keep(zs) + (1 - keep(zs)) * a,
+            }
+    # a gate bias whose sigmoid is exactly 1.0 in float64 (from 36.74 on, sigmoid_gate_open_interval), and whose
+    # negative gives a gate of about 4e-18: how the checks realise z = 1 and z = 0 with real sigmoid gates
+    parts["saturating_bias"] = sp.Integer(40)
+    return Result(
+        expr=sp.Tuple(*(sp.Tuple(parts[f"z_input_{c}"], parts[f"z_after_{c}"]) for c in CONVENTIONS)),
+        latex=(
+            r"\frac{\partial h_t}{\partial x_{t'}}=J_t\cdots J_{t'+1}\operatorname{diag}\bigl((1-z_{t'})\odot"
+            r"(1-\tilde h_{t'}^2)\bigr)W_{xh},\ J_s=\operatorname{diag}(z_s)+\operatorname{diag}\bigl((1-z_s)\odot"
+            r"(1-\tilde h_s^2)\bigr)W_{hh}\operatorname{diag}(r_s)"
+        ),
+        parts=parts,
+        text={
+            "matrix_formula": (
+                r"\begin{aligned}\frac{\partial h_t}{\partial x_{t'}}&=J_t\cdots J_{t'+1}\,D_{t'}W_{xh},\\"
+                r"D_{t'}&=\operatorname{diag}\bigl((1-z_{t'})\odot(1-\tilde h_{t'}^2)\bigr)\end{aligned}"
+            ),
+            "step_factor": (
+                r"J_s=\operatorname{diag}(z_s)+\operatorname{diag}\bigl((1-z_s)\odot(1-\tilde h_s^2)\bigr)"
+                r"W_{hh}\operatorname{diag}(r_s)"
+            ),
+        },
+        symbols={
+            "z_s, r_s": "update and reset gate values at step s, held constant (gate weights zero)",
+            "n_s": "candidate at step s (tanh of its pre-activation)",
+            "x_s": "input at step s (scalar)",
+            "w, u, b, b_h, h_0": "input weight, recurrent weight, biases b_in and b_hn, initial state",
+            "a": "(1 - n_s^2) u r_s, the candidate's slope in h_{s-1} at a later step s",
+            "c": "(1 - n_t'^2) w, the candidate's slope in x_t' at the input step",
+            "z": "a gate value being solved for",
+        },
+    )
+
+
+_GRAD_HID, _GRAD_IN, _GRAD_T = 3, 2, 4  # the torch checks: H = 3, I = 2, gradient of h_4 with respect to x_1
+
+
+def _clamped_torch_run(w_xh, w_hh, b, zs, rs, xs):
+    """h_T of D2L's GRU (reset before the matrix, z keeps the old state) with gate values given, in torch ops."""
+    import torch
+
+    def run(x1: torch.Tensor) -> torch.Tensor:
+        h = torch.zeros(_GRAD_HID, dtype=torch.float64)
+        for k in range(_GRAD_T):
+            x = x1 if k == 0 else xs[k]
+            cand = torch.tanh(w_xh @ x + w_hh @ (rs[k] * h) + b)
+            h = zs[k] * h + (1 - zs[k]) * cand
+        return h
+
+    return run
+
+
+@gru_input_gradient_gate_settings.check(
+    "torch autograd, float64: dh_4/dx_1 of D2L's GRU (H = 3, I = 2) with gate values set directly: exactly 0 for "
+    "r = z = 0 at every step; the derived setting gives diag(1 - n_1^2) W_xh; random gates give the product formula",
+    tol=1e-14,
+    needs="torch",
+    oracle_zh="torch 自动微分（float64）：D2L 约定的 GRU（H = 3，I = 2），门值直接给定，求 ∂h_4/∂x_1：每步 r = z = 0 时"
+    "恰为 0；推导出的门值给出 diag(1 − n_1²) W_xh；随机门值下与乘积公式一致",
+)
+def _() -> float:
+    import torch
+
+    from derivations.oracles.autograd import jacobian, single_thread
+
+    p = gru_input_gradient_gate_settings.result.parts
+    rng = np.random.default_rng(3)
+    w_xh, w_hh = rng.normal(size=(_GRAD_HID, _GRAD_IN)), rng.normal(size=(_GRAD_HID, _GRAD_HID)) / np.sqrt(_GRAD_HID)
+    b, xs = rng.normal(size=_GRAD_HID), rng.normal(size=(_GRAD_T, _GRAD_IN))
+    tw = [torch.from_numpy(v) for v in (w_xh, w_hh, b)]
+    tx = torch.from_numpy(xs)
+
+    def jac(zs: np.ndarray, rs: np.ndarray) -> np.ndarray:
+        with single_thread():
+            run = _clamped_torch_run(*tw, torch.from_numpy(zs), torch.from_numpy(rs), tx)
+            return jacobian(run, xs[0])
+
+    zeros = np.zeros((_GRAD_T, _GRAD_HID))
+    cut = 0.0 if not np.any(jac(zeros, zeros)) else 1.0  # the common answer: every entry exactly 0.0
+    # the derived setting, with random reset gates (they must not matter)
+    z_set = np.full((_GRAD_T, _GRAD_HID), float(p["z_after_cho"]))
+    z_set[0] = float(p["z_input_cho"])
+    rs = rng.uniform(0, 1, size=(_GRAD_T, _GRAD_HID))
+    n1 = np.tanh(w_xh @ xs[0] + b)  # h_0 = 0
+    passed = (1 - n1**2)[:, None] * w_xh
+    err_set = float(np.max(np.abs(jac(z_set, rs) - passed)))
+    # random gates: the matrix product formula J_4 J_3 J_2 D_1 W_xh
+    zr = rng.uniform(0, 1, size=(_GRAD_T, _GRAD_HID))
+    h, cands = np.zeros(_GRAD_HID), []
+    for k in range(_GRAD_T):
+        cand = np.tanh(w_xh @ xs[k] + w_hh @ (rs[k] * h) + b)
+        cands.append(cand)
+        h = zr[k] * h + (1 - zr[k]) * cand
+    prod = ((1 - zr[0]) * (1 - cands[0] ** 2))[:, None] * w_xh
+    for k in range(1, _GRAD_T):
+        prod = (np.diag(zr[k]) + ((1 - zr[k]) * (1 - cands[k] ** 2))[:, None] * w_hh * rs[k][None, :]) @ prod
+    err_formula = float(np.max(np.abs(jac(zr, rs) - prod)))
+    nonzero = 0.0 if np.linalg.norm(passed, 2) > 0.1 else 1.0
+    return max(cut, err_set, err_formula, nonzero)
+
+
+@gru_input_gradient_gate_settings.check(
+    "real cells with sigmoid gates, float64: torch.nn.GRUCell (PyTorch) and torch-op Cho and Chung cells, gate "
+    "weights 0 and gate biases ±40 realising each convention's derived z; autograd dh_4/dx_1 vs diag(1 - n_1^2) W_in",
+    tol=1e-15,
+    needs="torch",
+    oracle_zh="门为真实 σ 函数的单元（float64）：`torch.nn.GRUCell`（PyTorch 约定）及用 torch 运算写出的 Cho、"
+    "Chung 单元，门权重置零，门偏置取 ±40 以实现各约定推导出的 z；自动微分求 ∂h_4/∂x_1，与 diag(1 − n_1²) W_in 比较",
+)
+def _() -> float:
+    import torch
+
+    from derivations.oracles.autograd import jacobian, single_thread, torch_gru_cell, torch_gru_step
+
+    p = gru_input_gradient_gate_settings.result.parts
+    hid = _GRAD_HID
+    rng = np.random.default_rng(4)
+    base = init_params(3, _GRAD_IN, hid, rng)
+    xs, h0 = rng.normal(size=(_GRAD_T, _GRAD_IN)), rng.uniform(-1, 1, hid)
+    errs = []
+    for conv in CONVENTIONS:
+        steps = []
+        for k in range(_GRAD_T):
+            q = {n: v.copy() for n, v in base.items()}
+            zval = p[f"z_input_{conv}"] if k == 0 else p[f"z_after_{conv}"]
+            big = float(p["saturating_bias"])
+            for rows, bias in ((slice(0, hid), 0.0), (slice(hid, 2 * hid), big if zval == 1 else -big)):
+                q["weight_ih"][rows], q["weight_hh"][rows] = 0.0, 0.0
+                q["bias_ih"][rows], q["bias_hh"][rows] = bias, 0.0
+            steps.append((q, torch_gru_cell(q) if conv == "pytorch" else torch_gru_step(q, conv)))
+
+        def run(x1: torch.Tensor, conv: str = conv, steps: list = steps) -> torch.Tensor:
+            h = torch.from_numpy(h0)
+            for k, (_, cell) in enumerate(steps):
+                x = x1 if k == 0 else torch.from_numpy(xs[k])
+                h = cell(x[None], h[None])[0] if conv == "pytorch" else cell(x, h)
+            return h
+
+        with single_thread():
+            jt = jacobian(run, xs[0])
+        q = steps[0][0]
+        r = 0.5  # reset gate at sigma(0)
+        nrows = slice(2 * hid, 3 * hid)
+        un, bn = q["weight_hh"][nrows], q["bias_hh"][nrows]
+        rec = r * (un @ h0 + bn) if conv == "pytorch" else un @ (r * h0) + bn
+        n1 = np.tanh(q["weight_ih"][nrows] @ xs[0] + q["bias_ih"][nrows] + rec)
+        errs.append(np.max(np.abs(jt - (1 - n1**2)[:, None] * q["weight_ih"][nrows])))
+    return float(max(errs))

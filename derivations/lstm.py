@@ -782,3 +782,194 @@ def _() -> float:
     _h, c_new = cell(torch.zeros(1, 2, dtype=torch.float64), (torch.zeros(1, hid, dtype=torch.float64), c))
     expected = float(lstm_two_biases.result.parts["f_at_effective"])  # g = tanh(0) = 0, so c' = f c
     return float(torch.max(torch.abs(c_new.detach() - expected * c)))
+
+
+# --- 6. when the product of forget gates is the whole cell-to-cell gradient -----------------------------------------
+_FP_STEPS = 3  # scalar cell, dc_3/dc_0 with h_0 held fixed
+# the scalar recurrent weight of each gate; no assumptions, which SymPy would query at length
+_FP_U = {k: sp.Symbol(f"W_h{k}") for k in GATES}
+
+
+@derivation(
+    "lstm_forget_product_exact",
+    title="dc_T/dc_0 (h_0 fixed) is the product of the forget gates for every input and every W_ho when "
+    "W_hi = W_hf = W_hg = 0: the only weights in dc_t/dh_{t-1}",
+    title_zh="当 W_hi = W_hf = W_hg = 0（∂c_t/∂h_{t−1} 中仅有的权重）时，对任何输入和任何 W_ho，∂c_T/∂c_0（h_0 固定）"
+    "都等于遗忘门之积",
+)
+def lstm_forget_product_exact() -> Result:
+    """In PyTorch's LSTM, the block dc_t/dh_{t-1} of the step Jacobian vanishes for every state and gate value iff
+    W_hi = W_hf = W_hg = 0 (W_ho does not enter it); the step Jacobians are then block lower triangular, and the
+    top-left block of their product, dc_T/dc_0 with h_0 held fixed, is diag(f_T) ... diag(f_1). Scalar cell for the
+    solve; generic 2 x 2 blocks for the product over 3 steps."""
+    cp, hp = sp.symbols("c_{t-1} h_{t-1}")
+    pre = {k: sp.Symbol(f"a_{k}") + _FP_U[k] * hp for k in GATES}  # a_k: input part of gate k's pre-activation
+    gate = {k: Sigmoid(pre[k]) for k in ("i", "f", "o")} | {"g": sp.tanh(pre["g"])}
+    c = gate["f"] * cp + gate["i"] * gate["g"]
+    vals = {k: sp.Symbol(k) for k in GATES}  # gate values i, f, g, o at step t
+    top_right = sp.diff(c, hp).xreplace({gate[k]: vals[k] for k in GATES})
+    # vanishes for every c_{t-1} and gate values: every coefficient of the polynomial in (c_{t-1}, i, f, g) is 0
+    coeffs = sp.Poly(sp.expand(top_right), cp, *(vals[k] for k in ("i", "f", "g"))).coeffs()
+    sol = sp.solve(coeffs, list(_FP_U.values()), dict=True)
+    if len(sol) != 1 or set(sol[0].values()) != {0}:
+        raise ArithmeticError(f"unexpected solution {sol}")
+    needed = [s for s in _FP_U.values() if s in sol[0]]
+    if [str(s) for s in needed] != ["W_hi", "W_hf", "W_hg"] or top_right.has(_FP_U["o"]):
+        raise ArithmeticError(f"unexpected set of weights: {needed}")
+    # block lower-triangular step Jacobians: the top-left block of the product is the product of the top-left blocks
+    blocks = [
+        sp.Matrix([[sp.Symbol(f"f_{t}"), 0], [sp.Symbol(f"C_{t}"), sp.Symbol(f"D_{t}")]])
+        for t in range(1, _FP_STEPS + 1)
+    ]
+    prod = blocks[2] * blocks[1] * blocks[0]
+    fsym = sp.symbols(f"f_1:{_FP_STEPS + 1}")
+    if sp.expand(prod[0, 0] - sp.Mul(*fsym)) != 0:
+        raise ArithmeticError("the top-left block of the product is not the product of the forget gates")
+    return Result(
+        expr=sp.Tuple(*needed),
+        latex=(
+            r"W_{hi}=W_{hf}=W_{hg}=0\ \Longrightarrow\ \frac{\partial c_T}{\partial c_0}\Big|_{h_0}"
+            r"=\operatorname{diag}(f_T)\cdots\operatorname{diag}(f_1)\ \text{for every }W_{ho}"
+        ),
+        parts={
+            "top_right": top_right,
+            "needed_zero": sp.Tuple(*needed),
+            "product": prod[0, 0],
+            "saturating_bias": sp.Integer(40),  # sigma(40) is exactly 1.0 in float64 (sigmoid_gate_open_interval)
+        },
+        symbols={
+            "W_hk": "scalar recurrent weight of gate k in i, f, g, o",
+            "a_k": "input part of gate k's pre-activation",
+            "c_{t-1}, h_{t-1}": "previous cell state and output",
+            "i, f, g, o": "gate values at step t",
+            "f_t, C_t, D_t": "blocks of the step-t Jacobian when its top-right block is 0",
+        },
+    )
+
+
+@lstm_forget_product_exact.check(
+    "torch.nn.LSTMCell, float64, H = 3, 5 steps, W_ho random: with the weights the result names set to 0, autograd "
+    "dc_5/dc_0 (h_0 fixed) vs the product of diag(f_t); with them random, the difference is above 1e-3; with forget "
+    "bias 40 as well (f = 1.0 exactly), dc_5/dc_0 is exactly I, and with W_hi, W_hg random again it is not",
+    tol=1e-15,
+    needs="torch",
+    oracle_zh="`torch.nn.LSTMCell`（float64，H = 3，5 步，W_ho 随机）：把结果所列的权重置零，自动微分求 ∂c_5/∂c_0"
+    "（h_0 固定），与 diag(f_t) 之积比较；这些权重随机时差值大于 1e-3；再把遗忘门偏置设为 40（f 恰为 1.0）时，"
+    "∂c_5/∂c_0 恰为 I，而 W_hi、W_hg 重新取随机值时则不是",
+)
+def _() -> float:
+    import torch
+
+    from derivations.oracles.autograd import jacobian, lstm_state_map, single_thread, torch_lstm_cell
+
+    hid, steps = 3, 5
+    block = {str(_FP_U[k]): n for n, k in enumerate(GATES)}
+    rng = np.random.default_rng(21)
+    base = _rng_params(hid, 2, 21, scale=2.0)
+    xs, c0, h0 = rng.normal(size=(steps, 2)), rng.normal(size=hid), rng.uniform(-1, 1, hid)
+
+    def measure(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        with single_thread():
+            run = lstm_state_map(torch_lstm_cell(p), xs)
+            jt = jacobian(lambda cv: run(cv, torch.from_numpy(h0))[0], c0)
+        prod, c, h = np.eye(hid), c0, h0
+        for x in xs:
+            prod = np.diag(lstm_gates_np(p, x, h)["f"]) @ prod
+            h, c = lstm_cell_np(p, x, h, c)
+        return jt, prod
+
+    zeroed = {k: v.copy() for k, v in base.items()}
+    for s in lstm_forget_product_exact.result.parts["needed_zero"]:
+        zeroed["weight_hh"][block[str(s)] * hid : (block[str(s)] + 1) * hid] = 0.0
+    jt, prod = measure(zeroed)
+    err = float(np.max(np.abs(jt - prod)))
+    jr, pr = measure(base)
+    really_wrong = 0.0 if np.max(np.abs(jr - pr)) > 1e-3 else 1.0
+    saturated = {k: v.copy() for k, v in zeroed.items()}
+    f_rows = slice(hid, 2 * hid)
+    big = float(lstm_forget_product_exact.result.parts["saturating_bias"])
+    saturated["weight_ih"][f_rows], saturated["bias_ih"][f_rows], saturated["bias_hh"][f_rows] = 0.0, big, 0.0
+    js, _ = measure(saturated)
+    carousel = 0.0 if np.array_equal(js, np.eye(hid)) else 1.0
+    leaky = {k: v.copy() for k, v in saturated.items()}  # f = 1.0 exactly, but W_hi and W_hg random again
+    for gate in ("i", "g"):
+        rows = slice(block[f"W_h{gate}"] * hid, (block[f"W_h{gate}"] + 1) * hid)
+        leaky["weight_hh"][rows] = base["weight_hh"][rows]
+    jl, _ = measure(leaky)
+    broken = 0.0 if np.max(np.abs(jl - np.eye(hid))) > 1e-3 else 1.0
+    return max(err, really_wrong, carousel, broken)
+
+
+# --- 7. the forget bias written into both of PyTorch's bias vectors, over 100 steps ---------------------------------
+_DB_STEPS = 100
+
+
+@derivation(
+    "lstm_forget_bias_doubled_product",
+    title="Forget bias 1 in both bias_ih and bias_hh: the cell path over 100 steps is sigma(2)^100, not sigma(1)^100",
+    title_zh="bias_ih 与 bias_hh 的遗忘门偏置都设为 1：100 步的细胞通路为 σ(2)¹⁰⁰，而不是 σ(1)¹⁰⁰",
+)
+def lstm_forget_bias_doubled_product() -> Result:
+    """In PyTorch's LSTM with zero weights, forget-gate entries 1 in both bias_ih and bias_hh give the gate
+    sigma(1 + 1) and the cell path over 100 steps sigma(2)^100; the ratio to the intended sigma(1)^100 is
+    (sigma(2)/sigma(1))^100."""
+    each = sp.Integer(1)
+    effective = each + each  # both vectors are added to the same pre-activation (lstm_two_biases)
+    sigma = lambda v: 1 / (1 + sp.exp(-v))  # noqa: E731
+    doubled, intended = sigma(effective) ** _DB_STEPS, sigma(each) ** _DB_STEPS
+    ratio = sp.powsimp(doubled / intended, force=True)  # (1 + e^-1)^100 / (1 + e^-2)^100
+    return Result(
+        expr=sp.Tuple(doubled, intended, ratio),
+        latex=(
+            rf"\sigma({sp.latex(effective)})^{{{_DB_STEPS}}}\approx{_sci(doubled)},\quad"
+            rf"\sigma({sp.latex(each)})^{{{_DB_STEPS}}}\approx{_sci(intended)}"
+        ),
+        parts={
+            "steps": sp.Integer(_DB_STEPS),
+            "bias_each": each,
+            "effective_bias": effective,
+            "f_doubled": sigma(effective),
+            "prod_doubled": doubled,
+            "prod_intended": intended,
+            "ratio": ratio,
+            "orders": sp.log(ratio, 10),
+        },
+        text={
+            "prod_doubled": _sci(doubled),
+            "prod_intended": _sci(intended),
+            "ratio": _sci(ratio, 2),
+            "orders": f"{float(sp.log(ratio, 10)):.1f}",
+        },
+        symbols={"sigma": "logistic sigmoid"},
+    )
+
+
+@lstm_forget_bias_doubled_product.check(
+    "torch.nn.LSTMCell, float64, zero weights, forget entries 1 in both bias vectors: autograd dc_100/dc_0 against "
+    "the derived product (relative error); mpmath at 30 digits for sigma(2)^100 / sigma(1)^100",
+    tol=1e-12,
+    needs="torch",
+    oracle_zh="`torch.nn.LSTMCell`（float64）：权重全为零，两个偏置向量的遗忘门分量都设为 1，自动微分求 ∂c_100/∂c_0，"
+    "与推导出的连乘比较（相对误差）；并用 mpmath（30 位）计算 σ(2)¹⁰⁰/σ(1)¹⁰⁰",
+)
+def _() -> float:
+    import torch
+
+    from derivations.oracles.autograd import jacobian, lstm_state_map, single_thread, torch_lstm_cell
+
+    r = lstm_forget_bias_doubled_product.result.parts
+    hid = 2
+    p = {k: np.zeros_like(v) for k, v in _rng_params(hid, 1, 0).items()}
+    p["bias_ih"][hid : 2 * hid] = float(r["bias_each"])
+    p["bias_hh"][hid : 2 * hid] = float(r["bias_each"])
+    xs = np.zeros((int(r["steps"]), 1))
+    with single_thread():
+        run = lstm_state_map(torch_lstm_cell(p), xs)
+        jt = jacobian(lambda cv: run(cv, torch.zeros(hid, dtype=torch.float64))[0], np.ones(hid))
+    want = float(r["prod_doubled"])
+    err_torch = float(np.max(np.abs(jt - want * np.eye(hid)))) / want
+    with mpmath.workdps(30):
+        s = lambda v: 1 / (1 + mpmath.exp(-v))  # noqa: E731
+        ratio = (s(2) / s(1)) ** 100
+        err_mp = float(abs(ratio - mpmath.mpf(str(sp.N(r["ratio"], 40)))) / ratio)
+    return max(err_torch, err_mp)

@@ -149,3 +149,24 @@ def test_leaky_unit_by_finite_differences():
 )
 def test_checks_catch_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_the_best_leak_for_a_lag_is_one_over_lag_plus_one(monkeypatch):
+    """The wrong answer "the time constant should equal the lag" (alpha = 1/k) put in place of the derived 1/(k + 1)."""
+    k = sp.Symbol("k", positive=True)
+    p = get("leaky_unit_best_leak_for_lag").result.parts
+    assert p["alpha_best"] == 1 / (k + 1) and p["tau_best"] == k + 1 and p["bias_best"] == sp.log(k)
+    grid = np.linspace(1e-4, 1 - 1e-4, 20001)
+    assert grid[np.argmax(grid * (1 - grid) ** 9)] == pytest.approx(0.1, abs=1e-4)
+    assert_checks_catch(monkeypatch, "leaky_unit_best_leak_for_lag", "alpha_best", 1 / k)
+    assert_checks_catch(monkeypatch, "leaky_unit_best_leak_for_lag", "alpha_example", sp.Rational(1, 9))
+
+
+def test_the_exercises_reused_derivations_catch_their_wrong_answers(monkeypatch):
+    # "tau and tau_e agree for long memories": gap limit 0 instead of 1/2
+    assert_checks_catch(monkeypatch, "gate_time_constant", "gap_limit_long", sp.Integer(0))
+    # "writing the bias twice doubles tau - 1": tau = 1 + 2u, so P(tau > T_max) = (T_max - 1)/(2 (T_max - 2))
+    assert_checks_catch(monkeypatch, "chrono_both_biases", "over_tmax_same", (TMAX - 1) / (2 * (TMAX - 2)))
+    # the best-leak exercise reads the mean lag (1 - alpha)/alpha: "the mean lag is the time constant" fails
+    assert_checks_catch(monkeypatch, "leaky_unit_time_constant", "mean_lag", 1 / ALPHA)

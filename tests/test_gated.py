@@ -166,3 +166,9 @@ def test_gradient_norms_100_are_the_figure_data():
 )
 def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+def test_the_constant_gate_slope_exercise_checks_catch_a_dropped_copy_term(monkeypatch):
+    """dh'/dh at h = 0 without the copy term z: u (1 - z) instead of z + (1 - z) u."""
+    b, u = sp.symbols("b u", real=True)
+    assert_checks_catch(monkeypatch, "gated_jacobian_exceeds_one", "derivative_at_0", u / (sp.exp(b) + 1))

@@ -108,3 +108,18 @@ def test_plain_rnn_reduction_pattern():
 )
 def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+# --- the exercise: which gate settings carry the gradient from an early input --------------------------------------
+def test_the_derived_gate_settings_per_convention():
+    p = get("gru_input_gradient_gate_settings").result.parts
+    assert [(p[f"z_input_{c}"], p[f"z_after_{c}"]) for c in ("pytorch", "cho", "chung")] == [(0, 1), (0, 1), (1, 0)]
+    assert all(p[f"all_gates_zero_{c}"] == 0 for c in ("pytorch", "cho", "chung"))
+
+
+def test_the_common_wrong_answer_both_gates_zero_at_every_step_fails(monkeypatch):
+    """The common answer "set both gates to 0 at every step": z = 0 after t' in place of the derived z = 1 (D2L's
+    and Cho's convention, then PyTorch's); in Chung's convention its z = 0 at t' replaces the derived 1."""
+    assert_checks_catch(monkeypatch, "gru_input_gradient_gate_settings", "z_after_cho", sp.Integer(0))
+    assert_checks_catch(monkeypatch, "gru_input_gradient_gate_settings", "z_after_pytorch", sp.Integer(0))
+    assert_checks_catch(monkeypatch, "gru_input_gradient_gate_settings", "z_input_chung", sp.Integer(0))

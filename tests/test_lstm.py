@@ -178,3 +178,23 @@ def test_one_step_totals_part_is_the_numpy_shortcut():
 )
 def test_checks_fail_on_a_wrong_result(monkeypatch, name, part, wrong):
     assert_checks_catch(monkeypatch, name, part, wrong)
+
+
+# --- exercises ---------------------------------------------------------------------------------------------------
+def test_forget_product_exact_names_i_f_g_and_not_o(monkeypatch):
+    """W_ho = 0 (what makes the one-step totals exact) is not what makes the forget-gate product exact."""
+    needed = get("lstm_forget_product_exact").result.parts["needed_zero"]
+    assert [str(s) for s in needed] == ["W_hi", "W_hf", "W_hg"]
+    assert_checks_catch(monkeypatch, "lstm_forget_product_exact", "needed_zero", sp.Tuple(sp.Symbol("W_ho")))
+
+
+def test_doubled_forget_bias_checks_catch_the_intended_product(monkeypatch):
+    """The mistake "the second bias is harmless": sigma(1)^100 put in place of sigma(2)^100."""
+    r = get("lstm_forget_bias_doubled_product").result.parts
+    assert float(r["prod_doubled"]) / float(r["prod_intended"]) == pytest.approx(float(r["ratio"]), rel=1e-12)
+    assert_checks_catch(monkeypatch, "lstm_forget_bias_doubled_product", "prod_doubled", r["prod_intended"])
+    assert_checks_catch(monkeypatch, "lstm_forget_bias_doubled_product", "ratio", sp.Integer(1))
+
+
+def test_the_carousel_exercise_rests_on_the_1997_identity(monkeypatch):
+    assert_checks_catch(monkeypatch, "lstm_cec_1997", "dc_dc", 2 * sp.eye(2))
