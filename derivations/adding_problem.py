@@ -80,7 +80,7 @@ def _() -> float:
 @adding_baseline_mse.check(
     "Monte Carlo with the data generator: 10^6 seeded targets, predictor 1",
     tol=1e-3,
-    oracle_zh="用数据生成器做蒙特卡罗估计：10⁶ 个固定随机种子的目标值，预测值恒为 1",
+    oracle_zh="用数据生成器做蒙特卡罗估计：以固定随机种子生成 10⁶ 个目标值，预测值恒为 1",
 )
 def _() -> float:
     _, y = adding_data(np.random.default_rng(18), 1_000_000, 4)
@@ -260,7 +260,7 @@ def _() -> float:
 @adding_baseline_hs1997.check(
     "numpy, 10^6 seeded targets: the sample mean is the best constant, and its MSE (the sample variance) vs 1/24",
     tol=1e-3,
-    oracle_zh="NumPy，10⁶ 个固定随机种子的目标值：样本均值即最优常数，其均方误差（样本方差）与 1/24 比较",
+    oracle_zh="NumPy，以固定随机种子生成 10⁶ 个目标值：样本均值即最优常数，其均方误差（样本方差）与 1/24 比较",
 )
 def _() -> float:
     vals = np.random.default_rng(24).uniform(-1.0, 1.0, size=(2, 1_000_000))
@@ -638,7 +638,7 @@ def adding_sum_predictor_mse() -> Result:
     "Monte Carlo with the data generator (T = 4 and T = 10, 2 x 10^5 seeded sequences each): least-squares fit of "
     "y on the sum of the values; largest |z-score| of its MSE and slope against the derived ones",
     tol=4.0,
-    oracle_zh="用数据生成器做蒙特卡罗估计（T = 4 与 T = 10，各 2 × 10⁵ 条固定随机种子的序列）："
+    oracle_zh="用数据生成器做蒙特卡罗估计（T = 4 与 T = 10，各以固定随机种子生成 2 × 10⁵ 条序列）："
     "以数值之和对目标做最小二乘拟合；其均方误差与斜率相对推导值的最大 |z 分数|",
 )
 def _() -> float:
@@ -665,8 +665,8 @@ SE_MULTIPLE = 3
     "adding_test_set_size",
     title="Adding problem: 0.1767 is at least 3 standard errors from the predict-1 MSE 1/6 once the test set has "
     "N >= 9 sd^2 / (0.1767 - 1/6)^2 sequences (N >= 3477)",
-    title_zh="加法问题：测试序列数 N ≥ 9·sd²/(0.1767 − 1/6)² 时（N ≥ 3477），0.1767 与“始终预测 1”的均方误差 1/6 "
-    "至少相差 3 个标准误",
+    title_zh="加法问题：测试序列数 N ≥ 9σ²/(0.1767 − 1/6)² 时（N ≥ 3477），0.1767 与“始终预测 1”的均方误差 1/6 "
+    "至少相差 3 个标准误（σ 为单个平方误差的标准差）",
 )
 def adding_test_set_size() -> Result:
     """On N independent test sequences the predict-1 MSE has standard error sd/sqrt(N), sd the standard deviation of
@@ -705,8 +705,8 @@ def adding_test_set_size() -> Result:
     "mpmath (30 digits): s.d. of the squared error by 2-D quadrature; the gap is >= 3 s.e. at N and < 3 s.e. at N - 1; "
     "the edge 9 sd^2 / gap^2",
     tol=1e-20,
-    oracle_zh="mpmath（30 位有效数字）：用二重数值积分求平方误差的标准差；样本数为 N 时差距不小于 3 个标准误，"
-    "为 N − 1 时小于；临界值 9·sd²/差距²",
+    oracle_zh="mpmath（30 位有效数字）：用二重数值积分求平方误差的标准差 σ；测试序列数为 N 时差距不小于 3 个标准误，"
+    "为 N − 1 时小于；临界值 9σ²/差距²",
 )
 def _() -> float:
     prt = adding_test_set_size.result.parts

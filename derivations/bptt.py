@@ -377,7 +377,7 @@ def _() -> float:
 @bptt_recursion_closed_form.check(
     "the closed form shown (the part, summed by SymPy at t = 1..8) vs the recursion run in plain Python, random b, c",
     tol=1e-12,
-    oracle_zh="页面所示的闭式解（该部分在 t = 1, …, 8 时由 SymPy 求和）与用纯 Python 运行的递推比较，b、c 随机",
+    oracle_zh="页面所示的闭式解（由 SymPy 在 t = 1, …, 8 时求和）与用纯 Python 运行的递推比较，b、c 随机",
 )
 def _() -> float:
     bb, cc = sp.IndexedBase("b"), sp.IndexedBase("c")
@@ -456,7 +456,7 @@ def bptt_equals_instead_of_plus() -> Result:
 @bptt_equals_instead_of_plus.check(
     "finite differences agree with '+' and miss '=' by the dropped paths (T = 4)",
     tol=1e-9,
-    oracle_zh="中心有限差分与“+”递推一致，与“=”写法之差恰为被丢掉的路径（T = 4）",
+    oracle_zh="中心有限差分与“+”递推一致，与“=”写法之差恰为被丢掉的路径之和（T = 4）",
 )
 def _() -> float:
     r = bptt_equals_instead_of_plus.result.parts
@@ -798,7 +798,7 @@ COUNT_T, COUNT_TAU = 12, 3
     title="Path terms kept out of T(T+1)/2: per-loss truncation after tau steps keeps (tau+1)(2T-tau)/2, cutting the "
     "graph every m steps keeps T(m+1)/2 (T = 12, tau = 3: 78, 42; m = 3: 24, m = 4: 30)",
     title_zh="T(T+1)/2 个路径项中保留多少：按损失截断（τ 步）保留 (τ+1)(2T−τ)/2 项，每 m 步切断计算图保留 T(m+1)/2 项"
-    "（T = 12、τ = 3：78、42；m = 3：24，m = 4：30）",
+    "（T = 12、τ = 3 时共 78 项，按损失截断保留 42 项；m = 3 时保留 24 项，m = 4 时保留 30 项）",
 )
 def bptt_truncation_path_counts() -> Result:
     """Number of terms (t, k), 1 <= k <= t <= T, of the BPTT sum that each recipe keeps: all of them (full BPTT);
@@ -869,7 +869,7 @@ def _kept_by_autograd(seq: int, tau: int | None = None, chunk: int | None = None
     tol=0.0,
     needs="torch",
     oracle_zh="PyTorch 自动微分（float64）：h_t = w h_{t−1}、h_0 = 1、L = Σ h_t、w = 1 时每个路径项都等于 1，"
-    "梯度即保留的项数（不切断；每个损失各用一个切断的窗口；每 m 步切断一次），T = 12",
+    "梯度即保留的项数（不切断；每个损失项单独一个窗口，窗口起点切断；每 m 步切断一次），T = 12",
 )
 def _() -> float:
     prt = bptt_truncation_path_counts.result.parts

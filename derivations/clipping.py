@@ -156,7 +156,7 @@ def clip_norm_properties() -> Result:
 @clip_norm_properties.check(
     "numpy on 2000 seeded random gradients, norms from 1e-12 to 1e6",
     tol=1e-12,
-    oracle_zh="NumPy：2000 个固定随机种子的随机梯度，范数从 1e-12 到 1e6",
+    oracle_zh="NumPy：用固定随机种子生成的 2000 个随机梯度，范数从 1e-12 到 1e6",
 )
 def _() -> float:
     rng = np.random.default_rng(1)

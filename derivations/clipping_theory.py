@@ -763,8 +763,8 @@ RT_P_LOW = sp.Rational(4, 5)
     "randomized_truncation_example",
     title="Randomized truncation at a = p = 9/10: E Z = 10, Var Z = 90, 9 steps back on average; at p = 4/5 < a^2 "
     "E Z is still 10 but Var Z is infinite",
-    title_zh="随机截断，a = p = 9/10：E Z = 10，Var Z = 90，平均回传 9 步；"
-    "p = 4/5 < a² 时 E Z 仍为 10，但 Var Z 无穷大",
+    title_zh="a = p = 9/10 时的随机截断：E Z = 10，Var Z = 90，平均回传 9 步；"
+    "p = 4/5 < a² 时 E Z 仍为 10，Var Z 却为无穷大",
 )
 def randomized_truncation_example() -> Result:
     """The infinite-horizon estimator Z = sum_k a^k prod_{i<k} xi_i of randomized_truncation (continue with
@@ -833,8 +833,8 @@ def _() -> float:
     "mpmath (30 digits): exact enumeration of K up to horizon T at p = 4/5: the mean tends to 10 while the variance "
     "at T = 1600 exceeds that at T = 800 by more than the factor (a^2/p)^800 / 2",
     tol=0.0,
-    oracle_zh="mpmath（30 位）：p = 4/5 时精确枚举 K（不超过序列长度 T）的分布：均值趋于 10，而 T = 1600 时的方差比 "
-    "T = 800 时大出 (a²/p)^800 / 2 倍以上",
+    oracle_zh="mpmath（30 位）：p = 4/5 时精确枚举 K（不超过序列长度 T）的分布：均值趋于 10，而 T = 1600 时的方差超过 "
+    "T = 800 时的 (a²/p)^800 / 2 倍",
 )
 def _() -> float:
     import mpmath as mp
