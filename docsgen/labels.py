@@ -31,9 +31,13 @@ LABELS: dict[str, dict[str, str]] = {
     "ex.wrong_answer": {"en": "A common wrong answer", "zh": "常见错误答案"},
     "ex.sep": {"en": ", ", "zh": "、"},
     "ex.checked": {
-        "en": "*Checked by* {names}: {checks} checks against independent oracles passed when this page was built "
-        "(see [Verification](#verification)).",
-        "zh": "*校验依据：*{names}。本页构建时，{checks} 项独立对照校验全部通过（见[数值校验](#verification)）。",
+        "en": "*Checked by* {names}: {checks} when this page was built (see [Verification](#verification)).",
+        "zh": "*校验依据：*{names}。本页构建时，{checks}（见[数值校验](#verification)）。",
+    },
+    "ex.checks.one": {"en": "its one check against an independent oracle passed", "zh": "其独立对照校验通过"},
+    "ex.checks.many": {
+        "en": "{n} checks against independent oracles passed",
+        "zh": "{n} 项独立对照校验全部通过",
     },
     # --- lab pages (hooks/notebooks.py) -----------------------------------------------------------------------
     "lab.download": {"en": "Download this notebook (.ipynb)", "zh": "下载本 Jupyter 笔记本（.ipynb）"},

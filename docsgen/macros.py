@@ -237,7 +237,8 @@ def define_env(env) -> None:
                 raise ValueError(f"{kind}() rests on derivations whose checks fail: {', '.join(failed)}")
             ran = [r for r in rows if r["status"] == "pass"]
             footer = labels.label("ex.checked", lang).format(
-                names=labels.label("ex.sep", lang).join(f"`{n}`" for n in names), checks=len(ran)
+                names=labels.label("ex.sep", lang).join(f"`{n}`" for n in names),
+                checks=labels.label("ex.checks.one" if len(ran) == 1 else "ex.checks.many", lang).format(n=len(ran)),
             )
         elif names:
             raise ValueError("hint() takes no derivation")
