@@ -920,7 +920,7 @@ def _() -> float:
     "fold_approach_ratio",
     title="w = 5, upper branch above the lower fold: at delta = 1e-2 and 1e-4, dx*/db is about 5.5 and 53.4; the "
     "leading-order ratio is sqrt(100) = 10",
-    title_zh="w = 5，下折叠点之上的上方分支：δ = 1e-2 与 1e-4 处 dx*/db 约为 5.5 与 53.4；首项给出的比值为 √100 = 10",
+    title_zh="w = 5，下折叠点之上的上方分支：δ = 1e-2 与 1e-4 处 dx*/db 约为 10.3 与 105.4；首项给出的比值为 √100 = 10",
 )
 def fold_approach_ratio() -> Result:
     """On the upper branch of x = 5 sigma(x) + b at b = b_fold + delta (b_fold the lower end of the bistable interval),

@@ -934,8 +934,8 @@ HORIZON_R, HORIZON_EPS, HALF_LIFE = sp.Rational(99, 100), sp.Rational(1, 100), 1
     "memory_horizon",
     title="A channel with |lambda| = 0.99 passes less than 1/100 of the gradient after 459 steps; a half-life of "
     "1000 steps needs |lambda| = 2^(-1/1000), nu = log(ln 2/1000)",
-    title_zh="|λ| = 0.99 的通道在 459 步后传回的梯度不足 1/100；要让梯度每 1000 步才减半，"
-    "需要 |λ| = 2^(−1/1000)，ν = log(ln 2/1000)",
+    title_zh="|λ| = 0.99 的通道经过 459 步，回传的梯度降到 1/100 以下；要让梯度每 1000 步才减半，"
+    "需要 |λ| = 2^(−1/1000)，ν = ln(ln 2/1000)",
 )
 def memory_horizon() -> Result:
     """The gradient factor of a diagonal channel over k steps is |lambda|^k (diagonal_bptt_factor), so it falls below
