@@ -828,10 +828,12 @@ DIFF_EPS, DIFF_MU, DIFF_T = sp.Rational(1, 10), sp.Integer(2), 100
 
 @derivation(
     "cayley_convention_conversion",
-    title="torch's Cayley map at X[1, 0] = 2 is the rotation by 90 degrees; the papers' map at the same A rotates by "
-    "-2 atan 2 (about -126.87 degrees); it reproduces torch's matrix at -A/2, i.e. a = -1",
-    title_zh="torch 的凯莱变换在 X[1, 0] = 2 时给出转角为 90° 的旋转；"
-    "论文约定在同一个 A 处转角为 −2arctan 2（约 −126.87°）；要得到 torch 的矩阵，论文约定须代入 −A/2，即 a = −1",
+    title="torch's Cayley map (I - A/2)^{-1}(I + A/2) at X[1, 0] = 2 is the rotation by 90 degrees; the papers' "
+    "(scoRNN, D = I) (I + A)^{-1}(I - A) at the same A rotates by -2 atan 2 (about -126.87 degrees); it reproduces "
+    "torch's matrix at -A/2, i.e. a = -1",
+    title_zh="torch 的凯莱变换 (I − A/2)⁻¹(I + A/2) 在 X[1, 0] = 2 时给出转角为 90° 的旋转；"
+    "论文约定（scoRNN，D = I）(I + A)⁻¹(I − A) 在同一个 A 处转角为 −2arctan 2（约 −126.87°）；"
+    "要得到 torch 的矩阵，论文约定须代入 −A/2，即 a = −1",
 )
 def cayley_convention_conversion() -> Result:
     """For the 2x2 skew A = [[0, -a], [a, 0]] with a = 2: torch's (I - A/2)^{-1}(I + A/2) is the rotation by
@@ -923,7 +925,7 @@ def _() -> float:
 @derivation(
     "cayley_orthogonal_iff_skew",
     title="(I - A/2)^{-1}(I + A/2) is orthogonal iff A + A^T = 0; with A = tril(X) (transpose not subtracted) and "
-    "X[1, 0] = 1 it is the shear [[1, 0], [1, 1]], singular values (1 +- sqrt 5)/2",
+    "X[1, 0] = 1 it is the shear [[1, 0], [1, 1]], singular values (sqrt 5 +- 1)/2",
     title_zh="(I − A/2)⁻¹(I + A/2) 是正交矩阵当且仅当 A + Aᵀ = 0；若 A = tril(X)（忘了减去转置）且 X[1, 0] = 1，"
     "得到剪切矩阵 [[1, 0], [1, 1]]，奇异值为 (√5 ± 1)/2",
 )
