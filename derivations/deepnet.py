@@ -556,7 +556,7 @@ def _() -> float:
     title="A large weight without a tuned bias: w = 100, b = 0, a = 1/2 gives w s'(w a) = 100 s'(50) ~ 1.9e-20, "
     "and float64 autograd returns exactly 0",
     title_zh="权重很大而偏置未经调节：w = 100、b = 0、a = 1/2 时 w·σ′(wa) = 100·σ′(50) ≈ 1.9e-20，"
-    "float64 自动微分给出恰好 0",
+    "float64 下自动微分恰好给出 0",
 )
 def sigmoid_large_weight_factor() -> Result:
     """The chain factor d a_j / d a_{j-1} = w sigma'(w a + b) of a logistic neuron at w = 100, b = 0, a = 1/2 is
@@ -633,7 +633,7 @@ def _() -> float:
 @derivation(
     "sigmoid_unstable_width_golden",
     title="At |w| = 5 the interval of inputs where |w s'(w a + b)| >= 1 has width (4/5) ln(golden ratio) ~ 0.385",
-    title_zh="|w| = 5 时，使 |w·σ′(wa + b)| ≥ 1 的输入区间宽度为 (4/5)·ln(黄金比) ≈ 0.385",
+    title_zh="|w| = 5 时，使 |w·σ′(wa + b)| ≥ 1 的输入区间宽度为 (4/5)·ln φ ≈ 0.385，φ 为黄金比",
 )
 def sigmoid_unstable_width_golden() -> Result:
     """Solving 5 s (1 - s) = 1 gives s = (1 +- 1/sqrt 5)/2; the logits are +-ln(phi^2), so the a-interval has width
@@ -677,7 +677,7 @@ def sigmoid_unstable_width_golden() -> Result:
 @sigmoid_unstable_width_golden.check(
     "mpmath (40 digits): findroot of 5 s'(u) = 1 on u > 0 (Illinois bracket), width 2u/5 against (4/5) ln(phi)",
     tol=1e-30,
-    oracle_zh="mpmath（40 位）：在 u > 0 上用 findroot（Illinois 夹逼法）解 5σ′(u) = 1，宽度 2u/5 与 (4/5)·ln φ 比较",
+    oracle_zh="mpmath（40 位）：在 u > 0 上用 findroot（Illinois 试位法）解 5σ′(u) = 1，宽度 2u/5 与 (4/5)·ln φ 比较",
 )
 def _() -> float:
     p = sigmoid_unstable_width_golden.result.parts
@@ -734,7 +734,7 @@ def sigmoid_per_layer_estimate(scale: float, rms_slope: float) -> float:
     "deepnet_sigmoid_small_weight_spread",
     title="The 30-layer sigmoid MLP of the per-layer figure with weights N(0, 1/n) instead of N(0, 1): "
     "last/first-layer ||dL/dW_l||_F ~ 1.6e18, about 4.25 per layer; mean sigma' ~ 0.234",
-    title_zh="逐层梯度图中的 30 层 sigmoid MLP 把权重从 N(0, 1) 换成 N(0, 1/n)："
+    title_zh="把逐层梯度图中 30 层 sigmoid MLP 的权重从 N(0, 1) 换成 N(0, 1/n)："
     "最后一层与第一层 ‖∂L/∂W_l‖_F 之比约 1.6e18，平均每层约 4.25 倍；σ′ 的平均值约 0.234",
 )
 def deepnet_sigmoid_small_weight_spread() -> Result:

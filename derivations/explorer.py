@@ -144,7 +144,7 @@ def _sci(v: float) -> str:
     "explorer_closed_form_readouts",
     title="Explorer readouts predicted in closed form after T - t = 60 steps: linear 1.1^60 and 0.9^60 "
     "(slope log10(lambda_1) per step on the log axis); sigmoid bound (lambda_1/4)^60 at lambda_1 = 2",
-    title_zh="交互图回传 60 步后的读数的闭式预测：线性 1.1^60 与 0.9^60（对数纵轴上每步斜率 log10 λ₁）；"
+    title_zh="交互图读数的闭式预测（回传 60 步后）：线性 1.1^60 与 0.9^60（对数纵轴上每步斜率 log10 λ₁）；"
     "sigmoid 在 λ₁ = 2 时的上界 (λ₁/4)^60",
 )
 def explorer_closed_form_readouts() -> Result:
@@ -239,7 +239,7 @@ def _() -> float:
     title="Explorer, ReLU at lambda_1 = 1.5: the measured ||dh_T/dh_t||_2 after 60 steps is ~1.9e7 (about 1.32 per "
     "step), below the bound 1.5^60 but exploding",
     title_zh="交互图中 ReLU、λ₁ = 1.5：回传 60 步后实测 ‖∂h_T/∂h_t‖₂ 约为 1.9e7（每步约 1.32 倍），"
-    "低于上界 1.5^60，但在爆炸",
+    "虽低于上界 1.5^60，但仍在爆炸",
 )
 def explorer_relu_explodes() -> Result:
     """The explorer's seeded 32-unit ReLU RNN with W = 1.5 Q (Q orthogonal), U_ij ~ N(0, 1/32), x_t ~ N(0, I),
@@ -293,7 +293,7 @@ def explorer_relu_explodes() -> Result:
     tol=5e-4,
     needs="torch",
     oracle_zh="对同一个固定随机种子的 32 单元 ReLU RNN 做 PyTorch 自动微分（float64），"
-    "求 h_60 关于 h_0 = 0 的雅可比矩阵：谱范数与实测读数比较（相对误差，4 位有效数字）；激活的“单元–步”所占比例",
+    "求 h_60 关于 h_0 = 0 的雅可比矩阵：谱范数与实测读数比较（相对误差，4 位有效数字）；按单元和时间步统计的激活比例",
 )
 def _() -> float:
     import torch

@@ -349,8 +349,8 @@ def relu_rnn_exploding_gradient() -> Result:
     "h_0 ~ U(0, 1); every unit active; spectral norm and matrix against (5/4)^60 and W^60 (relative)",
     tol=1e-12,
     needs="torch",
-    oracle_zh="PyTorch 自动微分（float64）：输入 x_t ~ U(0, 1)（固定随机种子）、U = (1, 1)^T、h_0 ~ U(0, 1) 的 "
-    "ReLU RNN 的 ∂h_60/∂h_0；每个单元都激活；谱范数与矩阵分别与 (5/4)^60 和 W^60 比较（相对误差）",
+    oracle_zh="PyTorch 自动微分（float64）：ReLU RNN 取 U = (1, 1)ᵀ，输入 x_t ~ U(0, 1)、h_0 ~ U(0, 1)"
+    "（固定随机种子），求 ∂h_60/∂h_0；每个单元都激活；谱范数与矩阵分别与 (5/4)^60 和 W^60 比较（相对误差）",
 )
 def _() -> float:
     import torch

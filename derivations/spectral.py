@@ -979,8 +979,8 @@ def _() -> float:
     "backprop_power_iteration",
     title="Back-propagating through h_t = W h_{t-1} multiplies the gradient by W^T: power iteration; with "
     "W = [[1, 1], [0, 1/2]] and g_T = e_1, tan(angle to the limit direction) = 2/(5 2^k - 4), rate |lambda_2/lambda_1|",
-    title_zh="在 h_t = W h_{t−1} 中反向传播，每一步把梯度乘以 Wᵀ，这就是幂迭代；W = [[1, 1], [0, 1/2]]、g_T = e_1 时，"
-    "与极限方向夹角的正切为 2/(5·2ᵏ − 4)，收敛速率为 |λ₂/λ₁|",
+    title_zh="沿 h_t = W h_{t−1} 反向传播，每一步都把梯度乘以 Wᵀ，这就是幂迭代；W = [[1, 1], [0, 1/2]]、g_T = e_1 时，"
+    "梯度与极限方向夹角的正切为 2/(5·2ᵏ − 4)，收敛速率为 |λ₂/λ₁|",
 )
 def backprop_power_iteration() -> Result:
     """The column gradient g_k = (dL/dh_{T-k})^T of a linear recurrence is (W^T)^k g_0 (numerator layout: the row
@@ -1060,7 +1060,7 @@ def _angle_tan(g: np.ndarray, u: np.ndarray) -> float:
     needs="torch",
     oracle_zh="对线性循环中的 L = h_T[0] 做 PyTorch 自动微分（float64）：k = 0 到 20 时的 ∂L/∂h_{T−k}，"
     "它与 NumPy 求得的 Wᵀ 主特征向量的夹角，与推导出的 tan θ_k 比较（相对误差；叉积中的 float64 相消限制了精度）；"
-    "tan 首次低于容差的 k",
+    "tan θ_k 首次低于容差的 k",
 )
 def _() -> float:
     import torch
