@@ -483,8 +483,8 @@ def _in_candidates(expr: sp.Expr, pres: list[sp.Expr], n: list[sp.Symbol]) -> sp
     "gru_input_gradient_gate_settings",
     title="GRU gates that carry dh_t/dx_t' (t' < t): z = 0 at t' and z = 1 after it (D2L, Cho, PyTorch; Chung: "
     "swapped), any r; r = z = 0 at every step gives exactly 0",
-    title_zh="让 ∂h_t/∂x_t′（t′ < t）传过去的 GRU 门值：t′ 步 z = 0、其后 z = 1（D2L、Cho、PyTorch；Chung 相反），"
-    "r 任意；每步 r = z = 0 时恰为 0",
+    title_zh="使 ∂h_t/∂x_t′（t′ < t）原样传下去的 GRU 门值：第 t′ 步 z = 0，其后各步 z = 1（D2L、Cho、PyTorch；"
+    "Chung 相反），r 任意；若每步都取 r = z = 0，则它恰为 0",
 )
 def gru_input_gradient_gate_settings() -> Result:
     """With gate values held constant (gate weights zero), dh_t/dx_t' = J_t ... J_t'+1 (1 - z_t')(1 - n_t'^2) w with

@@ -907,7 +907,7 @@ _DB_STEPS = 100
 @derivation(
     "lstm_forget_bias_doubled_product",
     title="Forget bias 1 in both bias_ih and bias_hh: the cell path over 100 steps is sigma(2)^100, not sigma(1)^100",
-    title_zh="bias_ih 与 bias_hh 的遗忘门偏置都设为 1：100 步的细胞通路为 σ(2)¹⁰⁰，而不是 σ(1)¹⁰⁰",
+    title_zh="bias_ih 与 bias_hh 中的遗忘门偏置都设为 1：100 步细胞通路上的梯度是 σ(2)¹⁰⁰，而不是 σ(1)¹⁰⁰",
 )
 def lstm_forget_bias_doubled_product() -> Result:
     """In PyTorch's LSTM with zero weights, forget-gate entries 1 in both bias_ih and bias_hh give the gate
