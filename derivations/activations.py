@@ -499,7 +499,8 @@ def tanh_as_rescaled_sigmoid() -> Result:
 @tanh_as_rescaled_sigmoid.check(
     "mpmath (30 digits): tanh(x) vs 2 sigma(2x) - 1 and mpmath.diff of tanh vs factor * sigma'(2x) at 7 points",
     tol=1e-25,
-    oracle_zh="mpmath（30 位）：在 7 个点上比较 tanh(x) 与 2σ(2x) − 1，以及 mpmath.diff 求得的 tanh′ 与 因子·σ′(2x)",
+    oracle_zh="mpmath（30 位）：在 7 个点上比较 tanh(x) 与 2σ(2x) − 1，"
+    "以及 mpmath.diff 求得的 tanh′ 与推导出的因子乘以 σ′(2x)",
 )
 def _() -> float:
     p = tanh_as_rescaled_sigmoid.result.parts

@@ -438,7 +438,7 @@ def figure_data_batchnorm_depth(depths: tuple[int, ...] = (2, 5, 10, 20, 30, 40,
     "batchnorm_jacobian_null_directions",
     title="BN (eps = 0) is invariant to shifting the batch by c 1 and to scaling y - mean: its Jacobian annihilates "
     "1 and y_hat, so dL/dy sums to 0 and is orthogonal to y_hat",
-    title_zh="BN（ε = 0）对整批平移 c·1 与对 y − 均值 的缩放都不变：其雅可比矩阵把 1 与 ŷ 映为 0，"
+    title_zh="BN（ε = 0）对整批平移 c·1 不变，对 y 与均值之差的缩放也不变：其雅可比矩阵把 1 与 ŷ 映为 0，"
     "因此 ∂L/∂y 各分量之和为 0，且与 ŷ 正交",
 )
 def batchnorm_jacobian_null_directions() -> Result:
@@ -512,7 +512,7 @@ def _() -> float:
 @batchnorm_jacobian_null_directions.check(
     "central finite differences (float64) of the numpy BN, batch 6: shift by t 1 and scale of y - mean",
     tol=1e-8,
-    oracle_zh="NumPy 实现的 BN 的中心有限差分（float64），批量 6：沿 t·1 平移，以及对 y − 均值 的缩放",
+    oracle_zh="NumPy 实现的 BN 的中心有限差分（float64），批量 6：沿 t·1 平移，以及对 y 与均值之差的缩放",
 )
 def _() -> float:
     y = np.random.default_rng(17).normal(size=6) * 3.0 - 1.0

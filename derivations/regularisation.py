@@ -473,8 +473,8 @@ def _() -> float:
     "l1_subgradient_cycle",
     title="SGD on lambda|w| alone: w_k = w_0 - k eta lambda until it crosses 0 at K = ceil(w_0/(eta lambda)), then "
     "a 2-cycle that never reaches 0 (unless w_0/(eta lambda) is an integer); soft thresholding stops at 0",
-    title_zh="只对 λ|w| 做 SGD：w_k = w_0 − kηλ，直到在第 K = ⌈w_0/(ηλ)⌉ 步越过 0，之后进入永不到达 0 的 2 周期"
-    "（除非 w_0/(ηλ) 是整数）；软阈值（近端）步则停在 0",
+    title_zh="只对 λ|w| 做 SGD：w_k = w_0 − kηλ，直到在第 K = ⌈w_0/(ηλ)⌉ 步首次到达或越过 0，"
+    "之后进入永不到达 0 的 2 周期（除非 w_0/(ηλ) 是整数）；软阈值（近端）步则停在 0",
 )
 def l1_subgradient_cycle() -> Result:
     """Plain SGD on the L1 penalty, w <- w - eta lambda sign(w) (sign(0) = 0), from w_0 > 0; compared with the
