@@ -548,7 +548,8 @@ def _() -> float:
 
 
 @l1_subgradient_cycle.check(
-    "exact rational arithmetic (fractions): 400 subgradient steps and 400 soft-thresholding steps from w_0 = 1",
+    "exact rational arithmetic (fractions): 400 subgradient steps and 400 soft-thresholding steps from w_0 = 1; "
+    "first step with w <= 0, first step at which the proximal iterate is 0, and the last two subgradient iterates",
     tol=0.0,
     oracle_zh="精确有理数运算（fractions）：从 w_0 = 1 出发各走 400 步次梯度步与软阈值步",
 )
@@ -558,11 +559,20 @@ def _() -> float:
     p = l1_subgradient_cycle.result.parts
     c = Fraction(int(p["step_example"].p), int(p["step_example"].q))
     w = prox = Fraction(1)
-    seen = []
+    seen, proxes = [], []
     for _ in range(400):
         w = w - c * ((w > 0) - (w < 0))
-        prox = max(prox - c, Fraction(0))
+        prox = max(prox - c, Fraction(0))  # soft thresholding for w > 0
         seen.append(w)
+        proxes.append(prox)
+    kk = int(p["crossing_step_example"])
+    first = next(i for i, v in enumerate(seen, start=1) if v <= 0)
+    prox_first = next(i for i, v in enumerate(proxes, start=1) if v == 0)
     lo, hi = sorted(seen[-2:])
     ok = lo == Fraction(str(p["cycle_low_example"])) and hi == Fraction(str(p["cycle_high_example"]))
-    return float(not ok) + float(prox != Fraction(str(p["prox_final_example"])))
+    return (
+        float(not ok)
+        + float(prox != Fraction(str(p["prox_final_example"])))
+        + float(first != kk)
+        + float(prox_first != kk)
+    )
