@@ -551,7 +551,8 @@ def _() -> float:
     "exact rational arithmetic (fractions): 400 subgradient steps and 400 soft-thresholding steps from w_0 = 1; "
     "first step with w <= 0, first step at which the proximal iterate is 0, and the last two subgradient iterates",
     tol=0.0,
-    oracle_zh="精确有理数运算（fractions）：从 w_0 = 1 出发各走 400 步次梯度步与软阈值步",
+    oracle_zh="精确有理数运算（fractions）：从 w_0 = 1 出发各走 400 步次梯度步与软阈值步；"
+    "比较首次 w ≤ 0 的步数、近端迭代值首次为 0 的步数，以及最后两个次梯度迭代值",
 )
 def _() -> float:
     from fractions import Fraction
