@@ -1049,7 +1049,7 @@ def discretisation_large_step() -> Result:
         raise ArithmeticError("the fixed points differ from the ODE's equilibrium")
     n_ = LARGE_STEP["steps"]
     return Result(
-        expr=sp.Tuple(a_z, b_z, a_e, b_e, fp_z),
+        expr=sp.Tuple(a_z, sp.expand(b_z), a_e, b_e, fp_z),  # expanded: srepr round-trips
         latex=(
             rf"\bar a={sp.latex(a_z)},\ \bar b={sp.latex(b_z)};\quad "
             rf"1+\Delta a={sp.latex(a_e)},\ \Delta b={sp.latex(b_e)}"

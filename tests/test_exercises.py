@@ -85,33 +85,36 @@ def test_a_typed_answer_is_flagged_and_a_macro_answer_is_not():
     assert typed_numbers("第 10 步") == ["10"]
 
 
-def _macros(lang: str = "en") -> dict:
-    """The page macros as mkdocs-macros loads them (by path: the module re-imports docsgen on load)."""
+def _macros(lang: str = "en"):
+    """The page macros as mkdocs-macros loads them (by path), and the module that defines them. Loading it re-imports
+    docsgen afresh; the modules other tests imported are put back afterwards."""
     import importlib.util
+    import sys
 
+    kept = {k: m for k, m in sys.modules.items() if k.split(".")[0] == "docsgen"}
     spec = importlib.util.spec_from_file_location("_page_macros", ROOT / "docsgen" / "macros.py")
     macros = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(macros)
-    found: dict = {}
-    env = SimpleNamespace(
-        conf={"theme": {"language": lang}},
-        page=SimpleNamespace(file=SimpleNamespace(src_uri="spectral.md")),
-        macro=lambda f: found.setdefault(f.__name__, f),
-    )
-    macros.define_env(env)
-    return found
+    try:
+        spec.loader.exec_module(macros)
+        found: dict = {}
+        env = SimpleNamespace(
+            conf={"theme": {"language": lang}},
+            page=SimpleNamespace(file=SimpleNamespace(src_uri="spectral.md")),
+            macro=lambda f: found.setdefault(f.__name__, f),
+        )
+        macros.define_env(env)
+    finally:
+        sys.modules.update(kept)
+    return found, macros
 
 
 def test_the_build_refuses_a_solution_whose_derivation_fails_its_checks(monkeypatch):
-    m = _macros()
+    m, module = _macros()
     m["exercise"]("radius-of-a-product", "compute", "t", caller=lambda: "Q")
     good = m["solution"]("spectral_radius_of_product", caller=lambda: "S")
     assert "??? success" in good and "#verification" in good
-    import importlib
-
-    live = importlib.import_module("docsgen.cache")  # the module the macros just loaded
-    failing = [{**r, "status": "FAIL"} for r in live.check_rows("spectral_radius_of_product")]
-    monkeypatch.setattr(live, "check_rows", lambda name, *a: failing)
+    failing = [{**r, "status": "FAIL"} for r in module.cache.check_rows("spectral_radius_of_product")]
+    monkeypatch.setattr(module.cache, "check_rows", lambda name, *a: failing)
     with pytest.raises(ValueError, match="checks fail"):
         m["solution"]("spectral_radius_of_product", caller=lambda: "S")
     with pytest.raises(ValueError, match="names no derivation"):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import LANGS, ROOT, page_sources, page_url
+from .conftest import LANGS, ROOT, page_sources, page_url, site_path
 
 PREFIX = {"en": "", "zh": "zh/"}
 CONFIG = {"en": "mkdocs.yml", "zh": "mkdocs.zh.yml"}
@@ -242,7 +242,7 @@ def test_every_page_links_to_the_pdf_of_its_language(site_dir, lang):
         href, title, aria = links[0]
         assert aria == title == label("pdf.download", lang), page
         if page.name == "404.html":  # served at any depth: root-relative, like every link of a 404 page
-            assert href == "/" + PREFIX[lang] + target.relative_to(base).as_posix(), (page, href)
+            assert href == site_path() + PREFIX[lang] + target.relative_to(base).as_posix(), (page, href)
         else:
             assert not href.startswith(("/", "http")), (page, href)
             assert (page.parent / href).resolve() == target, (page, href)

@@ -268,7 +268,7 @@ def test_every_lab_offers_its_notebook_for_download(browser, server, prefix):
     for path in labs:
         page, _ = open_page(browser, server + path)
         try:
-            link = page.locator("a[download]").first
+            link = page.locator("a[download][href$='.ipynb']").first  # the page also offers the site's PDF
             href = link.evaluate("a => a.href")
             assert href.endswith(".ipynb") and link.is_visible()
             status = page.evaluate("u => fetch(u).then(r => r.ok && r.json()).then(nb => nb && nb.cells.length)", href)
