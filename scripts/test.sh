@@ -24,6 +24,6 @@ python -m derivations verify
 echo "==> bilingual parity"
 python -m tools.parity --report
 echo "==> pytest"
-# two workers (pytest-xdist; tests marked with one xdist_group run on one worker): the machine has 2 cores, and
+# two workers (pytest-xdist; the tests of one file run on one worker, in order): the machine has 2 cores, and
 # tests must not depend on load anyway
-GRADIENTS_SITE_DIR="$PWD/site" python -m pytest -n 2 --dist loadgroup --durations=30 "$@"
+GRADIENTS_SITE_DIR="$PWD/site" python -m pytest -n 2 --dist loadfile --durations=30 "$@"
