@@ -39,6 +39,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NAMES = {"en": "vanishing-exploding-gradients.pdf", "zh": "vanishing-exploding-gradients-zh.pdf"}
 PRINT_VIEW = "print_page/index.html"
 SERVING = "GRADIENTS_SERVING"  # set under `mkdocs serve`, seen by both languages' builds (one process)
+SKIP = "GRADIENTS_PDF"  # "0": build without the PDF edition (tests of other things that build small copies of the site)
 DEFER = "GRADIENTS_PDF_DEFERRED"  # set by the English build while it builds the Chinese one (hooks/i18n.py)
 FLAGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 LANG_DIR = {"en": "", "zh": "zh"}  # each language's site under the English site's directory
@@ -225,6 +226,9 @@ def on_build_error(error):
 @event_priority(-50)  # after hooks/i18n.py has built the Chinese site
 def on_post_build(config):
     lang = _lang(config)
+    if os.environ.get(SKIP) == "0":
+        log.info("PDF edition skipped (GRADIENTS_PDF=0)")
+        return
     if lang != "en" and os.environ.get(DEFER):
         return  # printed by the English build, together with its own
     os.environ.pop(DEFER, None)

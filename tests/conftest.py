@@ -20,9 +20,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LANGS = ("en", "zh")
 
 
-def build_site(dest: Path, root: Path = ROOT) -> None:
-    """Run the real strict build of the whole bilingual site from ``root`` into ``dest``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def build_site(dest: Path, root: Path = ROOT, pdf: bool = True) -> None:
+    """Run the real strict build of the whole bilingual site from ``root`` into ``dest`` (``pdf=False``: without the
+    PDF edition, for tests of other things)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({} if pdf else {"GRADIENTS_PDF": "0"})}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
         cwd=root,

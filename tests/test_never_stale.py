@@ -97,7 +97,7 @@ def test_changing_a_derivation_rebuilds_pages_and_notebooks(tmp_path):
     copy_checkout(repo)
     shrink_to_activation_pages(repo)
     reuse_derived_cache(repo)
-    build_site(repo / "site", root=repo)  # cold notebook cache: executes the notebooks
+    build_site(repo / "site", root=repo, pdf=False)  # cold notebook cache: executes the notebooks
     assert any((repo / ".cache" / "mkdocs-jupyter").rglob("*.json")), "the notebook cache was not used"
     pages = ["activations", "labs/activations", "zh/activations", "zh/labs/activations"]
     for p in pages:
@@ -108,7 +108,7 @@ def test_changing_a_derivation_rebuilds_pages_and_notebooks(tmp_path):
     assert any("figure-zh" in f.parts for f in derived) and any("checks" in f.parts for f in derived)
     page = repo / "docs" / "zh" / "activations.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n新增的一句话。\n", encoding="utf-8")
-    build_site(repo / "site", root=repo)
+    build_site(repo / "site", root=repo, pdf=False)
     assert "新增的一句话。" in (repo / "site" / "zh" / "activations" / "index.html").read_text(encoding="utf-8")
     assert {f: f.stat().st_mtime_ns for f in (repo / ".cache" / "derived").rglob("*.json")} == derived
 
@@ -118,7 +118,7 @@ def test_changing_a_derivation_rebuilds_pages_and_notebooks(tmp_path):
     assert needle in code
     src.write_text(code.replace(needle, needle.replace("(x) = ", rf"(x) \overset{{\text{{{MARKER}}}}}{{=}} ", 1)))
 
-    build_site(repo / "site", root=repo)  # warm cache, changed code
+    build_site(repo / "site", root=repo, pdf=False)  # warm cache, changed code
     for p in pages:
         html = (repo / "site" / p / "index.html").read_text(encoding="utf-8")
         assert MARKER in html, f"{p} still shows the output of the old code"

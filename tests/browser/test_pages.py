@@ -88,7 +88,16 @@ def search(page, query: str) -> list[str]:
               && document.querySelector(".md-search-result__meta").textContent.match(/\\d|没有|No /)""",
         arg=query,
     )
-    return [a.get_attribute("href") or "" for a in page.locator(".md-search-result__item > a").all()]
+    # the worker may still answer an earlier prefix of the query: wait until the list is the same on successive
+    # frames, then read it in one step (reading link by link races with Material re-rendering the list)
+    read = "() => [...document.querySelectorAll('.md-search-result__item > a')].map(a => a.getAttribute('href') || '')"
+    page.wait_for_function(
+        f"""() => {{ const now = JSON.stringify(({read})());
+                   const same = window.__hits === now; window.__hits = now;
+                   window.__stable = same ? (window.__stable || 0) + 1 : 0; return window.__stable >= 5; }}""",
+        polling="raf",
+    )
+    return page.evaluate(read)
 
 
 SEARCHES = [  # (language prefix, query, pages that are a right first answer)
