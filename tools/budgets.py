@@ -2,9 +2,9 @@
 (as GitHub Pages serves it), and optionally Lighthouse mobile scores.
 
 Usage: python -m tools.budgets SITE_DIR [--lighthouse [--runs N]]
-Lighthouse comes from the npm registry (npx lighthouse@12.8.2) and drives Debian's /usr/bin/chromium; each score
-is the median of N runs (default 3), because single runs on a busy 2-core machine vary by up to ±13 points. The local
-server compresses text with gzip, as GitHub Pages does.
+Lighthouse comes from the npm registry (npx lighthouse@12.8.2) and drives Debian's /usr/bin/chromium; with
+--lighthouse every page is scored, each score the median of N runs (default 3), because single runs on a busy 2-core
+machine vary by up to ±13 points. The local server compresses text with gzip, as GitHub Pages does.
 """
 
 from __future__ import annotations
@@ -156,15 +156,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nhome page: {sizes['/'][1]:,} B raw, {sizes['/'][2]:,} B gzip")
         print(f"heaviest:  {heaviest} {sizes[heaviest][1]:,} B raw, {sizes[heaviest][2]:,} B gzip")
         if "--lighthouse" in args:
-            pages = [p for p in sizes if "labs/" not in p]
-            notebooks = [p for p in sizes if "labs/" in p]
-            picks = ["/", "zh/", max(pages, key=lambda k: sizes[k][1])]  # the home pages, the heaviest page
-            picks += [max(notebooks, key=lambda k: sizes[k][1])] if notebooks else []  # and the heaviest notebook
-            print(f"\nLighthouse (mobile), median of {runs} runs:")
-            for path in dict.fromkeys(picks):
+            print(f"\nLighthouse (mobile), median of {runs} runs, every page:")
+            low = []
+            for path in sorted(sizes):
                 scores = [lighthouse(base + path.lstrip("/")) for _ in range(runs)]
                 median = {k: statistics.median_high(s[k] for s in scores) for k in scores[0]}
-                print(f"  {path:38} {median}")
+                perf = sorted(s["performance"] for s in scores)
+                print(f"  {path:38} {median}  performance runs {perf}", flush=True)
+                low += [path] if min(median.values()) < 95 else []
+            print(f"\npages with a category below 95: {len(low)} of {len(sizes)} {low}")
         return 1 if any(gz > LIMIT for _, _, gz in sizes.values()) else 0
     finally:
         httpd.shutdown()
