@@ -18,6 +18,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.sym import sci_latex
 
 s = sp.Symbol("s", positive=True)  # latch: h* = tanh(s)
 w = sp.Symbol("w", real=True)
@@ -35,12 +36,6 @@ TARGET = sp.Rational(7, 10)  # ... E_50 = (sigma(x_50) - 0.7)^2
 T_CLIFF = 50
 ETA = sp.Rational(1, 20)  # learning rate of the one-step clipping example
 CLIP = sp.Integer(1)  # clipping threshold of that example
-
-
-def _sci(v: float, digits: int = 3) -> str:
-    """A float as LaTeX scientific notation, e.g. 1.23 \\times 10^{-8}."""
-    m, e = f"{v:.{digits - 1}e}".split("e")
-    return rf"{m} \times 10^{{{int(e)}}}"
 
 
 # --- independent float64 / mpmath simulations (no SymPy) -------------------------------------------------------
@@ -215,7 +210,7 @@ def latch_gradient_decay() -> Result:
         latex=r"\frac{\partial h_T}{\partial h_0}\Big|_{h_0=h^*}=\bigl(w(1-h^{*2})\bigr)^{T}",
         parts={"grad": grad, "factor": a, "grad_T10": g10, "grad_T50": g50},
         symbols={"w": "recurrent weight", "h^*": "stored fixed point", "T": "number of steps"},
-        text={"grad_T10": _sci(float(g10)), "grad_T50": _sci(float(g50))},
+        text={"grad_T10": sci_latex(float(g10), 3), "grad_T50": sci_latex(float(g50), 3)},
     )
 
 
@@ -533,7 +528,7 @@ def cliff_at_basin_boundary() -> Result:
             "dxdb_50": f"{float(v50):.0f}",
             "dEdb_50": f"{float(g50):.1f}".replace("-", "−"),
             "loss_at_b_c": f"{float(loss_c):.4f}",
-            "peak_offset": _sci(float(b_peak - b_c), 2),
+            "peak_offset": sci_latex(float(b_peak - b_c), 2),
             "dEdb_peak": f"{float(g_peak):.0f}".replace("-", "−"),
             "peak_ratio": f"{float(g_peak / g50):.1f}",
             "x50_peak": f"{float(x_peak):.2f}".replace("-", "−"),
@@ -675,7 +670,7 @@ def cliff_clipped_step() -> Result:
             "b_after_clipped": f"{float(b_cl):.4f}".replace("-", "−"),
             "loss_after_unclipped": f"{float(lu):.4f}",
             "loss_after_clipped": f"{float(lc):.4f}",
-            "grad_after_unclipped": _sci(abs(gu), 2),
+            "grad_after_unclipped": sci_latex(abs(gu), 2),
             "grad_after_clipped": f"{gc:.3f}",
             "loss_at_b_c": f"{float(cp['loss_at_b_c']):.4f}",
         },

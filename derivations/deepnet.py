@@ -19,7 +19,7 @@ from derivations.core import Result, derivation
 from derivations.nets import mlp
 from derivations.nets.act import sigmoid
 from derivations.oracles.finite import central_diff, max_rel_err, mp_diff
-from derivations.sym import symbol_matrix
+from derivations.sym import sci_latex, symbol_matrix
 
 N_CHAIN = 4
 x = sp.Symbol("x", real=True)
@@ -580,7 +580,7 @@ def sigmoid_large_weight_factor() -> Result:
     return Result(
         expr=sp.Tuple(value, tuned),
         latex=(
-            rf"w\,\sigma'(wa+b)\big|_{{w=100,\,b=0,\,a=1/2}}={sp.latex(value)}\approx{_sci_tex(float(value))},"
+            rf"w\,\sigma'(wa+b)\big|_{{w=100,\,b=0,\,a=1/2}}={sp.latex(value)}\approx{sci_latex(float(value), 4)},"
             rf"\qquad b=-wa:\ {sp.latex(tuned)}"
         ),
         parts={
@@ -598,18 +598,12 @@ def sigmoid_large_weight_factor() -> Result:
             "half_gap": half_gap,
         },
         text={
-            "value": _sci_tex(float(value)),
-            "exp_minus_z": _sci_tex(float(sp.exp(-z0))),
+            "value": sci_latex(float(value), 4),
+            "exp_minus_z": sci_latex(float(sp.exp(-z0)), 4),
             "half_gap": rf"2^{{{int(sp.log(half_gap, 2))}}}",
         },
         symbols={"w": "weight", "a": "input a_{j-1}", "b": "bias"},
     )
-
-
-def _sci_tex(v: float) -> str:
-    """LaTeX of ``v`` as m \\times 10^{e} with 4 significant digits."""
-    m, e = f"{v:.3e}".split("e")
-    return rf"{m}\times10^{{{int(e)}}}"
 
 
 @sigmoid_large_weight_factor.check(
@@ -754,7 +748,7 @@ def deepnet_sigmoid_small_weight_spread() -> Result:
         latex=(
             r"\sigma,\ N(0,1/n):\ "
             r"\frac{\lVert\partial L/\partial W_{30}\rVert_F}{\lVert\partial L/\partial W_{1}\rVert_F}"
-            rf"\approx {_sci_tex(last_first)}"
+            rf"\approx {sci_latex(last_first, 4)}"
         ),
         parts={
             "last_over_first": sp.Float(f"{last_first:.4g}"),
@@ -774,7 +768,7 @@ def deepnet_sigmoid_small_weight_spread() -> Result:
             "big_per_layer": big["sigmoid_per_layer"],
         },
         text={
-            "last_over_first": _sci_tex(last_first),
+            "last_over_first": sci_latex(last_first, 4),
             "per_layer": f"{per_layer:.2f}",
             "mean_slope_small": f"{slope_small:.3f}",
             "mean_slope_big": f"{slope_big:.3f}",

@@ -15,6 +15,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.nets.rnn import run_rnn
+from derivations.sym import sci_latex
 
 ACTIVATIONS: dict[str, float] = {"linear": 1.0, "tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}  # name -> sup|f'|
 LAMBDAS = tuple(round(v, 2) for v in np.arange(0.5, 2.01, 0.1))
@@ -132,12 +133,7 @@ def _() -> float:
 
 
 # --- exercises: readouts a reader can predict before moving the sliders ------------------------------------------
-def _sci(v: float) -> str:
-    """LaTeX of ``v`` to 4 significant digits, as m \\times 10^{e} when it is not between 0.01 and 10000."""
-    if 1e-2 <= abs(v) < 1e4:
-        return f"{v:.4g}"
-    m, e = f"{v:.3e}".split("e")
-    return rf"{m}\times10^{{{int(e)}}}"
+_PLAIN = range(-2, 4)  # decimal exponents of readouts written as plain decimals: 0.01 <= |v| < 10000
 
 
 @derivation(
@@ -163,9 +159,9 @@ def explorer_closed_form_readouts() -> Result:
     return Result(
         expr=sp.Tuple(lin_up, lin_down, sig_bound),
         latex=(
-            rf"\lambda_1^{{{k}}}:\ ({sp.latex(up)})^{{{k}}}\approx{_sci(float(lin_up))},\ "
-            rf"({sp.latex(down)})^{{{k}}}\approx{_sci(float(lin_down))};\quad "
-            rf"\bigl(\tfrac14\cdot 2\bigr)^{{{k}}}\approx{_sci(float(sig_bound))}"
+            rf"\lambda_1^{{{k}}}:\ ({sp.latex(up)})^{{{k}}}\approx{sci_latex(float(lin_up), 4, plain=_PLAIN)},\ "
+            rf"({sp.latex(down)})^{{{k}}}\approx{sci_latex(float(lin_down), 4, plain=_PLAIN)};\quad "
+            rf"\bigl(\tfrac14\cdot 2\bigr)^{{{k}}}\approx{sci_latex(float(sig_bound), 4, plain=_PLAIN)}"
         ),
         parts={
             "steps": sp.Integer(k),
@@ -184,12 +180,12 @@ def explorer_closed_form_readouts() -> Result:
             "decade": sp.Integer(10),
         },
         text={
-            "linear_up": _sci(float(lin_up)),
-            "linear_down": _sci(float(lin_down)),
+            "linear_up": sci_latex(float(lin_up), 4, plain=_PLAIN),
+            "linear_down": sci_latex(float(lin_down), 4, plain=_PLAIN),
             "slope_up": f"{float(slope):.4f}",
             "slope_down_abs": f"{-float(sp.log(down, 10)):.4f}",
             "steps_per_decade_up": str(int(steps_per_decade)),
-            "sigmoid_bound": _sci(float(sig_bound)),
+            "sigmoid_bound": sci_latex(float(sig_bound), 4, plain=_PLAIN),
         },
         symbols={"lambda_1": "slider value (every singular value of W)", "k": "steps back, T - t"},
     )
@@ -261,7 +257,8 @@ def explorer_relu_explodes() -> Result:
         expr=sp.Tuple(measured, lam_s**k),
         latex=(
             rf"\mathrm{{ReLU}},\ \lambda_1={sp.latex(lam_s)}:\ \Bigl\|\frac{{\partial h_T}}{{\partial h_{{T-{k}}}}}"
-            rf"\Bigr\|_2\approx{_sci(float(measured))}\le\lambda_1^{{{k}}}\approx{_sci(float(lam_s**k))}"
+            rf"\Bigr\|_2\approx{sci_latex(float(measured), 4, plain=_PLAIN)}"
+            rf"\le\lambda_1^{{{k}}}\approx{sci_latex(float(lam_s**k), 4, plain=_PLAIN)}"
         ),
         parts={
             "lambda_1": lam_s,
@@ -274,8 +271,8 @@ def explorer_relu_explodes() -> Result:
             "log10_measured": sp.Float(f"{np.log10(float(measured)):.3g}"),
         },
         text={
-            "measured": _sci(float(measured)),
-            "bound": _sci(float(lam_s**k)),
+            "measured": sci_latex(float(measured), 4, plain=_PLAIN),
+            "bound": sci_latex(float(lam_s**k), 4, plain=_PLAIN),
             "per_step": f"{float(measured) ** (1 / k):.3g}",
             "active_percent": f"{100 * float(active):.0f}",
         },

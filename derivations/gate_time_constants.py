@@ -17,7 +17,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.nets.act import sigmoid
-from derivations.sym import replace_fprime
+from derivations.sym import replace_fprime, sci_latex
 
 b = sp.Symbol("b", real=True)  # forget-gate bias (its whole pre-activation when inputs and state are zero)
 u = sp.Symbol("u", positive=True)  # chrono draw, u ~ U[1, T_max - 1]
@@ -48,12 +48,6 @@ def _converged(total: sp.Expr) -> sp.Expr:
     """The value of a summed geometric series on its convergent branch (SymPy returns a Piecewise)."""
     folded = sp.piecewise_fold(total)
     return folded.args[0][0] if isinstance(folded, sp.Piecewise) else folded
-
-
-def _sci(r: sp.Expr) -> str:
-    """LaTeX m \\times 10^{e} with three significant digits."""
-    mant, exp = f"{float(r):.2e}".split("e")
-    return rf"{mant}\times10^{{{int(exp)}}}"
 
 
 def _fmt(r: sp.Expr, digits: int = 4) -> str:
@@ -522,7 +516,7 @@ def forget_bias_one_time_constant() -> Result:
             "tau_bias_2": _fmt(tau2, 3),
             "bias_for_100": f"{float(b100):.2f}",
             "f_bias_1": _fmt(p["sig_log"].subs(u, sp.E), 4),
-            "left_after_100": _sci(keep100),
+            "left_after_100": sci_latex(keep100, 3),
         },
         symbols={"T": "a desired time constant (> 1)", "b_f": "forget-gate bias (sum of both PyTorch vectors)"},
     )

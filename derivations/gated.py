@@ -22,7 +22,7 @@ from derivations.nets.gru import gru_cell_np, gru_jacobian_np
 from derivations.nets.lstm import init_params, lstm_block_jacobian_np, lstm_cell_np
 from derivations.nets.rnn import run_rnn
 from derivations.oracles.finite import central_diff
-from derivations.sym import Sigmoid, diag, sigmoid_explicit, symbol_vector
+from derivations.sym import Sigmoid, diag, sci_latex, sigmoid_explicit, symbol_vector
 
 # --- sigmoid gates live in the open interval (0, 1); float64 rounds them to 0 and 1 ------------------------------
 _z = sp.Symbol("z", real=True)
@@ -539,13 +539,13 @@ def gated_gradient_norms_100() -> Result:
         latex=(
             rf"T={FIG_STEPS},\ H={FIG_HIDDEN}:\quad"
             r"\bigl\|\partial h_T/\partial h_0\bigr\|_2^{\mathrm{RNN}}"
-            rf"\approx{_sci_latex(first['rnn_h'])},\quad"
+            rf"\approx{sci_latex(first['rnn_h'], 2)},\quad"
             r"\bigl\|\partial c_T/\partial c_0\bigr\|_2^{b_f=0}"
-            rf"\approx{_sci_latex(first['lstm_b0_c'])},\quad"
+            rf"\approx{sci_latex(first['lstm_b0_c'], 2)},\quad"
             r"\bigl\|\partial c_T/\partial c_0\bigr\|_2^{b_f=1}"
-            rf"\approx{_sci_latex(first['lstm_b1_c'])},\quad"
+            rf"\approx{sci_latex(first['lstm_b1_c'], 2)},\quad"
             r"\bigl\|\partial h_T/\partial h_0\bigr\|_2^{\mathrm{GRU}}"
-            rf"\approx{_sci_latex(first['gru_h'])}"
+            rf"\approx{sci_latex(first['gru_h'], 2)}"
         ),
         parts={**{k: sp.Float(first[k], 15) for k in _CURVES}, "decades_b1_over_b0": sp.Float(decades, 15)},
         text={
@@ -558,11 +558,6 @@ def gated_gradient_norms_100() -> Result:
         },
         symbols={"T": "number of steps", "H": "hidden size", "b_f": "forget bias added to bias_ih[H:2H]"},
     )
-
-
-def _sci_latex(v: float) -> str:
-    mant, exp = f"{v:.1e}".split("e")
-    return rf"{mant}\times10^{{{int(exp)}}}"
 
 
 @gated_gradient_norms_100.check(

@@ -16,6 +16,7 @@ import sympy as sp
 
 from derivations.activations import tanh_derivative_max
 from derivations.core import Result, derivation
+from derivations.sym import sci_latex
 
 n = sp.Symbol("n", integer=True, positive=True)
 n_in = sp.Symbol("n_in", integer=True, positive=True)
@@ -32,12 +33,6 @@ theta = sp.Symbol("theta", real=True)
 i, j = sp.symbols("i j", integer=True, positive=True)
 
 TORCH_TANH_GAIN = sp.Rational(5, 3)  # the gain torch.nn.init.calculate_gain recommends for tanh (no derivation given)
-
-
-def _sci_latex(value: float, digits: int) -> str:
-    """``value`` in scientific notation with ``digits`` significant digits, as LaTeX: 8.9\\times10^{-16}."""
-    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-    return rf"{mantissa}\times10^{{{int(exponent)}}}"
 
 
 def _gauss_pdf(std: sp.Expr) -> sp.Expr:
@@ -208,7 +203,7 @@ def he_init() -> Result:
             "per_layer_factor_lecun_relu": ratio_lecun,
             "lecun_relu_50_layers": ratio_lecun**50,
         },
-        text={"lecun_relu_50_layers": _sci_latex(float(ratio_lecun**50), 2)},
+        text={"lecun_relu_50_layers": sci_latex(float(ratio_lecun**50), 2)},
         symbols={"s": "std of the pre-activation z", "n_in": "fan-in", "v_w": "Var(w)"},
     )
 
@@ -612,7 +607,7 @@ def relu_variance_factor_for_gain() -> Result:
         },
         text={
             "depth": str(depth),
-            "total_linear_default": _sci_latex(float(total["linear_default"]), 2),
+            "total_linear_default": sci_latex(float(total["linear_default"]), 2),
             "total_tanh_gain": f"{float(total['tanh_gain']):.0f}",
         },
         symbols={"g": "gain: weights of variance g^2/n_in", "n_in": "fan-in", "s": "std of the pre-activation"},

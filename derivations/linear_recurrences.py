@@ -21,6 +21,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.nets.rnn import run_rnn
+from derivations.sym import sci_latex
 
 nu, theta = sp.symbols("nu theta", real=True)
 rho = sp.Symbol("rho", nonnegative=True)  # |lambda|
@@ -736,7 +737,7 @@ def curse_of_memory() -> Result:
         expr=sp.Lambda(lam, sens),
         latex=r"\lim_{t\to\infty}\mathbb{E}\Bigl(\frac{\partial h_t}{\partial\lambda}\Bigr)^2=" + sp.latex(sens),
         parts={"sensitivity": sens, "variance": var, "leading_coefficient": lead},
-        text={"sens_0.99": _sci(float(sens.subs(lam, sp.Rational(99, 100))))},
+        text={"sens_0.99": sci_latex(float(sens.subs(lam, sp.Rational(99, 100))), 3, bare_zero_exponent=True)},
         symbols={"lambda": "real eigenvalue in (-1, 1)"},
     )
 
@@ -920,12 +921,6 @@ def figure_data_curse_of_memory(points: int = 200) -> dict[str, np.ndarray]:
     }
 
 
-def _sci(v: float) -> str:
-    """``v`` with three significant digits as LaTeX, e.g. 2.51\\times10^{5}."""
-    mant, exp = f"{v:.2e}".split("e")
-    return rf"{mant}\times10^{{{int(exp)}}}" if int(exp) else mant
-
-
 # --- exercises: the forgetting horizon and a large ZOH step ---------------------------------------------------------
 HORIZON_R, HORIZON_EPS, HALF_LIFE = sp.Rational(99, 100), sp.Rational(1, 100), 1000
 
@@ -1068,7 +1063,7 @@ def discretisation_large_step() -> Result:
             "euler_after": a_e**n_,
             "fixed_point": fp_z,
         },
-        text={"zoh_after": _sci(float(a_z**n_))},
+        text={"zoh_after": sci_latex(float(a_z**n_), 3, bare_zero_exponent=True)},
         symbols={"a": "continuous-time eigenvalue", "b": "input weight", "Delta": "step"},
     )
 

@@ -10,17 +10,12 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.oracles.finite import central_diff
+from derivations.sym import sci_latex
 
 z = sp.Symbol("z", real=True)
 y = sp.Symbol("y", real=True)
 _P = 1 / (1 + sp.exp(-z))
 Z_SATURATED = -10  # a confidently wrong logit for y = 1
-
-
-def _sci(v: float) -> str:
-    r"""LaTeX of ``v`` with 4 significant digits in scientific notation, e.g. -4.539\times10^{-5}."""
-    mant, exp = f"{v:.3e}".split("e")
-    return rf"{mant}\times10^{{{int(exp)}}}"
 
 
 @derivation(
@@ -48,7 +43,7 @@ def sigmoid_output_losses() -> Result:
             r"\qquad \frac{\partial}{\partial z}\,\tfrac12\bigl(\sigma(z)-y\bigr)^2"
             r"=\bigl(\sigma(z)-y\bigr)\,\sigma'(z);"
             rf"\qquad z={Z_SATURATED},\ y=1:\ \sigma(z)-y={float(bce_sat):.5f},\ "
-            rf"\bigl(\sigma(z)-y\bigr)\,\sigma'(z)={_sci(float(mse_sat))}"
+            rf"\bigl(\sigma(z)-y\bigr)\,\sigma'(z)={sci_latex(float(mse_sat), 4)}"
         ),
         parts={
             "d_bce": _P - y,

@@ -24,6 +24,7 @@ from derivations.sym import (
     Sigmoid,
     diag,
     eval_matrix,
+    sci_latex,
     sigmoid_explicit,
     sigmoid_rule_ok,
     symbol_matrix,
@@ -631,13 +632,7 @@ def _decimal(r: sp.Expr, digits: int = 17) -> str:
     return sp.N(r, digits + 5).__format__(f".{digits - 1}e")
 
 
-def _sci(r: sp.Expr, digits: int = 4) -> str:
-    """LaTeX a \\times 10^{b} with ``digits`` significant digits (a plain decimal when 0.01 <= |r| < 1000)."""
-    mant, exp = _decimal(r, digits).split("e")
-    e = int(exp)
-    if -2 <= e < 3:
-        return f"{float(r):.{max(digits - 1 - e, 0)}f}"
-    return rf"{mant}\times10^{{{e}}}"
+_PLAIN = range(-2, 3)  # decimal exponents of values written as plain decimals: 0.01 <= |r| < 1000
 
 
 @derivation(
@@ -662,9 +657,10 @@ def lstm_forget_bias_product() -> Result:
         expr=sp.Tuple(sp.Lambda(_b, sigma**100), prod09, prod099, b09, b099),
         latex=(
             r"\begin{aligned}&\prod_{t=1}^{100}f_t=\sigma(b_f)^{100};\\&"
-            rf"0.9^{{100}}\approx{_sci(prod09)}\ (b_f=\ln 9\approx{float(b09):.3f}),\ "
-            rf"0.99^{{100}}\approx{_sci(prod099)}\ (b_f=\ln 99\approx{float(b099):.3f});\ "
-            rf"\\&\sigma(0)^{{100}}=2^{{-100}}\approx{_sci(half)},\quad \sigma(1)^{{100}}\approx{_sci(at_one)}"
+            rf"0.9^{{100}}\approx{sci_latex(prod09, 4, plain=_PLAIN)}\ (b_f=\ln 9\approx{float(b09):.3f}),\ "
+            rf"0.99^{{100}}\approx{sci_latex(prod099, 4, plain=_PLAIN)}\ (b_f=\ln 99\approx{float(b099):.3f});\ "
+            rf"\\&\sigma(0)^{{100}}=2^{{-100}}\approx{sci_latex(half, 4, plain=_PLAIN)},\quad "
+            rf"\sigma(1)^{{100}}\approx{sci_latex(at_one, 4, plain=_PLAIN)}"
             r"\end{aligned}"
         ),
         parts={
@@ -921,8 +917,8 @@ def lstm_forget_bias_doubled_product() -> Result:
     return Result(
         expr=sp.Tuple(doubled, intended, ratio),
         latex=(
-            rf"\sigma({sp.latex(effective)})^{{{_DB_STEPS}}}\approx{_sci(doubled)},\quad"
-            rf"\sigma({sp.latex(each)})^{{{_DB_STEPS}}}\approx{_sci(intended)}"
+            rf"\sigma({sp.latex(effective)})^{{{_DB_STEPS}}}\approx{sci_latex(doubled, 4, plain=_PLAIN)},\quad"
+            rf"\sigma({sp.latex(each)})^{{{_DB_STEPS}}}\approx{sci_latex(intended, 4, plain=_PLAIN)}"
         ),
         parts={
             "steps": sp.Integer(_DB_STEPS),
@@ -935,9 +931,9 @@ def lstm_forget_bias_doubled_product() -> Result:
             "orders": sp.log(ratio, 10),
         },
         text={
-            "prod_doubled": _sci(doubled),
-            "prod_intended": _sci(intended),
-            "ratio": _sci(ratio, 2),
+            "prod_doubled": sci_latex(doubled, 4, plain=_PLAIN),
+            "prod_intended": sci_latex(intended, 4, plain=_PLAIN),
+            "ratio": sci_latex(ratio, 2, plain=_PLAIN),
             "orders": f"{float(sp.log(ratio, 10)):.1f}",
         },
         symbols={"sigma": "logistic sigmoid"},

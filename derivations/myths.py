@@ -11,6 +11,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.sym import sci_latex
 
 a_ = sp.Symbol("a", positive=True)
 W_SAT = 2 * sp.eye(2)  # rho(W) = 2 > 1
@@ -43,17 +44,18 @@ def rho_above_one_saturated() -> Result:
             rf"\approx{float(per_step):.4f}\ \Rightarrow\ "
             rf"\Bigl\lVert\frac{{\partial h_{{{T_SAT}}}}}{{\partial h_0}}\Bigr\rVert_2"
             rf"\le(2\operatorname{{sech}}^2 3)^{{{T_SAT}}}"
-            rf"\approx{_sci(float(bound))};\qquad f=\mathrm{{id}}:\ \lVert W^{{{T_SAT}}}\rVert_2={sp.latex(linear)}"
+            rf"\approx{sci_latex(float(bound), 2)};\qquad "
+            rf"f=\mathrm{{id}}:\ \lVert W^{{{T_SAT}}}\rVert_2={sp.latex(linear)}"
         ),
         parts={"W": W_SAT, "rho": rho, "per_step": per_step, "bound": bound, "linear_norm": linear},
-        text={"per_step": f"{float(per_step):.4f}", "bound": _sci(float(bound)), "T": str(T_SAT), "drive": str(DRIVE)},
+        text={
+            "per_step": f"{float(per_step):.4f}",
+            "bound": sci_latex(float(bound), 2),
+            "T": str(T_SAT),
+            "drive": str(DRIVE),
+        },
         symbols={"W": "recurrent matrix", "a": "pre-activation", "h_0": "initial state (componentwise >= 0)"},
     )
-
-
-def _sci(v: float) -> str:
-    mant, exp = f"{v:.1e}".split("e")
-    return rf"{mant}\times10^{{{int(exp)}}}"
 
 
 @rho_above_one_saturated.check(

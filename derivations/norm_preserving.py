@@ -16,6 +16,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.oracles.finite import central_diff
+from derivations.sym import sci_latex
 
 x, y = sp.symbols("x y", real=True)  # real and imaginary part of one complex pre-activation z
 b = sp.Symbol("b", real=True)  # modReLU bias
@@ -44,12 +45,6 @@ def _skew2(v: sp.Expr) -> sp.Matrix:
 
 def _rot(theta: sp.Expr) -> sp.Matrix:
     return sp.Matrix([[sp.cos(theta), -sp.sin(theta)], [sp.sin(theta), sp.cos(theta)]])
-
-
-def _sci(v: float) -> str:
-    """LaTeX of v with three significant digits, as m x 10^e."""
-    mant, ex = f"{v:.2e}".split("e")
-    return rf"{mant}\times 10^{{{int(ex)}}}"
 
 
 def _modrelu_np(z: np.ndarray, bias: float) -> np.ndarray:
@@ -270,7 +265,7 @@ def orthogonal_tanh_fixed_point() -> Result:
         text={
             "c": sp.latex(FIX_C),
             "T": str(FIX_T),
-            "example_norm": _sci(float(ex_norm)),
+            "example_norm": sci_latex(float(ex_norm), 3),
         },
         symbols={"c": "|h*_i| (all equal), 0 < c < 1", "T": "steps", "W": "any orthogonal matrix"},
     )

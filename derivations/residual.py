@@ -15,6 +15,7 @@ import sympy as sp
 
 from derivations.core import Result, derivation
 from derivations.oracles.finite import central_diff
+from derivations.sym import sci_latex
 
 _X = sp.Matrix(sp.symbols("x1 x2", real=True))
 _W1 = sp.Matrix(2, 2, sp.symbols("a11 a12 a21 a22", real=True))
@@ -285,16 +286,11 @@ def residual_branch_scaling_bound() -> Result:
         text={
             "upper_example": f"{float(upper.subs(ex)):.4f}",
             "lower_example": f"{float(lower.subs(ex)):.4f}",
-            "unscaled_example": _sci(float(unscaled.subs(ex))),
+            "unscaled_example": sci_latex(float(unscaled.subs(ex)), 3),
             "L_example": str(ex[L]),
         },
         symbols={"a": "bound on ||A_k||_2", "L": "number of blocks", "A_k": "Jacobian of the k-th branch"},
     )
-
-
-def _sci(v: float) -> str:
-    mantissa, exponent = f"{v:.2e}".split("e")
-    return rf"{mantissa}\times10^{{{int(exponent)}}}"
 
 
 @residual_branch_scaling_bound.check(

@@ -1,7 +1,10 @@
 """SymPy building blocks shared by the topic modules: matrices and vectors of real symbols, a logistic sigmoid whose
-derivative rule is sigma(1 - sigma), and diagonal matrices of a column. Nothing here registers a derivation."""
+derivative rule is sigma(1 - sigma), diagonal matrices of a column, and numbers written as LaTeX scientific notation.
+Nothing here registers a derivation."""
 
 from __future__ import annotations
+
+import decimal
 
 import sympy as sp
 
@@ -64,3 +67,24 @@ def replace_fprime(expr: sp.Expr, fn: sp.FunctionClass, fp: sp.FunctionClass) ->
         lambda e: fp(e.variables[0]),
     )
     return out.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.doit())
+
+
+def sci_latex(value: float | sp.Expr, digits: int, *, plain: range = range(0), bare_zero_exponent: bool = False) -> str:
+    r"""``value`` rounded to ``digits`` significant digits as LaTeX ``m\times10^{e}``, e.g. ``-4.539\times10^{-5}``.
+
+    A SymPy number is evaluated to ``digits + 20`` digits first, so it is rounded from its exact value, not from the
+    nearest float (an exact tie rounds half to even). When the exponent e (after rounding) is in ``plain``, the result
+    is a plain decimal with the same significant digits instead, all integer digits kept (``range(-2, 3)``: 0.3660
+    rather than 3.660\times10^{-1}); with ``bare_zero_exponent`` an exponent of 0 gives the bare mantissa."""
+    num: float | decimal.Decimal
+    if isinstance(value, sp.Basic) and value != 0:
+        num = decimal.Decimal(str(sp.N(value, digits + 20)))
+    else:
+        num = float(value)
+    mantissa, exponent = format(num, f".{digits - 1}e").split("e")
+    e = int(exponent)
+    if e in plain:
+        return format(num, f".{max(digits - 1 - e, 0)}f")
+    if e == 0 and bare_zero_exponent:
+        return mantissa
+    return rf"{mantissa}\times10^{{{e}}}"
