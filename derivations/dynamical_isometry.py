@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from derivations.core import Result, derivation
+from derivations.sym import sci_latex
 
 L = sp.Symbol("L", integer=True, positive=True)  # depth (number of layers / factors)
 N = sp.Symbol("N", integer=True, positive=True)  # width
@@ -832,7 +833,7 @@ def variance_preserving_product() -> Result:
             "lambda_1_exact": _tex(lam),
             "mean_log_norm": f"{float(mean_log.subs(kk, k_num)):.2f}",
             "sd_log_norm": f"{float(sd.subs(kk, k_num)):.2f}",
-            "typical_norm": f"{math.exp(float(mean_log.subs(kk, k_num))):.1e}".replace("e-0", r"\times10^{-") + "}",
+            "typical_norm": sci_latex(math.exp(float(mean_log.subs(kk, k_num))), 2),
         },
         symbols={"K": "number of factors", "lambda_1": "top Lyapunov exponent", "v": "a fixed unit vector"},
     )

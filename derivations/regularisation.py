@@ -13,6 +13,7 @@ import sympy as sp
 from derivations.activations import tanh_derivative_max
 from derivations.core import Result, derivation
 from derivations.oracles.finite import central_diff
+from derivations.sym import sci_latex
 
 lam = sp.Symbol("lambda", positive=True)
 eta = sp.Symbol("eta", positive=True)
@@ -414,7 +415,7 @@ def decayed_recurrent_jacobian_bound() -> Result:
         },
         text={
             "sigma_k": f"{float(sigma_k):.4f}",
-            "bound": f"{float(bound):.2e}".replace("e-0", r"\times10^{-").replace("e-", r"\times10^{-") + "}",
+            "bound": sci_latex(float(bound), 3),
             "steps": str(steps),
             "lag": str(lag),
         },

@@ -13,7 +13,7 @@ import sympy as sp
 from derivations.core import Result, derivation
 from derivations.nets.rnn import jacobian_product, run_rnn
 from derivations.oracles.finite import central_diff, max_rel_err
-from derivations.sym import symbol_matrix, symbol_vector
+from derivations.sym import sci_latex, symbol_matrix, symbol_vector
 
 N_STATE = 3
 
@@ -335,7 +335,7 @@ def relu_rnn_exploding_gradient() -> Result:
             "norm_steps": norm_steps,
             "fd_steps": sp.Integer(20),
         },
-        text={"norm_steps": rf"{float(norm_steps):.4e}".replace("e+0", r"\times10^{") + "}"},
+        text={"norm_steps": sci_latex(float(norm_steps), 5)},
         symbols={
             "T": "number of steps",
             "h_i": "components of h_{t-1} (nonnegative: outputs of ReLU)",
