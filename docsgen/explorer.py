@@ -15,8 +15,9 @@ from docsgen.labels import label
 LABEL_KEYS = ("activation", "lambda", "x", "y", "measured", "bound", "legend", "readout", "below")
 
 
-def html(series_json: str, lang: str) -> str:
-    """The widget for ``lang``: the data of ``series_json`` plus every label, embedded as JSON after the container."""
+def html(series_json: str, lang: str, script: str) -> str:
+    """The widget for ``lang``: its script (``script``: the URL of ``gradient-explorer.js`` from the page; only the
+    pages that show the widget load it), the container, then the data of ``series_json`` and every label as JSON."""
     data = json.loads(series_json)
     labels = {key: label(f"explorer.{key}", lang) for key in LABEL_KEYS}
     labels["acts"] = {act: label(f"explorer.act.{act}", lang) for act in data["series"]}
@@ -24,6 +25,7 @@ def html(series_json: str, lang: str) -> str:
     payload = payload.replace("</", "<\\/")  # never close the <script> element early
     fallback = _html.escape(label("explorer.noscript", lang))
     return (
+        f'<script src="{script}" defer></script>'
         f'<div class="gradient-explorer" data-lang="{lang}"><noscript>{fallback}</noscript></div>\n'
         f'<script type="application/json" class="gradient-explorer-data">{payload}</script>'
     )

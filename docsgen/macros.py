@@ -171,19 +171,23 @@ def define_env(env) -> None:
         except KeyError:
             raise KeyError(f"unknown figure {fig_id!r} (registered with @figure in docsgen/figures/)") from None
 
+    def _asset(rel: str) -> str:
+        """URL of ``assets/<rel>`` from this page (directory URLs: one ``../`` per level)."""
+        return "../" * env.page.url.count("/") + "assets/" + rel
+
     @env.macro
     def explorer() -> str:
         """The interactive gradient explorer (data: derivation ``explorer_bound``; labels in this page's language)."""
         from docsgen.explorer import html
 
-        return html(val("explorer_bound", "series_json"), lang)
+        return html(val("explorer_bound", "series_json"), lang, _asset("javascripts/gradient-explorer.js"))
 
     @env.macro
     def signal_explorer() -> str:
         """The interactive chi_1 explorer (data: derivation ``signal_explorer``; labels in this page's language)."""
         from docsgen.signal_explorer import html
 
-        return html(val("signal_explorer", "series_json"), lang)
+        return html(val("signal_explorer", "series_json"), lang, _asset("javascripts/signal-explorer.js"))
 
     @env.macro
     def checks() -> str:

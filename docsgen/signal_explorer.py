@@ -17,8 +17,9 @@ from docsgen.labels import label
 LABEL_KEYS = ("sw2", "depth", "x", "y", "readout", "ordered", "chaotic", "critical")
 
 
-def html(series_json: str, lang: str) -> str:
-    """The widget for ``lang``: the data of ``series_json`` plus every label, embedded as JSON after the container."""
+def html(series_json: str, lang: str, script: str) -> str:
+    """The widget for ``lang``: its script (``script``: the URL of ``signal-explorer.js`` from the page; only the
+    pages that show the widget load it), the container, then the data of ``series_json`` and every label as JSON."""
     data = json.loads(series_json)
     labels = {key: label(f"signal.{key}", lang) for key in LABEL_KEYS}
     payload = json.dumps({**data, "labels": labels}, ensure_ascii=False, separators=(",", ":"))
@@ -34,6 +35,7 @@ def html(series_json: str, lang: str) -> str:
         f"<thead><tr><th>σ_w²</th><th>q*</th><th>χ₁</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     return (
+        f'<script src="{script}" defer></script>'
         f'<div class="gradient-explorer"><div class="signal-explorer" data-lang="{lang}">'
         f"<noscript>{table}<p>{fallback}</p></noscript></div>\n"
         f'<script type="application/json" class="signal-explorer-data">{payload}</script></div>'

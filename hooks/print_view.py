@@ -10,6 +10,7 @@ per-page hooks that run later do not reach it. Here:
 - Every id of a page gets the page's prefix, not only the headings' (the plugin prefixes h1-h6, sup and li only,
   while it rewrites every link): exercise anchors, code lines and citations then resolve inside the document.
   Ids inside inline SVG figures stay as they are (their own ``url(#…)`` and ``xlink:href`` refer to them).
+- The plugin's stylesheets and script are removed from every other page (only the print view uses them).
 - Math is rendered by ``hooks/katex.py`` as on every page; nbconvert's inline JupyterLab styles are replaced by the
   labs' trimmed stylesheets; folded hints, solutions and wrong answers (``<details>``) are printed open; the
   language switch leads to the other language's print view.
@@ -87,6 +88,25 @@ def on_config(config):
 def on_page_content(html: str, page, config, files) -> str:
     page.html = html  # what the plugin combines into the print view
     return html
+
+
+# The plugin links its stylesheets and script from every page, but only the print view uses them: elsewhere they
+# would be three more render-blocking requests.
+_PRINT_ASSETS = re.compile(
+    r'<link rel="stylesheet" href="(?:\.\./)*css/print-site(?:-material)?\.css">'
+    r'|<script src="(?:\.\./)*js/print-site\.js"></script>'
+)
+
+
+@event_priority(-100)
+def on_post_page(output: str, page, config) -> str:
+    """A page of the site (not the print view, which the plugin writes after the pages): without the plugin's assets."""
+    return _PRINT_ASSETS.sub("", output)
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    """The same for the 404 page."""
+    return _PRINT_ASSETS.sub("", output_content) if template_name == "404.html" else output_content
 
 
 _DETAILS = re.compile(r"<details\b(?![^>]*\sopen\b)")

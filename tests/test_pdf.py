@@ -247,3 +247,15 @@ def test_every_page_links_to_the_pdf_of_its_language(site_dir, lang):
             assert not href.startswith(("/", "http")), (page, href)
             assert (page.parent / href).resolve() == target, (page, href)
         assert "data-print-view" in html, page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_only_the_print_view_loads_the_print_plugins_assets(site_dir, lang):
+    """The plugin's stylesheets and script serve the print view; on any other page they would only delay rendering."""
+    assets = re.compile(r'href="[./]*css/print-site[^"]*\.css"|src="[./]*js/print-site\.js"')
+    assert len(assets.findall(print_view(site_dir, lang))) == 3
+    root = site_dir / PREFIX[lang]
+    pages = [p for p in root.rglob("*.html") if "print_page" not in p.parts and (lang == "zh" or "zh" not in p.parts)]
+    assert len(pages) > 25 and (root / "404.html") in pages
+    loading = [str(p.relative_to(site_dir)) for p in pages if assets.search(p.read_text(encoding="utf-8"))]
+    assert not loading, f"pages that load the print view's assets: {loading[:5]}"

@@ -16,6 +16,10 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {"laptop": (1366, 768), "phone": (390, 844)}
+# What a reader sees once every block has come into view: the article's blocks are laid out only near the screen
+# (content-visibility in extra.css), and measuring must not depend on where the page happens to be scrolled.
+LAY_OUT_EVERYTHING = """() => document.head.insertAdjacentHTML('beforeend',
+    '<style>.md-content__inner > *, .jp-Notebook > .jp-Cell { content-visibility: visible !important; }</style>')"""
 # every display formula: arithmatex blocks (pages) and KaTeX display spans (notebook Markdown)
 MEASURE = """() => [...document.querySelectorAll(
         '.md-content div.arithmatex, .md-content span.arithmatex > .katex-display')].map(e => {
@@ -59,6 +63,7 @@ def measure(site: Path, paths: list[str]) -> dict[str, dict[str, list[dict]]]:
                 for path in paths:
                     page.goto(base + path, wait_until="load")
                     page.evaluate("document.fonts.ready.then(() => true)")
+                    page.evaluate(LAY_OUT_EVERYTHING)
                     out[name][path] = page.evaluate(MEASURE)
                 page.close()
             browser.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tools.formulas import LAY_OUT_EVERYTHING
+
 from ..conftest import LANGS, ROOT, page_sources, page_url
 
 pytestmark = pytest.mark.browser
@@ -83,6 +85,7 @@ def open_page(browser, url: str, device: dict, scheme: str):
     page.wait_for_function(
         "s => document.body.getAttribute('data-md-color-scheme') === s", arg="slate" if scheme == "dark" else "default"
     )
+    page.evaluate(LAY_OUT_EVERYTHING)  # every figure as it is once scrolled into view
     return context, page
 
 

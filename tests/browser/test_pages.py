@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tools.formulas import MEASURE
+from tools.formulas import LAY_OUT_EVERYTHING, MEASURE
 
 from ..conftest import all_pages
 
@@ -48,6 +48,7 @@ def test_page_renders_math_with_no_errors_and_no_third_party_requests(browser, s
         leftover = [t for t in leftover if t not in code]
         assert not leftover, f"raw TeX left on the page: {leftover[:5]}"
         assert page.evaluate("document.documentElement.lang") == lang
+        page.evaluate(LAY_OUT_EVERYTHING)  # every block as it is once scrolled into view
         too_wide = [f for f in page.evaluate(MEASURE) if f["width"] > f["column"] + 1]
         assert not too_wide, f"display formulas wider than the column: {[f['tex'][:60] for f in too_wide]}"
     finally:
@@ -286,3 +287,38 @@ def test_each_citation_has_a_copy_button_that_copies_it(browser, server, path):
             assert page.evaluate("navigator.clipboard.readText()") == code.inner_text(), kind
     finally:
         context.close()
+
+
+# the last display formula of the page, its position, and whether it is laid out (one of its layouts rendered)
+_LAST_FORMULA = """() => { const b = [...document.querySelectorAll('.md-content__inner > div.arithmatex')].at(-1);
+    return {top: b.getBoundingClientRect().top, cv: getComputedStyle(b).contentVisibility,
+        laidOut: [...b.querySelectorAll('.katex-html')].some(k => k.checkVisibility({contentVisibilityAuto: true}))};
+}"""
+# scrolled to again on every frame until it is laid out: blocks above it take their real height as they render
+_SCROLL_TO_LAST_FORMULA = f"""() => {{
+    [...document.querySelectorAll('.md-content__inner > div.arithmatex')].at(-1).scrollIntoView({{block: 'center'}});
+    return ({_LAST_FORMULA})().laidOut; }}"""
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_a_long_page_lays_out_its_blocks_near_the_screen_only(browser, server, prefix):
+    """Math-dense pages: a block far below the first screen is not laid out at load (content-visibility, extra.css);
+    scrolled to, it is; a link to a formula's anchor inside such a block lands on it; printing lays out every block."""
+    page, seen = open_page(browser, server + prefix + "bptt/", width=390)
+    try:
+        last = page.evaluate(_LAST_FORMULA)
+        assert last["top"] > 2 * 900 and last["cv"] == "auto" and not last["laidOut"], last
+        page.wait_for_function(_SCROLL_TO_LAST_FORMULA)
+        page.emulate_media(media="print")
+        assert page.evaluate(_LAST_FORMULA)["cv"] == "visible"
+        assert not seen["errors"], seen["errors"]
+    finally:
+        page.close()
+    page, _ = open_page(browser, server + prefix + "clipping/#eq-clip-scale", width=390)
+    try:
+        target = page.locator("#eq-clip-scale")
+        page.wait_for_function("() => document.querySelector('#eq-clip-scale').checkVisibility()")
+        box = target.bounding_box()
+        assert box is not None and 0 <= box["y"] < 900 and box["height"] > 10, box
+    finally:
+        page.close()

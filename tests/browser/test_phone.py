@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tools.formulas import LAY_OUT_EVERYTHING
+
 from ..conftest import all_pages
 from .test_pages import open_page
 
@@ -26,6 +28,7 @@ def test_a_phone_never_scrolls_sideways_and_wide_formulas_show_they_scroll(brows
     inside its own block, which carries the scroll shadows (docs: extra.css) that show there is more to the side."""
     page, _ = open_page(browser, server + path, width=PHONE)
     try:
+        page.evaluate(LAY_OUT_EVERYTHING)  # every block as it is once scrolled into view (none clipped by containment)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"page is {overflow}px wider than a {PHONE}px screen"
         blocks = _phone_blocks[path] = page.evaluate(PHONE_BLOCKS)
@@ -44,6 +47,7 @@ def test_at_most_one_display_formula_in_ten_scrolls_on_a_phone(browser, server):
         if path not in _phone_blocks:
             page, _ = open_page(browser, server + path, width=PHONE)
             try:
+                page.evaluate(LAY_OUT_EVERYTHING)
                 _phone_blocks[path] = page.evaluate(PHONE_BLOCKS)
             finally:
                 page.close()
