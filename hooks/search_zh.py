@@ -1,7 +1,10 @@
-"""Chinese search: patch the query segmentation of Material's built search worker (see ``_SEGMENT_FIXES``)."""
+"""Chinese search: patch the query segmentation of Material's built search worker (see ``_SEGMENT_FIXES``), and write
+the search index as UTF-8 rather than ASCII escapes (every page fetches it at load: the Chinese index shrinks from
+about 1.0 MB to 0.6 MB, 185 to 160 KB compressed)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -32,5 +35,15 @@ def fix_chinese_query_segmentation(site_dir: Path) -> None:
     workers[0].write_text(code, encoding="utf-8")
 
 
+def index_as_utf8(site_dir: Path) -> None:
+    """Rewrite the search plugin's ``search/search_index.json`` with its characters as UTF-8 (same JSON value)."""
+    path = site_dir / "search" / "search_index.json"
+    if not path.is_file():
+        raise PluginError(f"no search index at {path}: the search plugin writes it before this hook runs")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def on_post_build(config):
     fix_chinese_query_segmentation(Path(config.site_dir))
+    index_as_utf8(Path(config.site_dir))

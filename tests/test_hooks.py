@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import struct
 import zlib
@@ -68,6 +69,19 @@ def test_query_segmentation_fix_fails_loudly_when_material_changes(tmp_path):
     (workers / "search.0000.min.js").write_text("function segment(){/* rewritten upstream */}", encoding="utf-8")
     with pytest.raises(PluginError, match="query segmentation changed"):
         search_zh.fix_chinese_query_segmentation(tmp_path)
+
+
+def test_the_search_index_is_written_as_utf8_with_the_same_content(tmp_path):
+    index = tmp_path / "search" / "search_index.json"
+    index.parent.mkdir()
+    doc = {"location": "bptt/", "title": "随时间反向传播", "text": "梯度 σ′ < 1"}
+    data = {"config": {"lang": ["zh"]}, "docs": [doc]}
+    index.write_text(json.dumps(data), encoding="utf-8")
+    search_zh.index_as_utf8(tmp_path)
+    raw = index.read_text(encoding="utf-8")
+    assert "随时间反向传播" in raw and "\\u" not in raw and json.loads(raw) == data
+    with pytest.raises(PluginError, match="no search index"):
+        search_zh.index_as_utf8(tmp_path / "elsewhere")
 
 
 def test_math_and_notebook_code_are_kept_out_of_the_search_index():
