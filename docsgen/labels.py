@@ -44,6 +44,12 @@ LABELS: dict[str, dict[str, str]] = {
     "lab.copy": {"en": "Copy to clipboard", "zh": "复制到剪贴板"},
     "lab.copied": {"en": "Copied!", "zh": "已复制"},
     "lab.plot_alt": {"en": "Plot produced by the code cell above", "zh": "上方代码单元格输出的图"},
+    # accessible name of a lab's SVG plot (hooks/notebooks.py), from the plot's own texts
+    "lab.plot": {"en": "Plot", "zh": "图"},
+    "lab.plot_titled": {"en": "Plot: {}", "zh": "图：{}"},
+    "lab.plot_axes": {"en": ". Axes: {}", "zh": "。坐标轴：{}"},
+    "lab.plot_legend": {"en": ". Legend: {}", "zh": "。图例：{}"},
+    "lab.plot_sep": {"en": "; ", "zh": "；"},
     # --- "cite this page" (docsgen/cite.py, overrides/partials/cite.html) and the changelog's edition headings ---
     "cite.summary": {"en": "Cite this page", "zh": "引用本页"},
     "cite.bibtex": {"en": "BibTeX", "zh": "BibTeX"},

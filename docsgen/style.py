@@ -7,6 +7,10 @@ Pages show the SVG at the column width, capped at 22rem on wide screens (extra.c
 phone the column is ``PHONE_COLUMN_PX`` wide, so the smallest text is ``MIN_FONT_PT * PHONE_COLUMN_PX / (72 * WIDTH)``
 = 12.4 CSS px (11.9 on the padded dark-mode card), and on a laptop (figure 440 px wide) about 15 px, near the body
 text. Long titles are wrapped (``wrap``) and long legends go under the plot (``legend_below``) rather than shrink.
+
+The labs (docs/*/labs/*.ipynb) draw their plots with the same set-up: in Jupyter, ``setup`` also makes the inline
+backend show figures as SVG (text as paths, no date), which hooks/notebooks.py puts in the page like a figure, so a lab
+plot drawn ``WIDTH`` wide reads like one (tests/browser/test_figures.py measures both).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import sys
 from functools import cache
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
@@ -46,7 +51,9 @@ def setup(lang: str = "en"):
         )
     plt.rcParams.update(
         {
-            "font.family": "sans-serif",
+            # the fonts by name, not the generic "sans-serif": only a list of names gives each glyph a fallback
+            # (a subscript such as "₁" is not in the CJK fonts, and would be a box)
+            "font.family": ([font] if font else []) + ["DejaVu Sans"],
             "font.sans-serif": ([font] if font else []) + ["DejaVu Sans"],
             "axes.unicode_minus": False,
             "figure.dpi": 100,
@@ -80,7 +87,26 @@ def setup(lang: str = "en"):
             "figure.constrained_layout.w_pad": 0.02,
         }
     )
+    _inline_svg()
     return plt
+
+
+SVG_SAVE = {"bbox_inches": "tight", "pad_inches": 0.02, "metadata": {"Date": None, "Creator": None}}
+
+
+def _inline_svg() -> None:
+    """In Jupyter (IPython's inline backend), show figures as SVG saved like the site's (``SVG_SAVE``): they scale
+    with the column and stay sharp, and a re-run gives the same output. Elsewhere nothing changes."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None or ipython.get_ipython() is None:
+        return
+    try:  # importing the backend module configures the inline backend if it is the one in use
+        from matplotlib_inline.backend_inline import InlineBackend
+    except ImportError:
+        return
+    inline = InlineBackend.instance()  # its settings apply now if it is configured, or when it is
+    inline.print_figure_kwargs = SVG_SAVE
+    inline.figure_formats = {"svg"}
 
 
 _TOKEN = re.compile(
@@ -139,7 +165,7 @@ def svg(fig, alt: str) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.02, metadata={"Date": None, "Creator": None})
+    fig.savefig(buf, format="svg", **SVG_SAVE)
     smallest = min_font_pt(fig)  # after drawing: tick labels get their text when drawn
     plt.close(fig)
     text = buf.getvalue()

@@ -2,7 +2,9 @@
 
 - Drop nbconvert's CDN scripts (MathJax 2, Mermaid): no request leaves the site.
 - Mark notebook TeX up like arithmatex's, so ``hooks/katex.py`` renders it at build time like every other formula.
-- Give inline PNG plots their pixel size (no layout shift) and Chinese headings the ids their TOC links to.
+- Put SVG plots (the labs draw them with ``docsgen.style.setup``) in the page as inline SVG, wrapped and sized like the
+  site's figures, with an accessible name read from the plot's own texts; give inline PNG plots their pixel size (no
+  layout shift) and Chinese headings the ids their TOC links to.
 - Put a download link for the notebook itself under the title.
 - Execute every notebook whose cached output is missing (both languages) in worker processes as soon as the
   build is configured, in parallel with the derivations being computed, instead of one after the other when each
@@ -18,6 +20,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import hashlib
+import html as html_lib
 import json
 import multiprocessing
 import os
@@ -25,6 +28,7 @@ import re
 import shutil
 import struct
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -83,6 +87,72 @@ def _png_size(m: re.Match[str]) -> str:
     head = base64.b64decode(m.group(2))  # 24 bytes: signature, IHDR length and type, width, height
     width, height = struct.unpack(">II", head[16:24])
     return f'<img width="{width}" height="{height}" {m.group(1)}src="data:image/png;base64,{m.group(2)}'
+
+
+# nbconvert shows an SVG output as an <img> of a data URL: its text can be neither measured nor read by a screen reader,
+# and base64 adds a third to its size before compression. It goes in the page as the SVG itself instead.
+_NB_SVG = re.compile(r'<img\b[^>]*?\bsrc="data:image/svg\+xml;base64,([A-Za-z0-9+/=\s]+)"[^>]*>')
+_SVG_DROP = re.compile(r"\A.*?(?=<svg\b)|<metadata>.*?</metadata>\s*|<!--.*?-->", re.S)  # prologue, metadata, comments
+_SVG = "{http://www.w3.org/2000/svg}"
+_TEX_WORDS = {"partial": "∂", "sigma": "σ", "lambda": "λ", "delta": "δ", "chi": "χ", "ell": "ℓ", "infty": "∞"}
+_TEX_MARKS = {"|": "‖", ",": " ", ";": " ", "!": ""}
+
+
+def _plain(text: str) -> str:
+    """A Matplotlib text as a screen reader should get it: mathtext without its $, braces and TeX commands."""
+    text = re.sub(r"\\([A-Za-z]+)\s*", lambda m: _TEX_WORDS.get(m.group(1), ""), text)  # TeX eats the space
+    text = re.sub(r"\\(\W)", lambda m: _TEX_MARKS.get(m.group(1), m.group(1)), text)  # \| \, \{ ...
+    return " ".join(text.replace("$", "").replace("{", "").replace("}", "").replace("^*", "*").split())
+
+
+def plot_texts(svg: str) -> tuple[list[str], list[str], list[str]]:
+    """(titles, axis labels, legend entries) of a Matplotlib SVG, in drawing order, without repeats. Matplotlib writes
+    each text as an XML comment in its group ``text_<n>``; where the group sits tells its role: in a legend, directly
+    in an axis (its label; tick labels are in ticks and left out), or else in an axes or the figure (a title)."""
+    root = ET.fromstring(svg, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+    titles: list[str] = []
+    labels: list[str] = []
+    legend: list[str] = []
+
+    def walk(group: ET.Element, found: list[str] | None) -> None:
+        for child in group:
+            gid = child.get("id", "")
+            if child.tag != f"{_SVG}g" or gid.startswith(("xtick_", "ytick_")):
+                continue
+            if gid.startswith("text_"):
+                text = _plain(" ".join(c.text or "" for c in child if c.tag is ET.Comment))  # a comment a line
+                in_axis = group.get("id", "").startswith("matplotlib.axis")
+                into = found if found is not None else labels if in_axis else titles
+                if text and text not in into:
+                    into.append(text)
+            else:
+                walk(child, legend if gid.startswith("legend_") else found)
+
+    walk(root, None)
+    return titles, labels, legend
+
+
+def plot_name(svg: str, lang: str) -> str:
+    """The accessible name of a lab plot, in the page's language: its titles, axis labels and legend entries."""
+    from docsgen.labels import label
+
+    titles, labels, legend = plot_texts(svg)
+    sep = label("lab.plot_sep", lang)
+    parts = [label("lab.plot_titled", lang).format(sep.join(titles)) if titles else label("lab.plot", lang)]
+    if labels:
+        parts.append(label("lab.plot_axes", lang).format(sep.join(labels)))
+    if legend:
+        parts.append(label("lab.plot_legend", lang).format(sep.join(legend)))
+    return "".join(parts)
+
+
+def inline_svg(data: str, lang: str) -> str:
+    """A base64 SVG plot as inline SVG in a ``figure-svg`` wrapper (sized, and carded in dark mode, like the site's
+    figures: extra.css), with ``role="img"`` and an accessible name; without XML prologue, metadata and comments."""
+    svg = base64.b64decode(data).decode("utf-8")
+    name = html_lib.escape(plot_name(svg[svg.index("<svg") :], lang), quote=True)
+    svg = _SVG_DROP.sub("", svg)
+    return f'<div class="figure-svg lab-plot"><svg role="img" aria-label="{name}" {svg[len("<svg ") :]}</div>'
 
 
 LANG_DIRS = {"en": "docs/en", "zh": "docs/zh"}
@@ -147,13 +217,14 @@ def on_page_content(html: str, page, config, files) -> str:
     page.meta.setdefault("search", {}).setdefault("boost", LAB_SEARCH_BOOST)
     for pattern in _NB_CDN:
         html = pattern.sub("", html)
-    html = notebook_math(html)
+    html = notebook_math(html)  # before SVG plots are inlined: the TeX in their texts is drawn already
+    lang = config.extra.get("site_lang", "en")
+    html = _NB_SVG.sub(lambda m: inline_svg(m.group(1), lang), html)
     html = _NB_PNG.sub(_png_size, html)
     # nbconvert gives Chinese headings an empty id (it drops non-ASCII) while mkdocs-jupyter's table of contents
     # links to Python-Markdown slugs ("_1", "_2", ...). A translated lab has the headings of its English twin in the
     # same order: give each heading, and its TOC entry, the twin's id, so that links and the language switch land on
     # the same section in both languages; otherwise the id its TOC entry links to.
-    lang = config.extra.get("site_lang", "en")
     entries = list(_flat(page.toc.items))
     twin = twin_heading_ids(Path(config.docs_dir).parent / "en" / page.file.src_uri) if lang != "en" else []
     if twin and [level for level, _ in twin] == [item.level for item in entries]:
@@ -231,7 +302,8 @@ def _node(purpose: str) -> str:
     return node
 
 
-_NB_STYLE = re.compile(r'<style type="text/css">(.{2000,}?)</style>', re.S)
+# nbconvert's stylesheets: long style elements, each matched alone (an inline SVG plot has a short one of its own)
+_NB_STYLE = re.compile(r'<style type="text/css">((?:(?!</style>).){2000,})</style>', re.S)
 
 
 def purge_css(css: str, html: str) -> str:

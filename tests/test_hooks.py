@@ -43,6 +43,30 @@ def test_inline_pngs_get_their_pixel_size():
     assert notebooks._NB_PNG.sub(notebooks._png_size, out) == out  # sized images are left alone
 
 
+def test_svg_plots_go_in_the_page_as_svg_named_by_their_texts():
+    import io
+
+    from docsgen.style import SVG_SAVE, WIDTH, legend_below, setup
+
+    plt = setup("zh")
+    fig, axes = plt.subplots(1, 2, figsize=(WIDTH, 2.5))
+    axes[0].semilogy([1, 2], [1, 10], label="稳定")
+    axes[0].plot([1, 2], [2, 3], label="λ₁ = 0.9")
+    axes[0].set(title="x = 5σ(x) + b", xlabel="偏置 $b$", ylabel=r"$|\partial E_{50}/\partial b|$")
+    axes[1].set(xlabel="偏置 $b$")  # repeated: named once
+    legend_below(fig)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", **SVG_SAVE)
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue().encode()).decode()
+    img = f'<img alt="No description has been provided for this image" src="data:image/svg+xml;base64,{data}"/>'
+    out = notebooks._NB_SVG.sub(lambda m: notebooks.inline_svg(m.group(1), "zh"), f"<div>{img}\n</div>")
+    name = "图：x = 5σ(x) + b。坐标轴：偏置 b；|∂E_50/∂b|。图例：稳定；λ₁ = 0.9"
+    assert out.startswith(f'<div><div class="figure-svg lab-plot"><svg role="img" aria-label="{name}" xmlns')
+    assert out.endswith("</svg>\n</div>\n</div>") and out.count("<svg") == 1
+    assert "<?xml" not in out and "<metadata" not in out and "<!--" not in out and "data:image/svg" not in out
+
+
 def _material_worker() -> Path:
     import material
 
