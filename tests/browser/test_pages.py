@@ -337,6 +337,14 @@ _PENDING = """() => { const ks = [...document.querySelectorAll('.md-content .kat
                 .some(d => d.querySelector('.katex').classList.contains('katex-pending'))}; }"""
 
 
+_MATHML_HIT = """() => [...document.querySelectorAll('.md-content .katex-pending')]
+    .filter(k => k.getClientRects().length).slice(0, 5).map(k => {
+        const m = k.querySelector('.katex-mathml');
+        m.scrollIntoView({block: 'center'});
+        const r = m.getBoundingClientRect(), hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return !!hit && m.contains(hit); })"""
+
+
 @pytest.mark.parametrize("prefix", ["", "zh/"])
 def test_formulas_past_the_first_screens_get_their_layout_as_they_come_into_view(browser, server, prefix):
     """hooks/katex.py and lazy-math.js: the first EAGER formulas (both layouts of each) are typeset at load; a
@@ -364,5 +372,8 @@ def test_formulas_past_the_first_screens_get_their_layout_as_they_come_into_view
         )
         s = page.evaluate(_PENDING)
         assert s["shown"] > 20 and s["mathml"] == s["shown"], s
+        # and it is painted, not clipped away: what the reader hits at the middle of the MathML is the MathML
+        hits = page.evaluate(_MATHML_HIT)
+        assert len(hits) == 5 and all(hits), hits
     finally:
         context.close()
