@@ -2,6 +2,13 @@
 finished HTML + MathML and only KaTeX's CSS and fonts, served by the site itself; a TeX error fails the strict build.
 Rendered formulas are cached on disk by the hash of the KaTeX version and the script, so a rebuild renders only new
 formulas.
+
+A math-dense page holds 15-23 thousand elements, most of them KaTeX's HTML layout, and a phone spends seconds styling
+and laying them out at load. So past the first ``EAGER`` formulas of a page, each formula's HTML layout is shipped
+inside an inert ``<template>`` and put in place by ``assets/javascripts/lazy-math.js`` shortly before the formula
+comes into view (and all at once before printing). Until then the formula's MathML, which is always in the document
+(screen readers read it), is shown as the browser renders it natively; so it is without JavaScript. The print view
+(``hooks/print_view.py``, printed to PDF without scripts) gets every layout in place.
 """
 
 from __future__ import annotations
@@ -144,13 +151,35 @@ class _Cache:
 _rendered = _Cache()
 
 
+EAGER = 16  # formulas of a page typeset at load, in page order: more than the first screen of a phone or laptop holds
+_HTML_LAYOUT = '<span class="katex-html" aria-hidden="true">'
+
+
+def defer_layout(rendered: str, display: bool) -> str:
+    """KaTeX's output for one formula with its HTML layout moved into a ``<template class="katex-lazy">`` and the
+    formula marked ``katex-pending`` (its MathML shown meanwhile); the layout is the last child of ``.katex``."""
+    start = rendered.index(_HTML_LAYOUT)
+    end = len(rendered) - len("</span>") * (2 if display else 1)  # closes .katex-html (its last child) and .katex
+    head = rendered[:start].replace('<span class="katex">', '<span class="katex katex-pending">', 1)
+    return f'{head}<template class="katex-lazy">{rendered[start:end]}</template>{rendered[end:]}'
+
+
 def on_post_page(output: str, page, config) -> str:
+    return render_math(output, page, lazy=True)
+
+
+def render_math(output: str, page, lazy: bool) -> str:
+    """Every formula of a page's HTML rendered; with ``lazy``, the layouts past the first ``EAGER`` formulas are
+    deferred (``defer_layout``)."""
+    seen = [0]
+
     def render(m: re.Match[str]) -> str:
         display = m.group("display") is not None
         tex = html_lib.unescape(m.group("display") if display else m.group("inline"))
         anchor = m.group("id") or ""  # a numbered display formula's id (on_page_content)
         # a display formula with a phone layout (docsgen.render.display): both rendered, the stylesheet shows one
         layouts = tex.split(f"\n{PHONE_MARK}\n") if display else [tex]
+        seen[0] += 1
         out = []
         for tex, cls in zip(layouts, ("katex-wide", "katex-narrow") if len(layouts) == 2 else ("",), strict=True):
             rendered, error = _rendered.get(tex, display)
@@ -159,7 +188,7 @@ def on_post_page(output: str, page, config) -> str:
                 return m.group(0)
             if cls:
                 rendered = rendered.replace('class="katex-display"', f'class="katex-display {cls}"', 1)
-            out.append(rendered)
+            out.append(defer_layout(rendered, display) if lazy and seen[0] > EAGER else rendered)
         return f'<{m.group(1)} class="arithmatex"{anchor}>{"".join(out)}</{m.group(1)}>'
 
     return _preload_math_fonts(_MATH.sub(render, output))

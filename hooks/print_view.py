@@ -11,9 +11,9 @@ per-page hooks that run later do not reach it. Here:
   while it rewrites every link): exercise anchors, code lines and citations then resolve inside the document.
   Ids inside inline SVG figures stay as they are (their own ``url(#…)`` and ``xlink:href`` refer to them).
 - The plugin's stylesheets and script are removed from every other page (only the print view uses them).
-- Math is rendered by ``hooks/katex.py`` as on every page; nbconvert's inline JupyterLab styles are replaced by the
-  labs' trimmed stylesheets; folded hints, solutions and wrong answers (``<details>``) are printed open; the
-  language switch leads to the other language's print view.
+- Math is rendered by ``hooks/katex.py`` as on every page, every layout in place (no deferred ones); nbconvert's
+  inline JupyterLab styles are replaced by the labs' trimmed stylesheets; folded hints, solutions and wrong answers
+  (``<details>``) are printed open; the language switch leads to the other language's print view.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def finish(html: str, config, print_page, lab_sheets: list[str]) -> str:
     katex = config.plugins.get("hooks/katex.py")
     if katex is None:
         raise PluginError("hooks/katex.py is not loaded: the print view's math would stay TeX")
-    html = katex.on_post_page(html, print_page, config)
+    html = katex.render_math(html, print_page, lazy=False)  # every layout in place: printed without scripts
     if _NB_STYLE.search(html):
         links = "".join(f'<link rel="stylesheet" href="../{s}">' for s in lab_sheets)
         html = _NB_STYLE.sub("", html).replace("</head>", links + "</head>", 1)

@@ -142,3 +142,17 @@ def test_a_numbered_formula_gets_its_anchor_before_links_are_checked():
     assert '<div class="arithmatex" data-search-exclude id="eq-bound">\\[\nx \\tag{1}' in out
     assert Page.present_anchor_ids == {"eq-bound"}
     assert katex._MATH.search(out).group("id") == ' id="eq-bound"'
+
+
+def test_a_deferred_formula_keeps_its_mathml_and_puts_its_layout_in_a_template():
+    mathml = '<span class="katex-mathml"><math><mi>x</mi></math></span>'
+    layout = '<span class="katex-html" aria-hidden="true"><span class="base"><span class="mord">x</span></span></span>'
+    inline = f'<span class="katex">{mathml}{layout}</span>'
+    assert katex.defer_layout(inline, display=False) == (
+        f'<span class="katex katex-pending">{mathml}<template class="katex-lazy">{layout}</template></span>'
+    )
+    display = f'<span class="katex-display">{inline}</span>'
+    assert katex.defer_layout(display, display=True) == (
+        f'<span class="katex-display"><span class="katex katex-pending">{mathml}'
+        f'<template class="katex-lazy">{layout}</template></span></span>'
+    )

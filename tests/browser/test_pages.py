@@ -322,3 +322,58 @@ def test_a_long_page_lays_out_its_blocks_near_the_screen_only(browser, server, p
         assert box is not None and 0 <= box["y"] < 900 and box["height"] > 10, box
     finally:
         page.close()
+
+
+# the page's formulas: how many, how many wait for their KaTeX layout, the first that waits, and of those shown on
+# this screen (not in a folded hint or the other screen's layout) how many show their MathML meanwhile; whether the
+# last display formula of the article waits
+_PENDING = """() => { const ks = [...document.querySelectorAll('.md-content .katex')];
+    const waiting = ks.filter(k => k.classList.contains('katex-pending'));
+    const shown = waiting.filter(k => k.getClientRects().length);
+    return {all: ks.length, waiting: waiting.length, first: ks.findIndex(k => k.classList.contains('katex-pending')),
+            shown: shown.length, mathml: shown.filter(k => k.querySelector('.katex-mathml').offsetWidth > 0).length,
+            lastWaits: [...[...document.querySelectorAll('.md-content__inner > div.arithmatex')].at(-1).children]
+                .filter(d => getComputedStyle(d).display !== 'none')
+                .some(d => d.querySelector('.katex').classList.contains('katex-pending'))}; }"""
+
+
+_MATHML_HIT = """() => [...document.querySelectorAll('.md-content .katex-pending')]
+    .filter(k => k.getClientRects().length).slice(0, 5).map(k => {
+        const m = k.querySelector('.katex-mathml');
+        m.scrollIntoView({block: 'center'});
+        const r = m.getBoundingClientRect(), hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return !!hit && m.contains(hit); })"""
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_formulas_past_the_first_screens_get_their_layout_as_they_come_into_view(browser, server, prefix):
+    """hooks/katex.py and lazy-math.js: the first EAGER formulas (both layouts of each) are typeset at load; a
+    later one shows its MathML until shortly before it comes into view, then its KaTeX layout; without JavaScript
+    every formula shows as MathML."""
+    from hooks.katex import EAGER
+
+    page, seen = open_page(browser, server + prefix + "bptt/", width=390)
+    try:
+        s = page.evaluate(_PENDING)
+        assert s["first"] >= EAGER and s["waiting"] > s["all"] / 2 and s["lastWaits"], s
+        page.wait_for_function(_SCROLL_TO_LAST_FORMULA)
+        page.wait_for_function(f"() => !({_PENDING})().lastWaits")
+        assert not seen["errors"], seen["errors"]
+    finally:
+        page.close()
+    context = browser.new_context(viewport={"width": 390, "height": 900}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + prefix + "bptt/", wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")  # Playwright's evaluation runs without page scripts
+        page.evaluate(
+            "document.head.insertAdjacentHTML('beforeend', "
+            "'<style>.md-content__inner > * { content-visibility: visible !important; }</style>')"
+        )
+        s = page.evaluate(_PENDING)
+        assert s["shown"] > 20 and s["mathml"] == s["shown"], s
+        # and it is painted, not clipped away: what the reader hits at the middle of the MathML is the MathML
+        hits = page.evaluate(_MATHML_HIT)
+        assert len(hits) == 5 and all(hits), hits
+    finally:
+        context.close()
