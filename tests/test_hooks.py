@@ -104,3 +104,20 @@ def test_a_numbered_formula_gets_its_anchor_before_links_are_checked():
     assert '<div class="arithmatex" data-search-exclude id="eq-bound">\\[\nx \\tag{1}' in out
     assert Page.present_anchor_ids == {"eq-bound"}
     assert katex._MATH.search(out).group("id") == ' id="eq-bound"'
+
+
+def test_notebook_kernels_are_configured_for_ipc_transport():
+    """nbconvert's app, as mkdocs-jupyter builds it, gives its kernel manager IPC sockets at an absolute path."""
+    import os
+
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    from hooks.notebook_worker import ipc_kernels
+
+    before = os.environ.get("JUPYTER_CONFIG_PATH")
+    with ipc_kernels():
+        app = NbConvertApp()
+        app.load_config_file()
+        assert app.config.KernelManager.transport == "ipc"
+        assert os.path.isabs(app.config.KernelManager.ip)
+    assert os.environ.get("JUPYTER_CONFIG_PATH") == before
