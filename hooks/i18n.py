@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.plugins import event_priority
 
 log = logging.getLogger("mkdocs.hooks.i18n")
 
@@ -77,6 +78,7 @@ def on_template_context(context, template_name, config):
     return context
 
 
+@event_priority(-20)  # after every other hook's and plugin's (the print view finished, its PDF being printed)
 def on_post_build(config):
     if _lang(config) != "en":
         return

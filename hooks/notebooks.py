@@ -22,16 +22,20 @@ import concurrent.futures
 import hashlib
 import html as html_lib
 import json
+import logging
 import multiprocessing
 import os
 import re
 import shutil
 import struct
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
 
 ROOT = Path(__file__).resolve().parent.parent
 PURGE_CACHE = ROOT / ".cache" / "purge-css"
@@ -188,8 +192,13 @@ def on_config(config):
         pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=min(len(todo), os.cpu_count() or 1), mp_context=ctx, initializer=single_threaded
         )
+        start = time.monotonic()
         for nb, target in todo:
-            _RUNNING[target] = pool.submit(execute, nb, target, options)
+            _RUNNING[target] = future = pool.submit(execute, nb, target, options)
+            name = "/".join(Path(nb).parts[-3:])
+            future.add_done_callback(
+                lambda _, name=name: log.debug(f"{name} executed ({time.monotonic() - start:.1f} s)")
+            )
         pool.shutdown(wait=False)
     return config
 

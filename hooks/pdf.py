@@ -7,6 +7,10 @@ Noto Sans CJK, ``fonts-noto-cjk``).
   file: an unchanged rebuild copies it, and a clean build (empty cache) prints it.
 - The page is printed when it is ready, not after a fixed delay: loaded, its web fonts loaded
   (``document.fonts.ready``) and every image decoded.
+- Each language is printed in the background (a thread with its own event loop and browser) as soon as its print
+  view is final, while the build goes on: the English PDF while the Chinese site is built (``hooks/i18n.py``), the
+  Chinese one as soon as that build has written its print view. The English build waits for both at its very end; a
+  failed print fails the build there.
 - ``mkdocs serve`` does not print it (a few seconds per language on every rebuild); it copies a cached PDF of the
   same print view if there is one. ``mkdocs build`` always produces it.
 - Links to files of the site that are not in the print view (the labs' notebooks) point to the repository in the
@@ -15,6 +19,7 @@ Noto Sans CJK, ``fonts-noto-cjk``).
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import hashlib
@@ -29,7 +34,7 @@ from html import unescape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 
 log = logging.getLogger("mkdocs.hooks.pdf")
 
@@ -216,49 +221,86 @@ def fix_outline(path: Path, html: str) -> int:
 
 def on_pre_build(config):
     if _lang(config) == "en":
-        os.environ[DEFER] = "1"  # the Chinese build (hooks/i18n.py) leaves its PDF to this build, to print both at once
+        os.environ[DEFER] = "1"  # the Chinese build (hooks/i18n.py) leaves waiting for its PDF to this build
+
+
+# This module is loaded once per process and serves both languages' builds (MkDocs caches hook modules), so the
+# English build sees the Chinese print started by the Chinese build it runs.
+_PRINTING: dict[str, concurrent.futures.Future] = {}  # language -> its print in the background
+_COPIES: dict[str, tuple[Path, Path]] = {}  # language -> (cached PDF, where it goes in the site)
+
+
+def _print_into_cache(site: Path, cached: Path, lang: str, html: str, repository: str) -> float:
+    """Print one language's view into the cache (in a background thread); returns the seconds it took."""
+    start = time.monotonic()
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    render([(site, tmp, lang)], repository)
+    fix_outline(tmp, html)
+    for old in CACHE.glob(f"{lang}-*.pdf"):
+        old.unlink(missing_ok=True)
+    os.replace(tmp, cached)
+    return time.monotonic() - start
+
+
+def _wait_for_prints() -> dict[str, concurrent.futures.Future]:
+    """Wait until every print in the background has ended (printed or failed); returns them by language."""
+    running = dict(_PRINTING)
+    _PRINTING.clear()
+    concurrent.futures.wait(running.values())
+    return running
 
 
 def on_build_error(error):
     os.environ.pop(DEFER, None)
+    _wait_for_prints()  # let the browsers close; the build has failed already
+    _COPIES.clear()
 
 
-@event_priority(-50)  # after hooks/i18n.py has built the Chinese site
-def on_post_build(config):
+@event_priority(-10)  # after hooks/print_view.py has finished the print view, before hooks/i18n.py builds Chinese
+def _start_printing(config):
+    """Start printing this language's print view in the background, unless its PDF is cached."""
+    if os.environ.get(SKIP) == "0":
+        return
     lang = _lang(config)
+    site = Path(config.site_dir)
+    view = site / PRINT_VIEW
+    if not view.is_file():
+        raise PluginError(f"no print view at {view}: hooks/print_view.py runs before this hook")
+    html = view.read_text(encoding="utf-8")
+    cached = CACHE / f"{lang}-{cache_key(site, html)}.pdf"
+    if not cached.is_file():
+        if os.environ.get(SERVING):
+            log.info(f"PDF edition ({lang}) not printed under `mkdocs serve` (its links need `mkdocs build`)")
+            return
+        CACHE.mkdir(parents=True, exist_ok=True)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pdf-{lang}")
+        _PRINTING[lang] = pool.submit(_print_into_cache, site, cached, lang, html, config.extra["repository"])
+        pool.shutdown(wait=False)
+    _COPIES[lang] = (cached, site / pdf_href(lang))
+
+
+@event_priority(-50)  # after hooks/i18n.py has built the Chinese site (and started printing it)
+def _finish_printing(config):
+    """At the end of the English build (or of a Chinese build run alone): wait for every print, fail the build if
+    one failed, and copy each language's PDF into its site."""
     if os.environ.get(SKIP) == "0":
         log.info("PDF edition skipped (GRADIENTS_PDF=0)")
         return
-    if lang != "en" and os.environ.get(DEFER):
-        return  # printed by the English build, together with its own
+    if _lang(config) != "en" and os.environ.get(DEFER):
+        return  # the English build, which runs this one, waits for it with its own
     os.environ.pop(DEFER, None)
-    site = Path(config.site_dir)
-    jobs = [(site, lang)]
-    if lang == "en":  # and the other languages, built into its site by hooks/i18n.py
-        jobs += [(site / LANG_DIR[other], other) for other in LANG_DIR if other != lang]
-    todo, start = [], time.monotonic()
-    for where, language in jobs:
-        view = where / PRINT_VIEW
-        if not view.is_file():
-            raise PluginError(f"no print view at {view}: hooks/print_view.py runs before this hook")
-        html = view.read_text(encoding="utf-8")
-        cached = CACHE / f"{language}-{cache_key(where, html)}.pdf"
-        todo.append((where, cached, language, html))
-    missing = [job for job in todo if not job[1].is_file()]
-    if missing and os.environ.get(SERVING):
-        log.info("PDF edition not printed under `mkdocs serve` (the pages' PDF links need `mkdocs build`)")
-        missing, todo = [], [job for job in todo if job[1].is_file()]
-    if missing:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = {language: cached.with_suffix(f".{os.getpid()}.tmp") for _, cached, language, _ in missing}
-        render([(where, tmp[language], language) for where, _, language, _ in missing], config.extra["repository"])
-        for _, cached, language, html in missing:
-            fix_outline(tmp[language], html)
-            for old in CACHE.glob(f"{language}-*.pdf"):
-                old.unlink(missing_ok=True)
-            os.replace(tmp[language], cached)
-        log.info(f"PDF edition printed in {time.monotonic() - start:.1f} s: {', '.join(j[2] for j in missing)}")
-    for where, cached, language, _ in todo:
-        out = where / pdf_href(language)
+    start = time.monotonic()
+    running = _wait_for_prints()
+    copies = dict(_COPIES)
+    _COPIES.clear()
+    for future in running.values():
+        future.result()  # the print's error, as the build's
+    if running:
+        took = ", ".join(f"{lang} in {future.result():.1f} s" for lang, future in running.items())
+        log.info(f"PDF edition printed: {took} (the build waited {time.monotonic() - start:.1f} s at its end)")
+    for cached, out in copies.values():
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, out)
+
+
+on_post_build = CombinedEvent(_start_printing, _finish_printing)

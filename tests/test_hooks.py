@@ -156,3 +156,20 @@ def test_a_deferred_formula_keeps_its_mathml_and_puts_its_layout_in_a_template()
         f'<span class="katex-display"><span class="katex katex-pending">{mathml}'
         f'<template class="katex-lazy">{layout}</template></span></span>'
     )
+
+
+def test_notebook_kernels_are_configured_for_ipc_transport():
+    """nbconvert's app, as mkdocs-jupyter builds it, gives its kernel manager IPC sockets at an absolute path."""
+    import os
+
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    from hooks.notebook_worker import ipc_kernels
+
+    before = os.environ.get("JUPYTER_CONFIG_PATH")
+    with ipc_kernels():
+        app = NbConvertApp()
+        app.load_config_file()
+        assert app.config.KernelManager.transport == "ipc"
+        assert os.path.isabs(app.config.KernelManager.ip)
+    assert os.environ.get("JUPYTER_CONFIG_PATH") == before

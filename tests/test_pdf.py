@@ -259,3 +259,96 @@ def test_only_the_print_view_loads_the_print_plugins_assets(site_dir, lang):
     assert len(pages) > 25 and (root / "404.html") in pages
     loading = [str(p.relative_to(site_dir)) for p in pages if assets.search(p.read_text(encoding="utf-8"))]
     assert not loading, f"pages that load the print view's assets: {loading[:5]}"
+
+
+# --- when the PDFs are printed (hooks/pdf.py, without a browser) ------------------------------------------------
+
+
+def _hook_config(site: Path, lang: str):
+    from types import SimpleNamespace
+
+    view = site / "print_page" / "index.html"
+    view.parent.mkdir(parents=True, exist_ok=True)
+    view.write_text(f"<html lang='{lang}'><body>print view</body></html>", encoding="utf-8")
+    return SimpleNamespace(extra={"site_lang": lang, "repository": "https://example.org/repo"}, site_dir=str(site))
+
+
+@pytest.fixture
+def pdf_hook(tmp_path, monkeypatch):
+    from hooks import pdf
+
+    monkeypatch.setattr(pdf, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(pdf, "fix_outline", lambda path, html: 0)
+    for var in (pdf.SKIP, pdf.SERVING, pdf.DEFER):
+        monkeypatch.delenv(var, raising=False)
+    yield pdf
+    pdf._wait_for_prints()
+    pdf._COPIES.clear()
+
+
+def test_pdf_hook_events_run_in_the_order_the_overlap_needs():
+    """Print view finished (0) -> its print starts (-10) -> the Chinese build (-20) -> wait for both (-50)."""
+    from hooks import i18n, pdf, print_view
+
+    def priority(event) -> int:
+        return getattr(event, "mkdocs_priority", 0)
+
+    assert [fn.__name__ for fn in pdf.on_post_build.methods] == ["_start_printing", "_finish_printing"]
+    order = [print_view.on_post_build, pdf._start_printing, i18n.on_post_build, pdf._finish_printing]
+    assert [priority(e) for e in order] == sorted((priority(e) for e in order), reverse=True)
+    assert len({priority(e) for e in order}) == len(order)
+
+
+def test_english_pdf_prints_while_chinese_builds_and_the_build_waits_for_both(tmp_path, pdf_hook, monkeypatch):
+    import threading
+
+    release, started = threading.Event(), {"en": threading.Event(), "zh": threading.Event()}
+
+    def render(jobs, repository):
+        for _, out, lang in jobs:
+            started[lang].set()
+            assert release.wait(30)
+            out.write_bytes(b"%PDF " + lang.encode())
+
+    monkeypatch.setattr(pdf_hook, "render", render)
+    site = tmp_path / "site"
+    en, zh = _hook_config(site, "en"), _hook_config(site / "zh", "zh")
+    en_pdf, zh_pdf = site / pdf_hook.pdf_href("en"), site / "zh" / pdf_hook.pdf_href("zh")
+    pdf_hook.on_pre_build(en)
+    pdf_hook._start_printing(en)  # returns while the English PDF prints: the Chinese site is built meanwhile
+    assert started["en"].wait(30)
+    pdf_hook._start_printing(zh)
+    assert started["zh"].wait(30)
+    pdf_hook._finish_printing(zh)  # the Chinese build inside the English one leaves the waiting to it
+    assert not en_pdf.exists() and not zh_pdf.exists()
+    release.set()
+    pdf_hook._finish_printing(en)
+    assert en_pdf.read_bytes() == b"%PDF en" and zh_pdf.read_bytes() == b"%PDF zh"
+
+    # unchanged print view: copied from the cache, nothing printed
+    def no_render(jobs, repository):
+        raise AssertionError("printed again")
+
+    monkeypatch.setattr(pdf_hook, "render", no_render)
+    en_pdf.unlink()
+    pdf_hook.on_pre_build(en)
+    pdf_hook._start_printing(en)
+    pdf_hook._finish_printing(en)
+    assert en_pdf.read_bytes() == b"%PDF en"
+
+
+def test_a_failed_english_print_fails_the_build_at_its_end(tmp_path, pdf_hook, monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    def render(jobs, repository):
+        raise PluginError("Chromium crashed")
+
+    monkeypatch.setattr(pdf_hook, "render", render)
+    site = tmp_path / "site"
+    en = _hook_config(site, "en")
+    pdf_hook.on_pre_build(en)
+    pdf_hook._start_printing(en)
+    with pytest.raises(PluginError, match="Chromium crashed"):
+        pdf_hook._finish_printing(en)
+    assert not (site / pdf_hook.pdf_href("en")).exists()
+    assert not list((tmp_path / "cache").glob("en-*.pdf"))
