@@ -47,7 +47,6 @@ SERVING = "GRADIENTS_SERVING"  # set under `mkdocs serve`, seen by both language
 SKIP = "GRADIENTS_PDF"  # "0": build without the PDF edition (tests of other things that build small copies of the site)
 DEFER = "GRADIENTS_PDF_DEFERRED"  # set by the English build while it builds the Chinese one (hooks/i18n.py)
 FLAGS = ["--no-sandbox", "--disable-dev-shm-usage"]
-LANG_DIR = {"en": "", "zh": "zh"}  # each language's site under the English site's directory
 
 
 def _lang(config) -> str:
@@ -155,8 +154,8 @@ async def _print(browser, site: Path, out: Path, lang: str, repository: str) -> 
         await context.close()
 
 
-def render(jobs: list[tuple[Path, Path, str]], repository: str) -> None:
-    """Print each (site, out, lang) print view with headless Chromium, all at once (one renderer each)."""
+def render(site: Path, out: Path, lang: str, repository: str) -> None:
+    """Print the print view of ``lang`` served from ``site`` to ``out`` with headless Chromium (one browser)."""
     import asyncio
 
     from playwright.async_api import async_playwright
@@ -168,7 +167,7 @@ def render(jobs: list[tuple[Path, Path, str]], repository: str) -> None:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             try:
-                await asyncio.gather(*(_print(browser, site, out, lang, repository) for site, out, lang in jobs))
+                await _print(browser, site, out, lang, repository)
             finally:
                 await browser.close()
 
@@ -234,7 +233,7 @@ def _print_into_cache(site: Path, cached: Path, lang: str, html: str, repository
     """Print one language's view into the cache (in a background thread); returns the seconds it took."""
     start = time.monotonic()
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    render([(site, tmp, lang)], repository)
+    render(site, tmp, lang, repository)
     fix_outline(tmp, html)
     for old in CACHE.glob(f"{lang}-*.pdf"):
         old.unlink(missing_ok=True)

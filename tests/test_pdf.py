@@ -304,11 +304,10 @@ def test_english_pdf_prints_while_chinese_builds_and_the_build_waits_for_both(tm
 
     release, started = threading.Event(), {"en": threading.Event(), "zh": threading.Event()}
 
-    def render(jobs, repository):
-        for _, out, lang in jobs:
-            started[lang].set()
-            assert release.wait(30)
-            out.write_bytes(b"%PDF " + lang.encode())
+    def render(site, out, lang, repository):
+        started[lang].set()
+        assert release.wait(30)
+        out.write_bytes(b"%PDF " + lang.encode())
 
     monkeypatch.setattr(pdf_hook, "render", render)
     site = tmp_path / "site"
@@ -326,7 +325,7 @@ def test_english_pdf_prints_while_chinese_builds_and_the_build_waits_for_both(tm
     assert en_pdf.read_bytes() == b"%PDF en" and zh_pdf.read_bytes() == b"%PDF zh"
 
     # unchanged print view: copied from the cache, nothing printed
-    def no_render(jobs, repository):
+    def no_render(site, out, lang, repository):
         raise AssertionError("printed again")
 
     monkeypatch.setattr(pdf_hook, "render", no_render)
@@ -340,7 +339,7 @@ def test_english_pdf_prints_while_chinese_builds_and_the_build_waits_for_both(tm
 def test_a_failed_english_print_fails_the_build_at_its_end(tmp_path, pdf_hook, monkeypatch):
     from mkdocs.exceptions import PluginError
 
-    def render(jobs, repository):
+    def render(site, out, lang, repository):
         raise PluginError("Chromium crashed")
 
     monkeypatch.setattr(pdf_hook, "render", render)
