@@ -18,10 +18,10 @@ CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {"laptop": (1366, 768), "phone": (390, 844)}
 # What a reader sees once every block has come into view: the article's blocks are laid out only near the screen
 # (content-visibility in extra.css), and measuring must not depend on where the page happens to be scrolled.
+LAY_OUT_EVERY_BLOCK = """() => document.head.insertAdjacentHTML('beforeend',
+    '<style>.md-content__inner > *, .jp-Notebook > .jp-Cell { content-visibility: visible !important; }</style>')"""
 # Likewise formulas past the first screens get their KaTeX layout shortly before they come into view (lazy-math.js).
-LAY_OUT_EVERYTHING = """() => { document.head.insertAdjacentHTML('beforeend',
-    '<style>.md-content__inner > *, .jp-Notebook > .jp-Cell { content-visibility: visible !important; }</style>');
-    window.gradientsMath.typesetAll(); }"""
+LAY_OUT_EVERYTHING = f"() => {{ ({LAY_OUT_EVERY_BLOCK})(); window.gradientsMath.typesetAll(); }}"
 # every display formula: arithmatex blocks (pages) and KaTeX display spans (notebook Markdown)
 MEASURE = """() => [...document.querySelectorAll(
         '.md-content div.arithmatex, .md-content span.arithmatex > .katex-display')].map(e => {

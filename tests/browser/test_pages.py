@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tools.formulas import LAY_OUT_EVERYTHING, MEASURE
+from tools.formulas import LAY_OUT_EVERY_BLOCK, LAY_OUT_EVERYTHING, MEASURE
 
 from ..conftest import all_pages
 
@@ -366,10 +366,7 @@ def test_formulas_past_the_first_screens_get_their_layout_as_they_come_into_view
         page = context.new_page()
         page.goto(server + prefix + "bptt/", wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")  # Playwright's evaluation runs without page scripts
-        page.evaluate(
-            "document.head.insertAdjacentHTML('beforeend', "
-            "'<style>.md-content__inner > * { content-visibility: visible !important; }</style>')"
-        )
+        page.evaluate(LAY_OUT_EVERY_BLOCK)  # the page's own scripts are off: its formulas stay deferred
         s = page.evaluate(_PENDING)
         assert s["shown"] > 20 and s["mathml"] == s["shown"], s
         # and it is painted, not clipped away: what the reader hits at the middle of the MathML is the MathML
