@@ -9,8 +9,9 @@
 - Execute every notebook whose cached output is missing (both languages) in worker processes as soon as the
   build is configured, in parallel with the derivations being computed, instead of one after the other when each
   page is rendered; mkdocs-jupyter then finds them in its cache (same call, same key: ``hooks/notebook_worker.py``).
-- Keep code cells and prompts out of the search index (snippets showed "In [1]: Copied!" and code twice), and rank
-  labs below the chapters they accompany.
+- Index a lab for search by its prose: Material's indexer closes a heading's section at the end of its cell and files
+  every later cell under no heading, code and outputs included; it reads a flat copy of the Markdown cells instead.
+  Labs rank below the chapters they accompany.
 - Replace nbconvert's ~0.6 MB of inline JupyterLab styles by one file of the rules the page can use (PurgeCSS),
   cached on disk by the hash of its inputs.
 """
@@ -34,6 +35,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
@@ -245,7 +247,7 @@ def on_page_content(html: str, page, config, files) -> str:
         anchor = next(ids, None) or m.group(2)
         return f'<h{m.group(1)} id="{anchor}">{m.group(3)}<a class="anchor-link" href="#{anchor}">'
 
-    html = _NB_NOT_PROSE.sub(r"\1 data-search-exclude>", _NB_HEADING.sub(fix, html))
+    html = _NB_HEADING.sub(fix, html)
     return download_link(localise_chrome(html, lang), Path(page.file.src_uri).name, lang)
 
 
@@ -287,9 +289,6 @@ def localise_chrome(html: str, lang: str) -> str:
         )
         .replace('alt="No description has been provided for this image"', f'alt="{label("lab.plot_alt", lang)}"')
     )
-
-
-_NB_NOT_PROSE = re.compile(r'(<div class="jp-(?:InputArea|OutputPrompt|InputPrompt)\b[^">]*")>')
 
 
 def download_link(html: str, filename: str, lang: str) -> str:
@@ -357,6 +356,40 @@ def _shared_notebook_css(output: str, page, config) -> str:
     link = f'<link rel="stylesheet" href="{"../" * depth}{name}">'
     first = styles[0].start()  # nothing before the first style block was removed, so it sits at the same offset
     return rest[:first] + link + rest[first:]
+
+
+def search_view(html: str) -> str:
+    """A lab's prose as Material's search indexer can read it: the rendered Markdown cells one after another, so that
+    every heading is a sibling of the paragraphs under it (nested in cells, a heading's section ends with its cell and
+    later cells are filed under no heading); code, prompts, outputs and the download link left out."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for chrome in soup.select(".lab-download, a.anchor-link"):
+        chrome.decompose()
+    # nothing before the first heading: it opens the page's own entry, as a Markdown page's title does
+    return "\n".join(cell.decode_contents().strip() for cell in soup.select(".jp-RenderedMarkdown"))
+
+
+_SHOWN: dict[str, str] = {}  # page URL -> its content, while the search plugin reads the search view
+
+
+@event_priority(100)  # before Material's search plugin indexes the page (its on_page_context)
+def _index_prose(context, page, config, nav):
+    if page.file.src_uri.endswith(".ipynb") and page.content:
+        _SHOWN[page.url] = page.content
+        page.content = search_view(page.content)
+    return context
+
+
+@event_priority(-100)  # after it: the page is rendered with its content
+def _show_notebook(context, page, config, nav):
+    if page.url in _SHOWN:
+        page.content = _SHOWN.pop(page.url)
+    return context
+
+
+on_page_context = CombinedEvent(_index_prose, _show_notebook)
 
 
 def on_post_page(output: str, page, config) -> str:

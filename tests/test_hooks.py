@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import struct
 import zlib
@@ -13,7 +14,9 @@ from typing import ClassVar
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks import katex, notebooks, search_zh
+from hooks import katex, notebooks, search
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_notebook_math_marks_tex_in_text_but_not_in_code_or_scripts():
@@ -75,24 +78,24 @@ def _material_worker() -> Path:
     return found[0]
 
 
-def test_query_segmentation_fix_applies_to_the_pinned_material(tmp_path):
+def test_search_worker_fixes_apply_to_the_pinned_material(tmp_path):
     workers = tmp_path / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True)
     worker = workers / _material_worker().name
     shutil.copy(_material_worker(), worker)
-    search_zh.fix_chinese_query_segmentation(tmp_path)
+    search.fix_search_worker(tmp_path)
     code = worker.read_text(encoding="utf-8")
-    assert all(new in code and old not in code for old, new in search_zh._SEGMENT_FIXES)
-    search_zh.fix_chinese_query_segmentation(tmp_path)  # a second build over the same files is a no-op
+    assert all(new in code and old not in code for old, new in search._WORKER_FIXES)
+    search.fix_search_worker(tmp_path)  # a second build over the same files is a no-op
     assert worker.read_text(encoding="utf-8") == code
 
 
-def test_query_segmentation_fix_fails_loudly_when_material_changes(tmp_path):
+def test_search_worker_fixes_fail_loudly_when_material_changes(tmp_path):
     workers = tmp_path / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True)
     (workers / "search.0000.min.js").write_text("function segment(){/* rewritten upstream */}", encoding="utf-8")
-    with pytest.raises(PluginError, match="query segmentation changed"):
-        search_zh.fix_chinese_query_segmentation(tmp_path)
+    with pytest.raises(PluginError, match="query handling changed"):
+        search.fix_search_worker(tmp_path)
 
 
 def test_the_search_index_is_written_as_utf8_with_the_same_content(tmp_path):
@@ -101,11 +104,11 @@ def test_the_search_index_is_written_as_utf8_with_the_same_content(tmp_path):
     doc = {"location": "bptt/", "title": "随时间反向传播", "text": "梯度 σ′ < 1"}
     data = {"config": {"lang": ["zh"]}, "docs": [doc]}
     index.write_text(json.dumps(data), encoding="utf-8")
-    search_zh.index_as_utf8(tmp_path)
+    search.index_as_utf8(tmp_path)
     raw = index.read_text(encoding="utf-8")
     assert "随时间反向传播" in raw and "\\u" not in raw and json.loads(raw) == data
     with pytest.raises(PluginError, match="no search index"):
-        search_zh.index_as_utf8(tmp_path / "elsewhere")
+        search.index_as_utf8(tmp_path / "elsewhere")
 
 
 def test_math_and_notebook_code_are_kept_out_of_the_search_index():
@@ -113,8 +116,45 @@ def test_math_and_notebook_code_are_kept_out_of_the_search_index():
     marked = katex.on_page_content(html, None, None, None)
     assert marked.count("data-search-exclude") == 2
     assert len(katex._MATH.findall(marked)) == 2  # still rendered after being marked
-    cell = '<div class="jp-InputArea jp-Cell-inputArea"><div class="jp-InputPrompt jp-InputArea-prompt">In [1]:</div>'
-    assert notebooks._NB_NOT_PROSE.sub(r"\1 data-search-exclude>", cell).count("data-search-exclude") == 2
+
+
+def test_a_lab_is_indexed_by_its_prose_with_every_heading():
+    from material.plugins.search.plugin import Parser
+
+    def cell(kind: str, inner: str) -> str:
+        return f'<div class="jp-Cell jp-{kind}Cell"><div class="jp-InputArea">{inner}</div></div>'
+
+    markdown = '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown" data-mime-type="text/markdown">{}</div>'
+    page = (
+        cell("Markdown", markdown.format('<h1 id="lab">Lab</h1><p class="lab-download">Get</p><p>Intro</p>'))
+        + cell("Code", '<div class="jp-InputPrompt">In [1]:</div><pre>import torch</pre>')
+        + '<div class="jp-OutputArea"><pre>1.5</pre></div>'
+        + cell("Markdown", markdown.format("<p>More</p>"))
+        + cell("Markdown", markdown.format('<h2 id="two">Two</h2><p>Second</p>'))
+    )
+
+    def sections(html: str) -> list[tuple[str, str]]:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return [("".join(s.title).strip(), "".join(s.text).strip()) for s in parser.data]
+
+    assert sections(notebooks.search_view(page)) == [("Lab", "<p>Intro</p> <p>More</p>"), ("Two", "<p>Second</p>")]
+    # what Material's indexer makes of the page itself: "More" and the code filed under no heading
+    assert sections(page)[0] == ("", "In [1]:<pre>import torch</pre><pre>1.5</pre><p>More</p>")
+
+
+def test_the_english_search_splits_words_at_punctuation():
+    import yaml
+
+    class Loader(yaml.SafeLoader):  # mkdocs.yml's !ENV and !relative tags are not needed here
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    separator = next(p["search"]["separator"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    words = [w for w in re.split(separator, "Vanishing gradients, derived (BPTT): e.g. 1.5") if w]
+    assert words == ["Vanishing", "gradients", "derived", "BPTT", "e", "g", "1.5"]
 
 
 def test_the_download_link_goes_under_the_title():

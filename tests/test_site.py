@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import LANGS, ROOT, page_sources, page_url
+from .conftest import LANGS, RAW_TEX, ROOT, page_sources, page_url
 
 PREFIX = {"en": "", "zh": "zh/"}
 
@@ -126,6 +126,29 @@ def test_notebooks_are_rendered_and_executed_not_copied_raw(site_dir, lang):
         assert ".jp-OutputArea-output" in css and "--jp-layout-color1" in css and len(css) < 100_000
         download = html_of(site_dir, lang, src).parent / Path(src).name
         assert download.is_file(), f"{src}: notebook not offered for download"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_index_holds_prose_under_its_headings(site_dir, lang):
+    """What search shows as a snippet is prose: no TeX, no notebook prompts or "Copied!", no pilcrows; and each lab
+    is indexed section by section under its own headings, without its code cells (hooks/notebooks.py
+    ``search_view``)."""
+    import json
+
+    docs = json.loads((site_dir / PREFIX[lang] / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    for doc in docs:
+        shown = doc["title"] + " " + doc["text"]
+        assert not RAW_TEX.search(shown), f"{doc['location']}: TeX in the search index: {shown[:200]}"
+        for chrome in ("In [", "Copied!", "已复制", "¶"):
+            assert chrome not in shown, f"{doc['location']}: {chrome!r} in the search index"
+    labs = [src for src in page_sources(lang) if src.endswith(".ipynb")]
+    assert labs
+    for src in labs:
+        url = src.removesuffix(".ipynb") + "/"
+        sections = [d for d in docs if d["location"].split("#")[0] == url]
+        titles = [d["title"] for d in sections]
+        assert len(sections) >= 3 and len(set(titles)) == len(titles), f"{url}: {titles}"
+        assert not any("<pre>" in d["text"] for d in sections), f"{url}: a code cell in the search index"
 
 
 def test_chinese_pages_are_chinese_and_english_pages_english(site_dir):
