@@ -1,9 +1,11 @@
 // Formulas past the first screens of a page are shipped with their KaTeX HTML layout in an inert <template> and
 // marked "katex-pending" (hooks/katex.py); their MathML, always in the document, is shown meanwhile. This puts each
-// layout in place shortly before its formula comes into view, a few formulas per task so that no task runs long,
-// and every one of them before the page is printed. Self-hosted, no dependencies, no network.
+// layout in place shortly before its formula comes into view, and every one of them before the page is printed.
+// A few formulas per frame: their style and layout are computed when the frame is drawn, so the next few wait for
+// it (a task after the next animation frame), and no task or frame runs long, however many formulas are near the
+// screen at once. Self-hosted, no dependencies, no network.
 (function () {
-  var BATCH = 8;
+  var BATCH = 2;
   var queue = [], scheduled = false;
 
   function typeset(k) {
@@ -17,7 +19,10 @@
     if (queue.length) schedule();
   }
   function schedule() {
-    if (!scheduled) { scheduled = true; setTimeout(drain, 0); }
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(function () { setTimeout(drain, 0); });
+    }
   }
   function typesetAll() { document.querySelectorAll(".katex-pending").forEach(typeset); }
 
