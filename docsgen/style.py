@@ -15,6 +15,7 @@ plot drawn ``WIDTH`` wide reads like one (tests/browser/test_figures.py measures
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -159,6 +160,37 @@ def min_font_pt(fig) -> float:
     return min(sizes)
 
 
+# Matplotlib's SVG starts with a <style> holding this one rule, which inline in a page would style every element of
+# the document; extra.css holds it scoped to the figures (``.figure-svg svg *``).
+_SVG_STYLE = re.compile(r"<style type=\"text/css\">\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>\s*")
+_SVG_NOISE = re.compile(r"\A.*?(?=<svg\b)|<metadata>.*?</metadata>\s*|<!--.*?-->\s*|<defs>\s*</defs>\s*", re.S)
+_SVG_ID = re.compile(r' id="([^"]+)"')
+_SVG_ARTIST = re.compile(r"([a-z][a-z0-9.]*)_\d+")  # Matplotlib's group ids: text_3, axes_1, matplotlib.axis_2
+_SVG_REF = re.compile(r'((?:xlink:)?href="#|url\(#)([^")]+)')
+
+
+def page_svg(text: str) -> str:
+    """A Matplotlib SVG made fit to sit in a page beside others: no prologue, metadata, comments or <style>; the ids
+    that nothing references dropped (``axes_1``, ``patch_1`` … repeat in every figure), and the others (glyphs, clip
+    paths, markers) prefixed with a hash of the figure, so that two figures on one page share no id. Matplotlib's
+    numbered group ids become classes naming the artist (``id="text_3"`` -> ``class="text"``)."""
+    if "<style" in text and not _SVG_STYLE.search(text):
+        raise ValueError("Matplotlib's SVG <style> changed: review _SVG_STYLE in docsgen/style.py and extra.css")
+    prefix = "f" + hashlib.sha256(text.encode()).hexdigest()[:8] + "-"
+    text = _SVG_STYLE.sub("", text)
+    text = _SVG_NOISE.sub("", text)
+    used = {m.group(2) for m in _SVG_REF.finditer(text)}
+
+    def scoped(m: re.Match[str]) -> str:
+        if m.group(1) in used:
+            return f' id="{prefix}{m.group(1)}"'
+        artist = _SVG_ARTIST.fullmatch(m.group(1))
+        return f' class="{artist.group(1)}"' if artist else ""
+
+    text = _SVG_ID.sub(scoped, text)
+    return _SVG_REF.sub(lambda m: m.group(1) + prefix + m.group(2), text)
+
+
 def svg(fig, alt: str) -> str:
     """Inline, deterministic SVG of a Matplotlib figure with ``alt`` as its accessible name, wrapped for the page;
     closes the figure. The wrapper carries the smallest font size (``data-min-font-pt``) for tests and styles."""
@@ -168,7 +200,6 @@ def svg(fig, alt: str) -> str:
     fig.savefig(buf, format="svg", **SVG_SAVE)
     smallest = min_font_pt(fig)  # after drawing: tick labels get their text when drawn
     plt.close(fig)
-    text = buf.getvalue()
-    text = text[text.index("<svg") :]
+    text = page_svg(buf.getvalue())
     text = text.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt, quote=True)}" ', 1)
     return f'<div class="figure-svg" data-min-font-pt="{smallest:g}">{text}</div>'

@@ -98,7 +98,6 @@ def _png_size(m: re.Match[str]) -> str:
 # nbconvert shows an SVG output as an <img> of a data URL: its text can be neither measured nor read by a screen reader,
 # and base64 adds a third to its size before compression. It goes in the page as the SVG itself instead.
 _NB_SVG = re.compile(r'<img\b[^>]*?\bsrc="data:image/svg\+xml;base64,([A-Za-z0-9+/=\s]+)"[^>]*>')
-_SVG_DROP = re.compile(r"\A.*?(?=<svg\b)|<metadata>.*?</metadata>\s*|<!--.*?-->", re.S)  # prologue, metadata, comments
 _SVG = "{http://www.w3.org/2000/svg}"
 _TEX_WORDS = {"partial": "∂", "sigma": "σ", "lambda": "λ", "delta": "δ", "chi": "χ", "ell": "ℓ", "infty": "∞"}
 _TEX_MARKS = {"|": "‖", ",": " ", ";": " ", "!": ""}
@@ -154,10 +153,12 @@ def plot_name(svg: str, lang: str) -> str:
 
 def inline_svg(data: str, lang: str) -> str:
     """A base64 SVG plot as inline SVG in a ``figure-svg`` wrapper (sized, and carded in dark mode, like the site's
-    figures: extra.css), with ``role="img"`` and an accessible name; without XML prologue, metadata and comments."""
+    figures: extra.css), with ``role="img"`` and an accessible name, cleaned like them (``docsgen.style.page_svg``)."""
+    from docsgen.style import page_svg
+
     svg = base64.b64decode(data).decode("utf-8")
     name = html_lib.escape(plot_name(svg[svg.index("<svg") :], lang), quote=True)
-    svg = _SVG_DROP.sub("", svg)
+    svg = page_svg(svg)
     return f'<div class="figure-svg lab-plot"><svg role="img" aria-label="{name}" {svg[len("<svg ") :]}</div>'
 
 

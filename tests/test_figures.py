@@ -79,3 +79,17 @@ def test_wrap_breaks_between_words_and_chinese_characters_but_never_inside_a_for
     lines = style.wrap(zh, width_pt=120).split("\n")
     assert len(lines) > 1 and all(not line.startswith(("，", "）")) for line in lines)
     assert "".join(lines).replace(" ", "") == zh.replace(" ", "")
+
+
+def test_two_figures_on_one_page_share_no_id_and_bring_no_style():
+    """page_svg: no <style> (it would style the whole page), unreferenced ids dropped, the rest unique per figure and
+    every reference still resolving inside its own figure."""
+    pages = [render("activation_curves", "en"), render("activation_curves", "zh")]
+    ids = [re.findall(r' id="([^"]+)"', svg) for svg in pages]
+    assert ids[0] and ids[1] and not set(ids[0]) & set(ids[1])
+    for svg, own in zip(pages, ids, strict=True):
+        assert "<style" not in svg and "<metadata" not in svg and "<?xml" not in svg
+        assert len(own) == len(set(own))
+        assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg)) == set(own)
+    with pytest.raises(ValueError, match="<style> changed"):
+        style.page_svg('<svg><style type="text/css">*{stroke-linejoin: miter}</style></svg>')

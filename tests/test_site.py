@@ -151,6 +151,16 @@ def test_search_index_holds_prose_under_its_headings(site_dir, lang):
         assert not any("<pre>" in d["text"] for d in sections), f"{url}: a code cell in the search index"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_id_on_a_page_is_unique(site_dir, lang):
+    """Ids are unique on every page, inline figures and lab plots included (docsgen.style.page_svg): a repeated id
+    is invalid HTML, and a link or an SVG reference to it resolves to whichever comes first."""
+    for src in page_sources(lang):
+        ids = re.findall(r'\sid="([^"]+)"', html_of(site_dir, lang, src).read_text(encoding="utf-8"))
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert not repeated, f"{src}: {len(repeated)} repeated ids, e.g. {repeated[:5]}"
+
+
 def test_chinese_pages_are_chinese_and_english_pages_english(site_dir):
     zh = html_of(site_dir, "zh", "activations.md").read_text(encoding="utf-8")
     en = html_of(site_dir, "en", "activations.md").read_text(encoding="utf-8")
