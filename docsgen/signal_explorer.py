@@ -18,8 +18,9 @@ LABEL_KEYS = ("sw2", "depth", "x", "y", "readout", "ordered", "chaotic", "critic
 
 
 def html(series_json: str, lang: str, script: str) -> str:
-    """The widget for ``lang``: its script (``script``: the URL of ``signal-explorer.js`` from the page; only the
-    pages that show the widget load it), the container, then the data of ``series_json`` and every label as JSON."""
+    """The widget for ``lang``: the container, the data of ``series_json`` and every label as JSON, then its script
+    (``script``: the URL of ``signal-explorer.js`` from the page; only the pages that show the widget load it), run
+    where it stands so that the widget is drawn before what follows it (``docsgen.explorer.html``)."""
     data = json.loads(series_json)
     labels = {key: label(f"signal.{key}", lang) for key in LABEL_KEYS}
     payload = json.dumps({**data, "labels": labels}, ensure_ascii=False, separators=(",", ":"))
@@ -35,8 +36,8 @@ def html(series_json: str, lang: str, script: str) -> str:
         f"<thead><tr><th>σ_w²</th><th>q*</th><th>χ₁</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     return (
-        f'<script src="{script}" defer></script>'
         f'<div class="gradient-explorer"><div class="signal-explorer" data-lang="{lang}">'
         f"<noscript>{table}<p>{fallback}</p></noscript></div>\n"
         f'<script type="application/json" class="signal-explorer-data">{payload}</script></div>'
+        f'<script src="{script}"></script>'
     )

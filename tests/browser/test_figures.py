@@ -1,11 +1,12 @@
 """The site's figures and the labs' plots as a reader sees them in Chromium: readable on a phone, in both languages
 and colour schemes, not wider than the screen, not oversized on a laptop, and on a light card in dark mode.
 
-Figures are Matplotlib SVGs with their text drawn as paths: each text is a group ``g.text`` (docsgen.style.page_svg) whose glyphs
-(``use``) are drawn in a coordinate system of 100 units per em (Matplotlib's ``FONT_SCALE``), so the rendered font
-size of a glyph in CSS px is 100 × the scale of its screen transform. A text's size is that of its largest glyph
-(sub- and superscripts are drawn at 70 % of it, as in print). Lab plots are drawn the same way (docsgen.style.setup in
-the notebooks, inlined by hooks/notebooks.py); a plot shown as a raster image has no text that can be measured."""
+Figures are Matplotlib SVGs with their text drawn as paths: each text is a group ``g.text`` (docsgen.style.page_svg)
+whose glyphs (``use``) are drawn in a coordinate system of 100 units per em (Matplotlib's ``FONT_SCALE``), so the
+rendered font size of a glyph in CSS px is 100 × the scale of its screen transform. A text's size is that of its
+largest glyph (sub- and superscripts are drawn at 70 % of it, as in print). Lab plots are drawn the same way
+(docsgen.style.setup in the notebooks, inlined by hooks/notebooks.py); a plot shown as a raster image has no text
+that can be measured."""
 
 from __future__ import annotations
 

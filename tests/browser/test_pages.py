@@ -14,8 +14,26 @@ from ..conftest import RAW_TEX, all_pages
 pytestmark = pytest.mark.browser
 
 
+# Every page counts its layout shifts from the start (Lighthouse's "cumulative layout shift", without the session
+# windows: the plain sum, which is never smaller); a reader's input does not count.
+TRACK_LAYOUT_SHIFT = """window.__layoutShift = 0;
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__layoutShift += e.value;
+}).observe({type: "layout-shift", buffered: true});"""
+MAX_LAYOUT_SHIFT = 0.05  # Lighthouse calls under 0.1 good
+
+
+def layout_shift_on_reload(page) -> float:
+    """The layout shift of opening the page again, its web fonts cached: a font that arrives after the first frame
+    shifts text by an amount that depends on when it arrived; what is left depends on the page alone."""
+    page.reload(wait_until="networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(() => r(window.__layoutShift))))")
+
+
 def open_page(browser, url: str, width: int = 1200):
     page = browser.new_page(viewport={"width": width, "height": 900})
+    page.add_init_script(TRACK_LAYOUT_SHIFT)
     seen = {"requests": [], "errors": []}
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))

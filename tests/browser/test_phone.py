@@ -1,5 +1,5 @@
-"""Every page on a 375 px phone: the page never scrolls sideways, a wide display formula scrolls inside its own block
-and shows it, and at most one display formula in ten needs to."""
+"""Every page on a 375 px phone: nothing shifts while it loads, the page never scrolls sideways, a wide display formula
+scrolls inside its own block and shows it, and at most one display formula in ten needs to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from tools.formulas import LAY_OUT_EVERYTHING
 
 from ..conftest import all_pages
-from .test_pages import open_page
+from .test_pages import MAX_LAYOUT_SHIFT, layout_shift_on_reload, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +24,13 @@ _phone_blocks: dict[str, list[dict]] = {}  # path -> blocks, filled by the per-p
 
 @pytest.mark.parametrize(("lang", "path"), all_pages())
 def test_a_phone_never_scrolls_sideways_and_wide_formulas_show_they_scroll(browser, server, lang, path):
-    """On a 375 px phone the page itself never scrolls sideways; a display formula either fits its column or scrolls
-    inside its own block, which carries the scroll shadows (docs: extra.css) that show there is more to the side."""
+    """On a 375 px phone nothing shifts while the page loads and the page itself never scrolls sideways; a display
+    formula either fits its column or scrolls inside its own block, which carries the scroll shadows (docs:
+    extra.css) that show there is more to the side."""
     page, _ = open_page(browser, server + path, width=PHONE)
     try:
+        shift = layout_shift_on_reload(page)  # content-visibility estimates blocks not yet shown: none on screen
+        assert shift < MAX_LAYOUT_SHIFT, f"the page shifted by {shift:.3f} while it loaded"
         page.evaluate(LAY_OUT_EVERYTHING)  # every block as it is once scrolled into view (none clipped by containment)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"page is {overflow}px wider than a {PHONE}px screen"

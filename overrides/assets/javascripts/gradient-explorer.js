@@ -162,6 +162,7 @@
   }
 
   function init() { document.querySelectorAll(".gradient-explorer").forEach(setup); }
+  init();  // the page loads this script right after the widget: draw it now, before what follows is laid out
   if (typeof document$ !== "undefined") document$.subscribe(init);
   else document.addEventListener("DOMContentLoaded", init);
 })();

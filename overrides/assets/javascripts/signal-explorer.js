@@ -111,6 +111,7 @@
   }
 
   function init() { document.querySelectorAll(".signal-explorer").forEach(setup); }
+  init();  // the page loads this script right after the widget: draw it now, before what follows is laid out
   if (typeof document$ !== "undefined") document$.subscribe(init);
   else document.addEventListener("DOMContentLoaded", init);
 })();
