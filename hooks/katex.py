@@ -13,6 +13,7 @@ comes into view (and all at once before printing). Until then the formula's Math
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as html_lib
 import json
@@ -172,6 +173,7 @@ def render_math(output: str, page, lazy: bool) -> str:
     """Every formula of a page's HTML rendered; with ``lazy``, the layouts past the first ``EAGER`` formulas are
     deferred (``defer_layout``)."""
     seen = [0]
+    shown: list[str] = []  # the formulas laid out at load, whose font faces the page preloads
 
     def render(m: re.Match[str]) -> str:
         display = m.group("display") is not None
@@ -188,29 +190,77 @@ def render_math(output: str, page, lazy: bool) -> str:
                 return m.group(0)
             if cls:
                 rendered = rendered.replace('class="katex-display"', f'class="katex-display {cls}"', 1)
-            out.append(defer_layout(rendered, display) if lazy and seen[0] > EAGER else rendered)
+            if lazy and seen[0] > EAGER:
+                rendered = defer_layout(rendered, display)
+            else:
+                shown.append(rendered)
+            out.append(rendered)
         return f'<{m.group(1)} class="arithmatex"{anchor}>{"".join(out)}</{m.group(1)}>'
 
-    return _preload_math_fonts(_MATH.sub(render, output))
+    output = _MATH.sub(render, output)
+    return _preload_math_fonts(output, font_faces("".join(shown)))
 
 
 _KATEX_CSS = re.compile(r'<link rel="stylesheet" href="((?:\.\./)*)assets/katex/katex\.min\.css">')
-# The two faces nearly every formula uses (upright and math italic). Fetched early, they are in place before the
-# first paint, so text around inline math does not reflow when they arrive (Lighthouse measured a 0.19 layout
-# shift on the spectral page without them). The other faces (big delimiters, bold, AMS) load on demand.
-_MATH_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")
+_FACE = re.compile(r"@font-face\{([^}]*)\}")
+_RULE = re.compile(r"([^{}]+)\{([^{}]*font-family[^{}]*)\}")
+_CLASSES = re.compile(r'class="([^"]+)"')
 
 
-def _preload_math_fonts(output: str) -> str:
-    """On pages with rendered math, preload KaTeX's two common font faces next to KaTeX's stylesheet."""
-    if 'class="katex"' not in output:
+def _declarations(block: str) -> dict[str, str]:
+    return dict(d.split(":", 1) for d in block.split(";") if ":" in d)
+
+
+@functools.cache
+def _face_rules() -> tuple[dict[tuple[str, str, str], str], list[tuple[frozenset[str], frozenset[str], tuple]]]:
+    """From KaTeX's stylesheet: each font face's file by (family, weight, style), and each selector that sets a font
+    family, as the classes of its last compound with classes (one element carries them all) and the classes of the
+    compounds before (``.katex .mathnormal`` -> {mathnormal}, {}, KaTeX_Math italic)."""
+    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+    faces = {}
+    for block in _FACE.findall(css):
+        d = _declarations(block)
+        file = re.search(r"url\(fonts/([\w-]+)\.woff2\)", d["src"]).group(1)
+        faces[(d["font-family"], d.get("font-weight", "400"), d.get("font-style", "normal"))] = file
+    rules = []
+    for selectors, block in _RULE.findall(css):
+        d = _declarations(block)
+        face = (d["font-family"].split(",")[0], d.get("font-weight", "400"), d.get("font-style", "normal"))
+        for selector in selectors.split(","):
+            if selector.startswith(".katex "):  # not @font-face, not .katex itself (KaTeX_Main: always wanted)
+                compounds = [set(re.findall(r"\.([\w-]+)", c)) for c in re.split(r"[ >+~]", selector[7:])]
+                compounds = [c for c in compounds if c]
+                rules.append((frozenset(compounds[-1]), frozenset().union(*compounds[:-1]), face))
+    return faces, rules
+
+
+def font_faces(html: str) -> list[str]:
+    """The KaTeX font files (without extension) that the formulas in ``html`` are drawn with: KaTeX_Main-Regular for
+    any formula, and the face of each selector of KaTeX's stylesheet that one of their elements matches, judged by
+    classes (an element carries those of the selector's last compound, the formulas those of the ones before)."""
+    if 'class="katex' not in html:
+        return []
+    faces, rules = _face_rules()
+    elements = {frozenset(attr.split()) for attr in _CLASSES.findall(html)}
+    present = frozenset().union(*elements)
+    wanted = {("KaTeX_Main", "400", "normal")} | {
+        face for own, context, face in rules if context <= present and any(own <= e for e in elements)
+    }
+    return sorted(faces[face] for face in wanted if face in faces)
+
+
+def _preload_math_fonts(output: str, files: list[str]) -> str:
+    """Preload ``files`` (KaTeX font faces) next to KaTeX's stylesheet. The formulas laid out at load need them before
+    the first paint: a face that arrives later changes the width of the formulas drawn with it, text around them
+    reflows and what follows moves (Lighthouse measured a 0.19 layout shift on the spectral page). Faces of formulas
+    shown later load when they are needed."""
+    if not files:
         return output
 
     def links(m: re.Match[str]) -> str:
         base = f"{m.group(1)}assets/katex/fonts/"
         pre = "".join(
-            f'<link rel="preload" href="{base}{face}.woff2" as="font" type="font/woff2" crossorigin>'
-            for face in _MATH_FONTS
+            f'<link rel="preload" href="{base}{face}.woff2" as="font" type="font/woff2" crossorigin>' for face in files
         )
         return pre + m.group(0)
 

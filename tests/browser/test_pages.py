@@ -71,6 +71,35 @@ def test_page_renders_math_with_no_errors_and_no_third_party_requests(browser, s
         page.close()
 
 
+FACES_LOADED = """document.fonts.ready.then(() => [...document.fonts]
+  .filter(f => f.status === "loaded" && f.family.startsWith("KaTeX_"))
+  .map(f => f.family + "-"
+    + (((f.weight === "700" ? "Bold" : "") + (f.style === "italic" ? "Italic" : "")) || "Regular")))"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_page_preloads_the_math_fonts_its_first_formulas_use(browser, server, lang):
+    """A page preloads every KaTeX face that the formulas it lays out at load are drawn with (hooks/katex.py: the
+    faces of its first formulas, read from their classes and KaTeX's stylesheet): a face that arrived after the first
+    frame would reflow the text around them. Without JavaScript only those formulas get KaTeX's layout (the others
+    show their MathML), so every face the browser loads is theirs; KaTeX names a face's file family-BoldItalic,
+    -Bold, -Italic or -Regular. (The preload may hold a face of a first formula further down, not yet drawn.)"""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 900})
+    try:
+        page = context.new_page()
+        for page_lang, path in all_pages():
+            if page_lang != lang:
+                continue
+            page.goto(server + path, wait_until="networkidle")
+            loaded = sorted(set(page.evaluate(FACES_LOADED)))
+            preloaded = page.eval_on_selector_all(
+                "link[rel=preload][as=font]", "ls => ls.map(l => l.href.split('/').pop().replace('.woff2', ''))"
+            )
+            assert set(loaded) <= set(preloaded), f"{path}: loads {loaded}, preloads {sorted(preloaded)}"
+    finally:
+        context.close()
+
+
 def _switch(page, lang: str) -> None:
     """Open the language menu in the header the way a reader does (hover) and pick ``lang``."""
     page.locator(".md-header .md-select").first.hover()
