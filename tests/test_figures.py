@@ -93,3 +93,21 @@ def test_two_figures_on_one_page_share_no_id_and_bring_no_style():
         assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg)) == set(own)
     with pytest.raises(ValueError, match="<style> changed"):
         style.page_svg('<svg><style type="text/css">*{stroke-linejoin: miter}</style></svg>')
+
+
+def test_the_heat_map_centres_each_cell_on_its_grid_value():
+    """One cell per computed (λ₁, T), drawn as computed (no smoothing) and centred on its grid value: the cells of the
+    first and last rows sit at the first and last λ₁, the first and last columns at T = 1 and T = steps."""
+    from derivations.spectral import figure_data_heatmap
+    from docsgen.figures.spectral import heatmap
+
+    fig = heatmap("en")
+    image = fig.axes[0].images[0]
+    left, right, bottom, top = image.get_extent()
+    d = figure_data_heatmap()
+    rows, cols = image.get_array().shape
+    assert image.get_interpolation() == "nearest"
+    assert bottom + (top - bottom) / (2 * rows) == pytest.approx(d["lambdas"][0])
+    assert top - (top - bottom) / (2 * rows) == pytest.approx(d["lambdas"][-1])
+    assert left + (right - left) / (2 * cols) == pytest.approx(d["T"][0])
+    assert right - (right - left) / (2 * cols) == pytest.approx(d["T"][-1])

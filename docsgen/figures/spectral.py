@@ -44,13 +44,15 @@ def heatmap(lang: str):
     d = figure_data_heatmap()
     fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
     grid = np.clip(d["log10_norm"], -20, 5)
+    half = (d["lambdas"][1] - d["lambdas"][0]) / 2  # the λ₁ grid is uniform
     im = ax.imshow(
         grid,
         aspect="auto",
         origin="lower",
         cmap="RdBu_r",
         norm=TwoSlopeNorm(vmin=-20, vcenter=0, vmax=5),
-        extent=(0.5, d["T"][-1] + 0.5, d["lambdas"][0], d["lambdas"][-1]),
+        interpolation="nearest",  # one cell per (λ₁, T), as computed, as in the lab (and a 5x smaller image)
+        extent=(0.5, d["T"][-1] + 0.5, d["lambdas"][0] - half, d["lambdas"][-1] + half),  # cells centred on the grid
     )
     ax.axhline(1.0, color="k", linewidth=0.8, linestyle=":")
     ax.set(
