@@ -37,7 +37,14 @@ def _reader(path: Path):
 
 @functools.cache
 def _text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in _reader(path).pages)
+    """The PDF's text, read by PDFium (Chromium's own PDF library; pypdf takes about 25 s for these 300 pages)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
 
 
 def nav(lang: str) -> list[tuple[str, list[str]]]:

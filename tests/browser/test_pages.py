@@ -26,7 +26,7 @@ MAX_LAYOUT_SHIFT = 0.05  # Lighthouse calls under 0.1 good
 def layout_shift_on_reload(page) -> float:
     """The layout shift of opening the page again, its web fonts cached: a font that arrives after the first frame
     shifts text by an amount that depends on when it arrived; what is left depends on the page alone."""
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
     return page.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(() => r(window.__layoutShift))))")
 
@@ -90,7 +90,8 @@ def test_a_page_preloads_the_math_fonts_its_first_formulas_use(browser, server, 
         for page_lang, path in all_pages():
             if page_lang != lang:
                 continue
-            page.goto(server + path, wait_until="networkidle")
+            page.goto(server + path, wait_until="load")
+            page.evaluate("document.body.offsetHeight")  # laid out: every face the first layout needs is requested
             loaded = sorted(set(page.evaluate(FACES_LOADED)))
             preloaded = page.eval_on_selector_all(
                 "link[rel=preload][as=font]", "ls => ls.map(l => l.href.split('/').pop().replace('.woff2', ''))"
