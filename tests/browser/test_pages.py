@@ -426,3 +426,36 @@ def test_formulas_past_the_first_screens_get_their_layout_as_they_come_into_view
         assert len(hits) == 5 and all(hits), hits
     finally:
         context.close()
+
+
+CODE_COLOURS = """() => {
+  const code = document.querySelector(".md-typeset .highlight pre > code");
+  const background = getComputedStyle(code).backgroundColor;
+  const tokens = [...code.querySelectorAll("span[class]")].filter(s => s.textContent.trim());  // not whitespace
+  return [...new Set(tokens.map(s => s.className + " " + getComputedStyle(s).color))].map(e => [e, background]);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_highlighted_code_meets_aa_contrast(browser, server, scheme):
+    """Every kind of token in a highlighted code block (deep-chain/'s has comments and operator words such as "in")
+    has 4.5:1 contrast with the code background, its colour's transparency blended in (Material's operator colour
+    was 4.47:1 in light mode)."""
+    from .test_explorer import NUM, contrast
+
+    page = browser.new_page(color_scheme="dark" if scheme == "slate" else "light")  # a first visit follows it
+    try:
+        page.goto(server + "deep-chain/", wait_until="load")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+        low = []
+        for entry, background in page.evaluate(CODE_COLOURS):
+            cls, colour = entry.split(" ", 1)
+            r, g, b, *alpha = (float(v) for v in NUM.findall(colour))
+            a = alpha[0] if alpha else 1.0
+            br, bg, bb = (float(v) for v in NUM.findall(background)[:3])
+            shown = f"rgb({r * a + br * (1 - a)}, {g * a + bg * (1 - a)}, {b * a + bb * (1 - a)})"
+            ratio = contrast(shown, background)
+            low += [f".{cls} {colour} on {background}: {ratio:.2f}:1"] if ratio < 4.5 else []
+        assert not low, f"{scheme}: {low}"
+    finally:
+        page.close()
