@@ -31,14 +31,14 @@ def layout_shift_on_reload(page) -> float:
     return page.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(() => r(window.__layoutShift))))")
 
 
-def open_page(browser, url: str, width: int = 1200):
+def open_page(browser, url: str, width: int = 1200, wait: str = "networkidle"):
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.add_init_script(TRACK_LAYOUT_SHIFT)
     seen = {"requests": [], "errors": []}
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.goto(url, wait_until="networkidle")  # math is rendered at build time: nothing left to typeset
+    page.goto(url, wait_until=wait)  # math is rendered at build time: nothing left to typeset
     page.evaluate("document.fonts.ready.then(() => true)")  # layout is final once the web fonts are in
     return page, seen
 
@@ -284,7 +284,7 @@ def test_every_lab_offers_its_notebook_for_download(browser, server, prefix):
     labs = [path for lang, path in all_pages() if path.startswith(prefix + "labs/")]
     assert labs
     for path in labs:
-        page, _ = open_page(browser, server + path)
+        page, _ = open_page(browser, server + path, wait="domcontentloaded")  # the link is in the HTML
         try:
             link = page.locator("a[download][href$='.ipynb']").first  # the page also offers the site's PDF
             href = link.evaluate("a => a.href")

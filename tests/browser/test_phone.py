@@ -27,7 +27,7 @@ def test_a_phone_never_scrolls_sideways_and_wide_formulas_show_they_scroll(brows
     """On a 375 px phone nothing shifts while the page loads and the page itself never scrolls sideways; a display
     formula either fits its column or scrolls inside its own block, which carries the scroll shadows (docs:
     extra.css) that show there is more to the side."""
-    page, _ = open_page(browser, server + path, width=PHONE)
+    page, _ = open_page(browser, server + path, width=PHONE, wait="load")  # measured after the reload below
     try:
         shift = layout_shift_on_reload(page)  # content-visibility estimates blocks not yet shown: none on screen
         assert shift < MAX_LAYOUT_SHIFT, f"the page shifted by {shift:.3f} while it loaded"
