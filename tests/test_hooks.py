@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 
 from hooks import katex, notebooks, search
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
 
 
 def test_notebook_math_marks_tex_in_text_but_not_in_code_or_scripts():
@@ -147,11 +147,7 @@ def test_a_lab_is_indexed_by_its_prose_with_every_heading():
 def test_the_english_search_splits_words_at_punctuation():
     import yaml
 
-    class Loader(yaml.SafeLoader):  # mkdocs.yml's !ENV and !relative tags are not needed here
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     separator = next(p["search"]["separator"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
     words = [w for w in re.split(separator, "Vanishing gradients, derived (BPTT): e.g. 1.5") if w]
     assert words == ["Vanishing", "gradients", "derived", "BPTT", "e", "g", "1.5"]
