@@ -9,12 +9,13 @@ MathJax's line breaking needs its client-side renderer).
 
 from __future__ import annotations
 
+import math
 import re
 
 RELATIONS = {
     "=", "<", ">", r"\le", r"\leq", r"\ge", r"\geq", r"\approx", r"\ne", r"\neq", r"\equiv", r"\Rightarrow",
     r"\Longrightarrow", r"\implies", r"\xrightarrow", r"\longrightarrow", r"\iff", r"\sim", r"\propto", r"\ll",
-    r"\gg", r"\lesssim", r"\gtrsim", r"\overset",
+    r"\gg", r"\lesssim", r"\gtrsim", r"\overset", r"\to", r"\rightarrow", r"\leftarrow", r"\mapsto", r"\cong",
 }  # fmt: skip
 SEPARATORS = {r"\quad", r"\qquad"}
 _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}]|\s+|.", re.S)
@@ -157,24 +158,31 @@ def _env_width(body: list[str], name: str) -> float:
     return sum(col_w) + 1.0 * (cols - 1) + (0.8 if "matrix" in name and name != "matrix" else 0.0)
 
 
-def _top_level(toks: list[str]) -> list[int]:
-    """Depth of nesting (braces, brackets, set braces ``\\{…\\}``, \\left…\\right, environments) before each
-    token."""
+_OPENERS = (r"\left", r"\bigl", r"\Bigl", r"\biggl", r"\Biggl")  # each opens a pair of sized delimiters
+_CLOSERS = (r"\right", r"\bigr", r"\Bigr", r"\biggr", r"\Biggr")
+
+
+def _top_level(toks: list[str], sized: bool = True) -> list[int]:
+    """Depth of nesting (braces, brackets, set braces ``\\{…\\}``, ``\\left…\\right`` and ``\\bigl…\\bigr``
+    pairs, environments) before each token; with ``sized`` False a ``\\bigl…\\bigr`` pair does not count (a long
+    sum may be continued on the next line inside one, as TeX allows, but not inside ``\\left…\\right``)."""
+    openers, closers = (_OPENERS, _CLOSERS) if sized else (_OPENERS[:1], _CLOSERS[:1])
     depth, out = 0, []
     for i, t in enumerate(toks):
-        delimiter = i > 0 and toks[i - 1] in (r"\left", r"\right", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr")
-        if t in ("}", r"\right", r"\end") or (t in (")", "]", r"\}") and not delimiter):
+        delimiter = i > 0 and toks[i - 1] in (*_OPENERS, *_CLOSERS)
+        if t in ("}", r"\end", *closers) or (t in (")", "]", r"\}") and not delimiter):
             depth -= 1
         out.append(depth)
-        if t in ("{", r"\left", r"\begin") or (t in ("(", "[", r"\{") and not delimiter):
+        if t in ("{", r"\begin", *openers) or (t in ("(", "[", r"\{") and not delimiter):
             depth += 1
     return out
 
 
 def sum_parts(text: str) -> list[str]:
-    """``text`` split before each top-level binary ``+`` or ``-`` (the last resort for a line that is too wide)."""
+    """``text`` split before each top-level binary ``+`` or ``-`` (the last resort for a line that is too wide; inside
+    a ``\\bigl…\\bigr`` pair too)."""
     toks = tokens(text)
-    depth = _top_level(toks)
+    depth = _top_level(toks, sized=False)
     parts, start = [], 0
     for i, t in enumerate(toks):
         prev = next((p for p in reversed(toks[:i]) if not p.isspace()), "")
@@ -186,9 +194,10 @@ def sum_parts(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def statements(toks: list[str]) -> list[tuple[list[str], list[str]]]:
+def statements(toks: list[str], budget: float = math.inf) -> list[tuple[list[str], list[str]]]:
     """Top-level statements (text, separator that followed it): split at ``\\quad``, ``\\qquad``, ``,\\ ``, ``;\\ ``
-    and ``:\\ `` (the punctuation stays with the statement it ends)."""
+    and ``:\\ `` (the punctuation stays with the statement it ends); a fragment with no relation is joined to a
+    neighbour where the line fits in ``budget`` em (``_bind_fragments``)."""
     depth = _top_level(toks)
     out, start, i = [], 0, 0
     while i < len(toks):
@@ -202,7 +211,38 @@ def statements(toks: list[str]) -> list[tuple[list[str], list[str]]]:
             continue
         i += 1
     out.append((toks[start:], []))
-    return [s for s in out if "".join(s[0]).strip()]
+    return _bind_fragments([s for s in out if "".join(s[0]).strip()], budget)
+
+
+def _bind_fragments(stmts: list[tuple[list[str], list[str]]], budget: float) -> list[tuple[list[str], list[str]]]:
+    """Statements with no top-level relation of their own joined to the neighbour they belong to, where the line
+    that makes fits in ``budget`` em, so that no line reads as the continuation of the line above: a value to the
+    label it follows ("h = 0: 2"), and a label or a list item followed by a thin space to what follows
+    ("norm A, norm B <= c"; "N(0,1): r = 65")."""
+    out = list(stmts)
+    changed = True
+    while changed:
+        changed = False
+        for k, (text, sep) in enumerate(out):
+            if len(relation_parts(text)) > 1:
+                continue
+            prev_end = "".join(out[k - 1][0]).rstrip()[-1:] if k > 0 else ""
+            if prev_end == ":" or (prev_end == "," and _tight(out[k - 1][1])):
+                prev_text, prev_sep = out[k - 1]
+                parts = relation_parts(prev_text)
+                line = (parts[0] if len(parts) == 2 else []) + parts[-1] + prev_sep + text
+                if width(line) <= budget:
+                    out[k - 1 : k + 1] = [(prev_text + prev_sep + text, sep)]
+                    changed = True
+                    break
+            if k + 1 < len(out) and "".join(text).rstrip().endswith((",", ":")):
+                next_text, next_sep = out[k + 1]
+                parts = relation_parts(text + sep + next_text)
+                if _tight(sep) and width(parts[0] + (parts[1] if len(parts) > 1 else [])) <= budget:
+                    out[k : k + 2] = [(text + sep + next_text, next_sep)]
+                    changed = True
+                    break
+    return out
 
 
 def relation_parts(toks: list[str]) -> list[list[str]]:
@@ -220,7 +260,9 @@ def relation_parts(toks: list[str]) -> list[list[str]]:
 def break_lines(tex: str, budget: float) -> str:
     """``tex`` unchanged if it fits in ``budget`` em (or is already laid out in rows), else as ``aligned`` lines:
     one statement per line, a chain of relations continued on the next line (aligned at its relation) where the
-    line would exceed the budget."""
+    line would exceed the budget. Only a continuation starts right of the alignment point: a statement without a
+    relation is set left of it, as a new statement starts, unless it is the value of a label ending the line above
+    ("x:")."""
     toks = tokens(tex)
     top = [t for t, d in zip(toks, _top_level(toks), strict=True) if d == 0]
     if width(toks) <= budget:
@@ -232,10 +274,11 @@ def break_lines(tex: str, budget: float) -> str:
         if rows is not None:
             return rows
     lines: list[tuple[str, str]] = []  # (left of the alignment point, right of it)
-    for stmt, _separator in statements(toks):
+    stmts = statements(toks, budget)
+    for k, (stmt, separator) in enumerate(stmts):
         parts = ["".join(p).strip() for p in relation_parts(stmt)]
-        if len(parts) == 1:
-            lines.append(("", parts[0]))
+        if len(parts) == 1:  # no relation to align at: a lead-in goes left, anything else continues the line above
+            lines.append((parts[0], "") if _leads_in(parts[0], separator, k + 1 < len(stmts)) else ("", parts[0]))
             continue
         lhs, cur = parts[0], parts[1]
         for part in parts[2:]:
@@ -248,6 +291,17 @@ def break_lines(tex: str, budget: float) -> str:
     if len(lines) < 2:
         return tex
     return r"\begin{aligned}" + r" \\ ".join(f"{left} &{right}" for left, right in lines) + r"\end{aligned}"
+
+
+def _leads_in(text: str, separator: list[str], more: bool) -> bool:
+    """Whether a statement without a relation introduces what follows it: a label ("N(0,1):") or a list item
+    followed by a thin space and more ("norm A, norm B <= c"), rather than a value or condition of the line above."""
+    return more and (text.endswith(":") or (text.endswith(",") and _tight(separator)))
+
+
+def _tight(separator: list[str]) -> bool:
+    """A thin-space separator (``,\\ ``), which binds a list, as opposed to ``\\quad`` between statements."""
+    return all(t == r"\ " or t.isspace() for t in separator)
 
 
 def _wrap_sum(lhs: str, right: str, budget: float) -> list[tuple[str, str]]:
@@ -287,7 +341,7 @@ def _split_rows(tex: str, budget: float) -> str | None:
             rows.append((pairs[0][0], " & ".join(t for t in text[1:])))
             continue
         for left, right in pairs:
-            stmts = ["".join(s).strip() for s, _sep in statements(tokens(right))] or [right]
+            stmts = ["".join(s).strip() for s, _sep in statements(tokens(right), budget - width(left))] or [right]
             cur = stmts[0]
             for stmt in stmts[1:]:
                 if width(left) + width(cur + stmt) + 1.0 <= budget:

@@ -146,6 +146,27 @@ def test_a_statement_after_a_colon_starts_a_line_but_a_set_keeps_its_colon():
     assert r"\#\{(t,k):\ t-k>\tau\}" in out  # the colon of set-builder notation is inside braces: no break there
 
 
+def test_no_line_reads_as_the_continuation_of_a_statement_it_is_not_part_of():
+    from docsgen.layout import break_lines
+
+    wide = r"\frac{a_1}{b_1} + \frac{a_2}{b_2} + \frac{a_3}{b_3}"
+    # "A, B <= c": the list item joins the relation it shares, instead of a line of its own under "x = ..."
+    out = break_lines(rf"x = {wide},\qquad \|A\|_2,\ \|B\|_2\le c", 14)
+    assert r"\|A\|_2,\ \|B\|_2 &\le c" in out and r"&\|A\|_2," not in out
+    # a value stays with the label it follows ("g = 5/3: 25/18"), not alone on the next line
+    out = break_lines(rf"y = {wide};\ g^2=\frac13:\ \frac16,\ g=\frac53:\ \frac{{25}}{{18}}", 14)
+    assert r"g^2 &=\frac13:\ \frac16," in out and r"g &=\frac53:\ \frac{25}{18}" in out
+    # a label too wide to join what it introduces starts its own line left of the alignment point ...
+    out = break_lines(rf"\mathrm{{ReLU}},\ N(0,2/n):\ {wide} \approx 3", 8)
+    assert r"\mathrm{ReLU},\ N(0,2/n): &" in out
+    # ... while a trailing condition continues the line it qualifies
+    out = break_lines(rf"y = {wide} + {wide},\quad (a>0)", 14)
+    assert out.endswith(r"&(a>0)\end{aligned}")
+    # sized delimiters nest like \left...\right: no break at a relation or comma inside them
+    out = break_lines(r"P\bigl(\xi=\tfrac1p\bigr)=p,\ P(\xi=0)=1-p,\ \sigma=\Bigl\{1,\ \frac{Tb+r}{r}\Bigr\}", 8)
+    assert r"P\bigl(\xi=\tfrac1p\bigr) &=p" in out and r"\sigma &=\Bigl\{1,\ \frac{Tb+r}{r}\Bigr\}" in out
+
+
 def test_chinese_formulas_say_their_words_in_chinese():
     from docsgen.render import localise_tex
 
