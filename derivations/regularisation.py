@@ -498,7 +498,7 @@ def l1_subgradient_cycle() -> Result:
     return Result(
         expr=sp.Tuple(sp.Lambda(k, linear), first, sp.Tuple(after, back)),
         latex=(
-            r"w_k=" + sp.latex(linear) + r"\ (w_k>0),\quad K=\Bigl\lceil\frac{w_0}{\eta\lambda}\Bigr\rceil,\quad"
+            r"w_k=" + sp.latex(linear) + r"\ (w_k>0),\quad K=\Bigl\lceil\frac{w_0}{\eta\lambda}\Bigr\rceil,\quad "
             r"w_K\in(-\eta\lambda,0],\ w_{K+1}=w_K+\eta\lambda,\ w_{K+2}=w_K,\ \dots"
         ),
         parts={

@@ -53,6 +53,19 @@ def test_math_is_unchanged(name):
     assert shown(name) == {"latex": expected["latex"], "sympy": canonical(expected["sympy"])}
 
 
+def test_every_shown_formula_is_valid_tex():
+    """What `show` prints is TeX a reader can paste: KaTeX (the site's renderer, strict about unknown commands)
+    renders every snapshot formula, including those no page displays whole."""
+    from hooks.katex import _KaTeX
+
+    katex = _KaTeX()
+    try:
+        errors = {name: katex.render(entry["latex"], True)[1] for name, entry in EXPECTED.items()}
+    finally:
+        katex.close()
+    assert not {name: e for name, e in errors.items() if e}
+
+
 def test_symbol_assumptions_are_compared_in_one_order():
     a = "Symbol('m', positive=True, integer=True)"
     assert canonical(a) == canonical("Symbol('m', integer=True, positive=True)") != canonical(a.replace("m'", "n'"))
