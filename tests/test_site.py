@@ -69,6 +69,17 @@ def test_language_switch_points_to_the_same_page(site_dir, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_every_page_defers_materials_bundle(site_dir, lang):
+    """overrides/main.html rewrites Material's script tag: if Material's template changes, the rewrite must not
+    silently stop applying."""
+    for src in page_sources(lang):
+        tags = re.findall(
+            r"<script src=\"[^\"]*/bundle\.[0-9a-f]+\.min\.js\"[^>]*>", html_of(site_dir, lang, src).read_text()
+        )
+        assert len(tags) == 1 and tags[0].endswith(" defer>"), (src, tags)
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_no_third_party_resources(site_dir, lang):
     base = site_dir / PREFIX[lang]
     for page in base.rglob("*.html"):
