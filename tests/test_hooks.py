@@ -14,7 +14,7 @@ from typing import ClassVar
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks import katex, notebooks, search
+from hooks import katex, notebooks, search, startup
 
 from .conftest import ROOT
 
@@ -70,12 +70,16 @@ def test_svg_plots_go_in_the_page_as_svg_named_by_their_texts():
     assert "<?xml" not in out and "<metadata" not in out and "<!--" not in out and "data:image/svg" not in out
 
 
-def _material_worker() -> Path:
+def _material_asset(folder: str, pattern: str) -> Path:
     import material
 
-    found = sorted((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
+    found = sorted((Path(material.__file__).parent / "templates/assets/javascripts" / folder).glob(pattern))
     assert len(found) == 1
     return found[0]
+
+
+def _material_worker() -> Path:
+    return _material_asset("workers", "search.*.min.js")
 
 
 def test_search_worker_fixes_apply_to_the_pinned_material(tmp_path):
@@ -96,6 +100,27 @@ def test_search_worker_fixes_fail_loudly_when_material_changes(tmp_path):
     (workers / "search.0000.min.js").write_text("function segment(){/* rewritten upstream */}", encoding="utf-8")
     with pytest.raises(PluginError, match="query handling changed"):
         search.fix_search_worker(tmp_path)
+
+
+def test_start_up_fixes_apply_to_the_pinned_material(tmp_path):
+    scripts = tmp_path / "assets" / "javascripts"
+    scripts.mkdir(parents=True)
+    bundle = scripts / _material_asset(".", "bundle.*.min.js").name
+    shutil.copy(_material_asset(".", "bundle.*.min.js"), bundle)
+    startup.fix_bundle(tmp_path)
+    code = bundle.read_text(encoding="utf-8")
+    assert all(new in code and old not in code for old, new in startup._BUNDLE_FIXES)
+    assert "document.head.appendChild(r)" not in code and "document.head.appendChild(o)" not in code
+    startup.fix_bundle(tmp_path)  # a second build over the same files is a no-op
+    assert bundle.read_text(encoding="utf-8") == code
+
+
+def test_start_up_fixes_fail_loudly_when_material_changes(tmp_path):
+    scripts = tmp_path / "assets" / "javascripts"
+    scripts.mkdir(parents=True)
+    (scripts / "bundle.0000.min.js").write_text("function li(e){/* rewritten upstream */}", encoding="utf-8")
+    with pytest.raises(PluginError, match="start-up changed"):
+        startup.fix_bundle(tmp_path)
 
 
 def test_the_search_index_is_written_as_utf8_with_the_same_content(tmp_path):

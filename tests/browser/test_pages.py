@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlparse
 
@@ -259,10 +260,60 @@ def test_the_colour_scheme_is_shared_by_both_languages(browser, server):
                 break
             page.locator("form[data-md-component='palette'] label:visible").first.click()
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        assert page.evaluate(VIEWPORT_SCHEME) == "dark"  # scrollbars and canvas follow (extra.css)
         page.goto(server + "zh/lstm/", wait_until="networkidle")
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        assert page.evaluate(VIEWPORT_SCHEME) == "dark"
     finally:
         context.close()
+
+
+VIEWPORT_SCHEME = "getComputedStyle(document.documentElement).colorScheme"
+# Material's start-up has run: its bundle is deferred and mounts its components at DOMContentLoaded, before "load"
+STARTED = "new Promise(r => requestAnimationFrame(() => setTimeout(r)))"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_browser_ui_and_scrollbars_take_the_palettes_colours(browser, server, scheme):
+    """The static theme colour (overrides/main.html) is the header's, and the viewport's colour scheme the
+    palette's, as Material's own meta elements would have made them (hooks/startup.py)."""
+    context = browser.new_context(color_scheme=scheme)  # first visit: the palette follows the system
+    page = context.new_page()
+    try:
+        page.goto(server + "bptt/", wait_until="load")
+        page.evaluate(STARTED)
+        header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+        rgb = "#" + "".join(f"{int(c):02x}" for c in re.findall(r"\d+", header)[:3])
+        assert page.evaluate("[...document.querySelectorAll('meta[name=theme-color]')].map(m => m.content)") == [rgb]
+        assert page.evaluate(VIEWPORT_SCHEME) == ("dark" if scheme == "dark" else "light")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["zh/spectral/", "labs/attractors/"])
+def test_materials_start_up_restyles_no_whole_page(browser, server, path):
+    """hooks/startup.py: in Chromium's invalidation tracking, no style change made by Material's bundle reaches
+    every element of <html> or <body> (a theme-color or color-scheme meta inserted, a class changed on <html>,
+    data-md-color-switching set on <body>)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        browser.start_tracing(page=page, categories=["disabled-by-default-devtools.timeline.invalidationTracking"])
+        try:
+            page.goto(server + path, wait_until="load")
+            page.evaluate(STARTED)
+        finally:
+            events = json.loads(browser.stop_tracing())["traceEvents"]
+        whole = [
+            (e["args"]["data"]["nodeName"], e["args"]["data"].get("reason"))
+            for e in events
+            if e["name"] == "StyleRecalcInvalidationTracking"
+            and e["args"]["data"].get("subtree")
+            and e["args"]["data"]["nodeName"].startswith(("HTML", "BODY"))
+            and any("/bundle." in f["url"] for f in e["args"]["data"].get("stackTrace", []))
+        ]
+        assert not whole, f"Material's start-up restyled the whole page: {whole}"
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("prefix", ["", "zh/"])
