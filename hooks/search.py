@@ -34,17 +34,10 @@ _WORKER_FIXES = (
 def fix_search_worker(site_dir: Path) -> None:
     """Patch the search worker so a query is stemmed like the index and a Chinese query's last word is searched too
     (see ``_WORKER_FIXES``)."""
-    workers = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    if len(workers) != 1:
-        raise PluginError(f"expected one Material search worker in {site_dir}, found {len(workers)}")
-    code = workers[0].read_text(encoding="utf-8")
-    for old, new in _WORKER_FIXES:
-        if code.count(old) + code.count(new) != 1:
-            raise PluginError(
-                f"{workers[0].name}: Material's query handling changed; review _WORKER_FIXES in hooks/search.py"
-            )
-        code = code.replace(old, new)
-    workers[0].write_text(code, encoding="utf-8")
+    from hooks.material_assets import patch  # by package name: hooks/checkout.py has put the checkout on sys.path
+
+    changed = "Material's query handling changed; review _WORKER_FIXES in hooks/search.py"
+    patch(site_dir / "assets" / "javascripts" / "workers", "search.*.min.js", _WORKER_FIXES, "search worker", changed)
 
 
 def index_as_utf8(site_dir: Path) -> None:

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 _BUNDLE_FIXES = (
     ('r=x("meta",{name:"theme-color"});document.head.appendChild(r);', 'r=x("meta",{name:"theme-color"});'),
     ('let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);', 'let o=x("meta",{name:"color-scheme"});'),
@@ -40,18 +38,10 @@ _BUNDLE_FIXES = (
 
 def fix_bundle(site_dir: Path) -> None:
     """Patch Material's bundle so that its start-up leaves the page's style as it was (see ``_BUNDLE_FIXES``)."""
-    bundles = sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
-    if len(bundles) != 1:
-        raise PluginError(f"expected one Material bundle in {site_dir}, found {len(bundles)}")
-    code = bundles[0].read_text(encoding="utf-8")
-    for old, new in _BUNDLE_FIXES:
-        if code.count(old) == 1:
-            code = code.replace(old, new)
-        elif code.count(old) or code.count(new) != 1:  # neither Material's code nor (a rebuild over) the patched one
-            raise PluginError(
-                f"{bundles[0].name}: Material's start-up changed; review _BUNDLE_FIXES in hooks/startup.py"
-            )
-    bundles[0].write_text(code, encoding="utf-8")
+    from hooks.material_assets import patch  # by package name: hooks/checkout.py has put the checkout on sys.path
+
+    changed = "Material's start-up changed; review _BUNDLE_FIXES in hooks/startup.py"
+    patch(site_dir / "assets" / "javascripts", "bundle.*.min.js", _BUNDLE_FIXES, "bundle", changed)
 
 
 def on_post_build(config):
