@@ -160,6 +160,7 @@ def _env_width(body: list[str], name: str) -> float:
 
 _OPENERS = (r"\left", r"\bigl", r"\Bigl", r"\biggl", r"\Biggl")  # each opens a pair of sized delimiters
 _CLOSERS = (r"\right", r"\bigr", r"\Bigr", r"\biggr", r"\Biggr")
+_SIZED = (*_OPENERS, *_CLOSERS)  # a bracket right after one of these is a delimiter of the pair, not a group
 
 
 def _top_level(toks: list[str], sized: bool = True) -> list[int]:
@@ -169,7 +170,7 @@ def _top_level(toks: list[str], sized: bool = True) -> list[int]:
     openers, closers = (_OPENERS, _CLOSERS) if sized else (_OPENERS[:1], _CLOSERS[:1])
     depth, out = 0, []
     for i, t in enumerate(toks):
-        delimiter = i > 0 and toks[i - 1] in (*_OPENERS, *_CLOSERS)
+        delimiter = i > 0 and toks[i - 1] in _SIZED
         if t in ("}", r"\end", *closers) or (t in (")", "]", r"\}") and not delimiter):
             depth -= 1
         out.append(depth)
