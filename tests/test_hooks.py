@@ -123,6 +123,32 @@ def test_start_up_fixes_fail_loudly_when_material_changes(tmp_path):
         startup.fix_bundle(tmp_path)
 
 
+def test_tables_come_in_materials_wrapper_and_the_bundle_skips_them():
+    """hooks/startup.py writes the wrapper Material's bundle adds at load (renderTable) around each table without a
+    class, nested ones included, and the patched bundle mounts only tables that lack it."""
+    wrap, end = startup._TABLE_WRAP
+    html = '<p>a</p><table><tr><td><table id="t"><tr><td>1</td></tr></table></td></tr></table><table class="x"></table>'
+    assert startup.wrap_tables(html) == (
+        f'<p>a</p>{wrap}<table><tr><td>{wrap}<table id="t"><tr><td>1</td></tr></table>{end}</td></tr></table>{end}'
+        '<table class="x"></table>'
+    )
+    assert startup.wrap_tables("<p>no table</p>") == "<p>no table</p>"
+    code = _material_asset(".", "bundle.*.min.js").read_text(encoding="utf-8")
+    assert 'x("div",{class:"md-typeset__scrollwrap"},x("div",{class:"md-typeset__table"},e))' in code
+    skipped = dict(startup._BUNDLE_FIXES)['...M("table:not([class])",e).map(i=>ti(i)),']
+    assert '":not(.md-typeset__table)>table:not([class])"' in skipped
+
+
+def test_materials_bundle_is_loaded_after_the_first_frame_and_the_build_fails_without_it():
+    src = "../assets/javascripts/bundle.0123abcd.min.js"
+    page = f'<body><p>x</p><script src="{src}"></script><script src="../x.js" defer></script></body>'
+    out = startup.load_after_first_paint(page)
+    assert f'<script src="{src}">' not in out and f"s.src='{src}'" in out and "requestAnimationFrame" in out
+    assert out.endswith('<script src="../x.js" defer></script></body>')
+    with pytest.raises(PluginError, match="bundle once"):
+        startup.load_after_first_paint("<body><p>Material's template changed</p></body>")
+
+
 def test_the_search_index_is_written_as_utf8_with_the_same_content(tmp_path):
     index = tmp_path / "search" / "search_index.json"
     index.parent.mkdir()

@@ -15,6 +15,7 @@ import pytest
 from tools.formulas import LAY_OUT_EVERYTHING
 
 from ..conftest import LANGS, ROOT, page_sources, page_url
+from .test_pages import MATERIAL_STARTED
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +85,7 @@ def open_page(browser, url: str, device: dict, scheme: str):
     context = browser.new_context(**device, color_scheme=scheme)  # first visit: the palette follows the system
     page = context.new_page()
     page.goto(url, wait_until="load")
+    page.wait_for_function(MATERIAL_STARTED)  # Material loads after the first frame (hooks/startup.py)
     page.evaluate("document.fonts.ready.then(() => true)")  # layout is final once the web fonts are in
     page.wait_for_function(
         "s => document.body.getAttribute('data-md-color-scheme') === s", arg="slate" if scheme == "dark" else "default"

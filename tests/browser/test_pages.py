@@ -22,6 +22,12 @@ new PerformanceObserver(list => {
   for (const e of list.getEntries()) if (!e.hadRecentInput) window.__layoutShift += e.value;
 }).observe({type: "layout-shift", buffered: true});"""
 MAX_LAYOUT_SHIFT = 0.05  # Lighthouse calls under 0.1 good
+# Material's bundle is loaded after the first frame (hooks/startup.py): it has started once its document$ exists.
+MATERIAL_STARTED = "() => 'document$' in window"
+# ... and its start-up is done a frame later (a promise for page.evaluate).
+STARTED = """new Promise(r => {
+  const go = () => ('document$' in window ? requestAnimationFrame(() => setTimeout(r)) : setTimeout(go, 10)); go();
+})"""
 
 
 def layout_shift_on_reload(page) -> float:
@@ -29,7 +35,7 @@ def layout_shift_on_reload(page) -> float:
     shifts text by an amount that depends on when it arrived; what is left depends on the page alone."""
     page.reload(wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
-    return page.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(() => r(window.__layoutShift))))")
+    return page.evaluate(f"{STARTED}.then(() => window.__layoutShift)")  # Material's start-up included
 
 
 def open_page(browser, url: str, width: int = 1200, wait: str = "networkidle"):
@@ -40,6 +46,7 @@ def open_page(browser, url: str, width: int = 1200, wait: str = "networkidle"):
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.goto(url, wait_until=wait)  # math is rendered at build time: nothing left to typeset
+    page.wait_for_function(MATERIAL_STARTED)
     page.evaluate("document.fonts.ready.then(() => true)")  # layout is final once the web fonts are in
     return page, seen
 
@@ -177,6 +184,30 @@ def test_search_returns_the_right_page_first(browser, server, prefix, query, exp
         page.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_first_visit_is_drawn_in_the_systems_scheme_before_material_starts(browser, server, scheme):
+    """overrides/partials/javascripts/palette.html: with Material's bundle never loaded, a first visit already has
+    the palette that matches the system, and the toggle shows the button for it."""
+    context = browser.new_context(color_scheme=scheme)
+    context.route("**/bundle.*.min.js", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(server + "bptt/", wait_until="load")
+        assert not page.evaluate(MATERIAL_STARTED)
+        body = page.evaluate("['scheme', 'media'].map(k => document.body.getAttribute('data-md-color-' + k))")
+        assert body == (
+            ["slate", "(prefers-color-scheme: dark)"]
+            if scheme == "dark"
+            else ["default", "(prefers-color-scheme: light)"]
+        )
+        shown = page.locator("form[data-md-component='palette'] label:not([hidden])").evaluate_all(
+            "ls => ls.map(l => l.previousElementSibling.getAttribute('data-md-color-scheme'))"
+        )
+        assert shown == [body[0]]
+    finally:
+        context.close()
+
+
 def test_dark_mode_toggles(browser, server):
     page, _ = open_page(browser, server)
     try:
@@ -255,6 +286,7 @@ def test_the_colour_scheme_is_shared_by_both_languages(browser, server):
     page = context.new_page()
     try:
         page.goto(server + "bptt/", wait_until="networkidle")
+        page.wait_for_function(MATERIAL_STARTED)
         for _ in range(3):  # the toggle cycles system -> light -> dark
             if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate":
                 break
@@ -270,7 +302,6 @@ def test_the_colour_scheme_is_shared_by_both_languages(browser, server):
 
 VIEWPORT_SCHEME = "getComputedStyle(document.documentElement).colorScheme"
 # Material's start-up has run: its bundle is deferred and mounts its components at DOMContentLoaded, before "load"
-STARTED = "new Promise(r => requestAnimationFrame(() => setTimeout(r)))"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -290,11 +321,12 @@ def test_the_browser_ui_and_scrollbars_take_the_palettes_colours(browser, server
         context.close()
 
 
-@pytest.mark.parametrize("path", ["zh/spectral/", "labs/attractors/"])
+@pytest.mark.parametrize("path", ["zh/spectral/", "labs/attractors/", "bptt/", "glossary/"])
 def test_materials_start_up_restyles_no_whole_page(browser, server, path):
     """hooks/startup.py: in Chromium's invalidation tracking, no style change made by Material's bundle reaches
-    every element of <html> or <body> (a theme-color or color-scheme meta inserted, a class changed on <html>,
-    data-md-color-switching set on <body>)."""
+    every element of <html>, <body> or the article (a theme-color or color-scheme meta inserted, a class changed on
+    <html>, data-md-color-switching set on <body>, a table wrapped), and the bundle forces no style of content that
+    is not shown (a code block measured inside a closed <details>: bptt/'s solutions, every page's "cite")."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
     try:
         browser.start_tracing(page=page, categories=["disabled-by-default-devtools.timeline.invalidationTracking"])
@@ -303,15 +335,20 @@ def test_materials_start_up_restyles_no_whole_page(browser, server, path):
             page.evaluate(STARTED)
         finally:
             events = json.loads(browser.stop_tracing())["traceEvents"]
-        whole = [
-            (e["args"]["data"]["nodeName"], e["args"]["data"].get("reason"))
+        by_bundle = [
+            e["args"]["data"]
             for e in events
             if e["name"] == "StyleRecalcInvalidationTracking"
-            and e["args"]["data"].get("subtree")
-            and e["args"]["data"]["nodeName"].startswith(("HTML", "BODY"))
             and any("/bundle." in f["url"] for f in e["args"]["data"].get("stackTrace", []))
         ]
+        whole = [
+            (d["nodeName"], d.get("reason"))
+            for d in by_bundle
+            if d.get("subtree") and d["nodeName"].startswith(("HTML", "BODY", "ARTICLE"))
+        ]
         assert not whole, f"Material's start-up restyled the whole page: {whole}"
+        hidden = [d["nodeName"] for d in by_bundle if d.get("reason") == "DisplayLock"]
+        assert not hidden, f"Material's start-up forced the style of content not shown: {hidden}"
     finally:
         page.close()
 
@@ -382,10 +419,12 @@ def test_each_citation_has_a_copy_button_that_copies_it(browser, server, path):
     page = context.new_page()
     try:
         page.goto(server + path, wait_until="networkidle")
+        page.wait_for_function(MATERIAL_STARTED)
         block = page.locator("#cite-this-page")
         block.locator("summary").click()
         for kind in ("bibtex", "text"):
             code = block.locator(f"code[data-cite='{kind}']")
+            code.scroll_into_view_if_needed()  # a code block gets its copy button once on screen (content.lazy)
             code.locator("xpath=..").locator("button[data-md-type='copy']").click()
             assert page.evaluate("navigator.clipboard.readText()") == code.inner_text(), kind
     finally:
