@@ -25,9 +25,9 @@ MAX_LAYOUT_SHIFT = 0.05  # Lighthouse calls under 0.1 good
 # Material's bundle is loaded after the first frame (hooks/startup.py): it has started once its document$ exists.
 MATERIAL_STARTED = "() => 'document$' in window"
 # ... and its start-up is done a frame later (a promise for page.evaluate).
-STARTED = """new Promise(r => {
-  const go = () => ('document$' in window ? requestAnimationFrame(() => setTimeout(r)) : setTimeout(go, 10)); go();
-})"""
+STARTED = f"""new Promise(r => {{
+  const go = () => (({MATERIAL_STARTED})() ? requestAnimationFrame(() => setTimeout(r)) : setTimeout(go, 10)); go();
+}})"""
 
 
 def layout_shift_on_reload(page) -> float:
@@ -301,7 +301,6 @@ def test_the_colour_scheme_is_shared_by_both_languages(browser, server):
 
 
 VIEWPORT_SCHEME = "getComputedStyle(document.documentElement).colorScheme"
-# Material's start-up has run: its bundle is deferred and mounts its components at DOMContentLoaded, before "load"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
