@@ -1,6 +1,9 @@
 """Print build and verify timings (a benchmark script, not a test): clean build of the whole site, warm rebuild with
 no change, rebuild after editing one prose page, rebuild after editing one topic module, and `derivations verify`,
-each with its ratio to the clean build (ratios measured in one run hold best on a noisy machine).
+each with its ratio to the clean build (ratios measured in one run hold best on a noisy machine). These are a
+contributor's builds, without the PDF edition; two more rows time what printing it adds (GRADIENTS_PDF=1, as
+scripts/test.sh and the Pages workflow build): both languages printed, then the English one reprinted after a
+prose edit.
 With --tests also the test suite without the browser, and the browser suite alone.
 
 Usage: python benchmarks/build_times.py [--tests] [--topic derivations/lstm.py]"""
@@ -18,9 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def timed(cmd: list[str], cwd: Path, pdf: bool = False) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GRADIENTS_PDF": "1" if pdf else "0"}
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
@@ -50,9 +54,12 @@ def main() -> None:
         mod.write_text(mod.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
         rows.append((f"rebuild after editing {topic}", timed(build, repo)))
         rows.append(("python -m derivations verify", timed([sys.executable, "-m", "derivations", "verify"], repo)))
+        rows.append(("build with the PDF edition (both languages printed)", timed(build, repo, pdf=True)))
+        page.write_text(page.read_text(encoding="utf-8") + "\nAnother sentence.\n", encoding="utf-8")
+        rows.append(("  then one prose edit (English PDF reprinted)", timed(build, repo, pdf=True)))
         if "--tests" in sys.argv:
             os.environ["GRADIENTS_SITE_DIR"] = str(repo / "site")
-            timed([sys.executable, "-m", "mkdocs", "build", "--strict"], repo)  # a site that matches the sources
+            timed(build, repo, pdf=True)  # a site that matches the sources, as the test script builds it
             pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
             rows.append(("pytest, all but the browser suite", timed([*pytest, "--ignore=tests/browser"], repo)))
             rows.append(("pytest tests/browser (real Chromium)", timed([*pytest, "tests/browser"], repo)))

@@ -3,6 +3,10 @@ prints that language's print view (``print_page/``, ``hooks/print_view.py``) to 
 language's site, with bookmarks (the outline of the headings), tags, internal links and embedded fonts (Chinese:
 Noto Sans CJK, ``fonts-noto-cjk``).
 
+- A build prints it when asked to: ``GRADIENTS_PDF=1 mkdocs build`` (``scripts/test.sh``, the Pages workflow). Printing
+  both languages takes about a minute of two cores, and any prose edit changes the print view, so a contributor's
+  ``mkdocs build`` and ``mkdocs serve`` leave it out: their pages show no download button and the site has no
+  ``pdf/``, rather than a button to a missing or stale file. The print view is built either way.
 - The PDF is cached in ``.cache/pdf/`` keyed on the print view's HTML, the stylesheets and scripts it loads and this
   file: an unchanged rebuild copies it, and a clean build (empty cache) prints it.
 - The page is printed when it is ready, not after a fixed delay: loaded, its web fonts loaded
@@ -11,8 +15,6 @@ Noto Sans CJK, ``fonts-noto-cjk``).
   view is final, while the build goes on: the English PDF while the Chinese site is built (``hooks/i18n.py``), the
   Chinese one as soon as that build has written its print view. The English build waits for both at its very end; a
   failed print fails the build there.
-- ``mkdocs serve`` does not print it (a few seconds per language on every rebuild); it copies a cached PDF of the
-  same print view if there is one. ``mkdocs build`` always produces it.
 - Links to files of the site that are not in the print view (the labs' notebooks) point to the repository in the
   PDF: a relative link would resolve against the address the PDF was printed from.
 """
@@ -44,7 +46,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NAMES = {"en": "vanishing-exploding-gradients.pdf", "zh": "vanishing-exploding-gradients-zh.pdf"}
 PRINT_VIEW = "print_page/index.html"
 SERVING = "GRADIENTS_SERVING"  # set under `mkdocs serve`, seen by both languages' builds (one process)
-SKIP = "GRADIENTS_PDF"  # "0": build without the PDF edition (tests of other things that build small copies of the site)
+ENABLE = "GRADIENTS_PDF"  # "1": print the PDF edition; unset or "0": leave it out
 DEFER = "GRADIENTS_PDF_DEFERRED"  # set by the English build while it builds the Chinese one (hooks/i18n.py)
 FLAGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 
@@ -58,6 +60,14 @@ def pdf_href(lang: str) -> str:
     return f"pdf/{NAMES[lang]}"
 
 
+def enabled() -> bool:
+    """Whether this build prints the PDF edition: ``GRADIENTS_PDF=1`` under ``mkdocs build``, never under serve."""
+    value = os.environ.get(ENABLE, "0")
+    if value not in ("0", "1"):
+        raise PluginError(f"{ENABLE}={value!r}: accepted values are 1 (print the PDF edition) and 0 (leave it out)")
+    return value == "1" and not os.environ.get(SERVING)
+
+
 def on_startup(command, dirty):
     if command == "serve":
         os.environ[SERVING] = "1"
@@ -68,7 +78,7 @@ def on_config(config):
 
     lang = _lang(config)
     config.extra["pdf_edition"] = {
-        "href": pdf_href(lang),
+        "href": pdf_href(lang) if enabled() else None,  # no download button for a PDF this build does not print
         "print_href": "print_page/",
         "label": label("pdf.download", lang),
         "print_label": label("pdf.view", lang),
@@ -258,7 +268,7 @@ def on_build_error(error):
 @event_priority(-10)  # after hooks/print_view.py has finished the print view, before hooks/i18n.py builds Chinese
 def _start_printing(config):
     """Start printing this language's print view in the background, unless its PDF is cached."""
-    if os.environ.get(SKIP) == "0":
+    if not enabled():
         return
     lang = _lang(config)
     site = Path(config.site_dir)
@@ -268,9 +278,6 @@ def _start_printing(config):
     html = view.read_text(encoding="utf-8")
     cached = CACHE / f"{lang}-{cache_key(site, html)}.pdf"
     if not cached.is_file():
-        if os.environ.get(SERVING):
-            log.info(f"PDF edition ({lang}) not printed under `mkdocs serve` (its links need `mkdocs build`)")
-            return
         CACHE.mkdir(parents=True, exist_ok=True)
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pdf-{lang}")
         _PRINTING[lang] = pool.submit(_print_into_cache, site, cached, lang, html, config.extra["repository"])
@@ -282,11 +289,12 @@ def _start_printing(config):
 def _finish_printing(config):
     """At the end of the English build (or of a Chinese build run alone): wait for every print, fail the build if
     one failed, and copy each language's PDF into its site."""
-    if os.environ.get(SKIP) == "0":
-        log.info("PDF edition skipped (GRADIENTS_PDF=0)")
-        return
     if _lang(config) != "en" and os.environ.get(DEFER):
         return  # the English build, which runs this one, waits for it with its own
+    if not enabled():
+        os.environ.pop(DEFER, None)
+        log.info(f"PDF edition not printed: {ENABLE}=1 mkdocs build prints it")
+        return
     os.environ.pop(DEFER, None)
     start = time.monotonic()
     running = _wait_for_prints()

@@ -9,10 +9,10 @@ export NO_MKDOCS_2_WARNING=1 PATH="$PWD/.venv/bin:$PATH"
 echo "==> ruff"
 ruff check .
 ruff format --check .
-echo "==> mkdocs build --strict (en + zh)"
+echo "==> mkdocs build --strict (en + zh, with the PDF edition)"
 start=$(date +%s)
 mkdir -p .cache
-if ! mkdocs build --strict > .cache/build.log 2>&1; then
+if ! GRADIENTS_PDF=1 mkdocs build --strict > .cache/build.log 2>&1; then
   cat .cache/build.log >&2
   echo "mkdocs build --strict failed (log above)" >&2
   exit 1

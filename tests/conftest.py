@@ -23,9 +23,9 @@ LANGS = ("en", "zh")
 
 
 def build_site(dest: Path, root: Path = ROOT, pdf: bool = True) -> None:
-    """Run the real strict build of the whole bilingual site from ``root`` into ``dest`` (``pdf=False``: without the
-    PDF edition, for tests of other things)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({} if pdf else {"GRADIENTS_PDF": "0"})}
+    """Run the real strict build of the whole bilingual site from ``root`` into ``dest``, with the PDF edition as the
+    published site has it (``pdf=False``: without, as a contributor's build, for tests of other things)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GRADIENTS_PDF": "1" if pdf else "0"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
         cwd=root,

@@ -101,7 +101,12 @@ def test_changing_a_derivation_rebuilds_pages_and_notebooks(tmp_path):
     assert any((repo / ".cache" / "mkdocs-jupyter").rglob("*.json")), "the notebook cache was not used"
     pages = ["activations", "labs/activations", "zh/activations", "zh/labs/activations"]
     for p in pages:
-        assert MARKER not in (repo / "site" / p / "index.html").read_text(encoding="utf-8")
+        html = (repo / "site" / p / "index.html").read_text(encoding="utf-8")
+        assert MARKER not in html
+        # a contributor's build prints no PDF edition (hooks/pdf.py), so its pages offer none: no button to a missing
+        # file, while the print view, built either way, stays linked
+        assert "data-pdf-edition" not in html and "data-print-view" in html, p
+    assert not (repo / "site" / "pdf").exists() and not (repo / "site" / "zh" / "pdf").exists()
 
     # A prose edit recomputes nothing: every cached derivation, check run and figure is reused as it is.
     derived = {f: f.stat().st_mtime_ns for f in (repo / ".cache" / "derived").rglob("*.json")}

@@ -6,6 +6,7 @@ resolved; every page of the site links to the PDF of its language."""
 from __future__ import annotations
 
 import functools
+import os
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -286,8 +287,9 @@ def pdf_hook(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdf, "CACHE", tmp_path / "cache")
     monkeypatch.setattr(pdf, "fix_outline", lambda path, html: 0)
-    for var in (pdf.SKIP, pdf.SERVING, pdf.DEFER):
+    for var in (pdf.SERVING, pdf.DEFER):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv(pdf.ENABLE, "1")
     yield pdf
     pdf._wait_for_prints()
     pdf._COPIES.clear()
@@ -358,3 +360,47 @@ def test_a_failed_english_print_fails_the_build_at_its_end(tmp_path, pdf_hook, m
         pdf_hook._finish_printing(en)
     assert not (site / pdf_hook.pdf_href("en")).exists()
     assert not list((tmp_path / "cache").glob("en-*.pdf"))
+
+
+# --- which builds print it ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "serving", "printed"),
+    [(None, False, False), ("0", False, False), ("1", False, True), ("1", True, False)],
+)
+def test_only_a_build_asked_for_it_prints_the_pdf_and_links_to_it(
+    tmp_path, pdf_hook, monkeypatch, value, serving, printed
+):
+    """GRADIENTS_PDF=1 under `mkdocs build` prints the PDF and links every page to it; otherwise (unset, 0, or under
+    `mkdocs serve`) nothing is printed, and the pages get no download button rather than one to a missing file."""
+    from hooks import pdf
+
+    prints = []
+    monkeypatch.setattr(pdf_hook, "render", lambda site, out, lang, repo: prints.append(lang) or out.write_bytes(b"%"))
+    if value is None:
+        monkeypatch.delenv(pdf.ENABLE)
+    else:
+        monkeypatch.setenv(pdf.ENABLE, value)
+    if serving:
+        monkeypatch.setenv(pdf.SERVING, "1")
+    site = tmp_path / "site"
+    en = _hook_config(site, "en")
+    assert pdf_hook.on_config(en).extra["pdf_edition"]["href"] == (pdf.pdf_href("en") if printed else None)
+    pdf_hook.on_pre_build(en)
+    pdf_hook._start_printing(en)
+    pdf_hook._finish_printing(en)
+    assert prints == (["en"] if printed else [])
+    assert (site / pdf.pdf_href("en")).is_file() == printed
+    assert pdf.DEFER not in os.environ
+
+
+@pytest.mark.parametrize("value", ["yes", "true", ""])
+def test_a_bad_pdf_switch_is_one_line_naming_what_is_accepted(pdf_hook, monkeypatch, value):
+    from mkdocs.exceptions import PluginError
+
+    monkeypatch.setenv(pdf_hook.ENABLE, value)
+    with pytest.raises(PluginError) as info:
+        pdf_hook.enabled()
+    message = str(info.value)
+    assert "\n" not in message and f"GRADIENTS_PDF={value!r}" in message and "1" in message and "0" in message

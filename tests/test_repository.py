@@ -69,6 +69,20 @@ def test_build_outputs_are_ignored_and_not_committed():
         assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code"), f"{nb}: executed outputs"
 
 
+def test_the_published_site_and_the_tested_site_print_the_pdf_edition():
+    """A plain `mkdocs build` leaves the PDF edition out (hooks/pdf.py); the builds that publish and test the site must
+    ask for it, or the hosted site would silently lose its PDF and tests/test_pdf.py would have nothing to open."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    builds = [run for run in runs if "mkdocs build" in run]
+    assert builds and all(re.search(r"(^|\s)GRADIENTS_PDF=1\s", run) for run in builds), builds
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    builds = [line for line in script.splitlines() if "mkdocs build" in line and not line.lstrip().startswith("echo")]
+    assert builds and all("GRADIENTS_PDF=1 mkdocs build" in line for line in builds), builds
+
+
 def test_readme_starts_with_the_two_commands_and_they_exist():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", text, flags=re.S)
