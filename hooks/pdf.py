@@ -6,7 +6,7 @@ Noto Sans CJK, ``fonts-noto-cjk``).
 - A build prints it when asked to: ``GRADIENTS_PDF=1 mkdocs build`` (``scripts/test.sh``, the Pages workflow). Printing
   both languages takes about a minute of two cores, and any prose edit changes the print view, so a contributor's
   ``mkdocs build`` and ``mkdocs serve`` leave it out: their pages show no download button and the site has no
-  ``pdf/``, rather than a button to a missing or stale file. The print view is built either way.
+  ``pdf/``, rather than a button to a missing file. The print view is built either way.
 - The PDF is cached in ``.cache/pdf/`` keyed on the print view's HTML, the stylesheets and scripts it loads and this
   file: an unchanged rebuild copies it, and a clean build (empty cache) prints it.
 - The page is printed when it is ready, not after a fixed delay: loaded, its web fonts loaded
