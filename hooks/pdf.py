@@ -291,11 +291,10 @@ def _finish_printing(config):
     one failed, and copy each language's PDF into its site."""
     if _lang(config) != "en" and os.environ.get(DEFER):
         return  # the English build, which runs this one, waits for it with its own
+    os.environ.pop(DEFER, None)
     if not enabled():
-        os.environ.pop(DEFER, None)
         log.info(f"PDF edition not printed: {ENABLE}=1 mkdocs build prints it")
         return
-    os.environ.pop(DEFER, None)
     start = time.monotonic()
     running = _wait_for_prints()
     copies = dict(_COPIES)

@@ -374,25 +374,23 @@ def test_only_a_build_asked_for_it_prints_the_pdf_and_links_to_it(
 ):
     """GRADIENTS_PDF=1 under `mkdocs build` prints the PDF and links every page to it; otherwise (unset, 0, or under
     `mkdocs serve`) nothing is printed, and the pages get no download button rather than one to a missing file."""
-    from hooks import pdf
-
     prints = []
     monkeypatch.setattr(pdf_hook, "render", lambda site, out, lang, repo: prints.append(lang) or out.write_bytes(b"%"))
     if value is None:
-        monkeypatch.delenv(pdf.ENABLE)
+        monkeypatch.delenv(pdf_hook.ENABLE)
     else:
-        monkeypatch.setenv(pdf.ENABLE, value)
+        monkeypatch.setenv(pdf_hook.ENABLE, value)
     if serving:
-        monkeypatch.setenv(pdf.SERVING, "1")
+        monkeypatch.setenv(pdf_hook.SERVING, "1")
     site = tmp_path / "site"
     en = _hook_config(site, "en")
-    assert pdf_hook.on_config(en).extra["pdf_edition"]["href"] == (pdf.pdf_href("en") if printed else None)
+    assert pdf_hook.on_config(en).extra["pdf_edition"]["href"] == (pdf_hook.pdf_href("en") if printed else None)
     pdf_hook.on_pre_build(en)
     pdf_hook._start_printing(en)
     pdf_hook._finish_printing(en)
     assert prints == (["en"] if printed else [])
-    assert (site / pdf.pdf_href("en")).is_file() == printed
-    assert pdf.DEFER not in os.environ
+    assert (site / pdf_hook.pdf_href("en")).is_file() == printed
+    assert pdf_hook.DEFER not in os.environ
 
 
 @pytest.mark.parametrize("value", ["yes", "true", ""])
